@@ -1,0 +1,120 @@
+// Losses with their gradients (each pass writes the loss per position and the
+// gradient with respect to its logits, already divided by the number of
+// positions that carry a loss).
+//   bce_loss:         one positive and one sampled negative per position (SASRec):
+//                     loss = softplus(-h.E[pos]) + softplus(h.E[neg]);
+//                     writes dlogits [pos (R) ; neg (R)] and dh = dpos*E[pos] + dneg*E[neg]
+//   softmax_ce_loss:  cross-entropy over M candidate logits per row (all items or a
+//                     sampled set); replaces logits by (softmax - onehot) / nValid.
+
+struct BceDims {
+  R: u32,
+  C: u32,
+  inv_valid: f32,
+  _pad: u32,
+}
+
+@group(0) @binding(0) var<uniform> bdims: BceDims;
+@group(0) @binding(1) var<storage, read> h: array<f32>;
+@group(0) @binding(2) var<storage, read> E: array<f32>;
+@group(0) @binding(3) var<storage, read> targets: array<i32>;
+@group(0) @binding(4) var<storage, read> negatives: array<i32>;
+@group(0) @binding(5) var<storage, read_write> losses: array<f32>;
+@group(0) @binding(6) var<storage, read_write> dlogits: array<f32>;
+@group(0) @binding(7) var<storage, read_write> dh: array<f32>;
+
+fn softplus(x: f32) -> f32 {
+  return max(x, 0.0) + log(1.0 + exp(-abs(x)));
+}
+fn sigmoid(x: f32) -> f32 {
+  if (x >= 0.0) { return 1.0 / (1.0 + exp(-x)); }
+  let e = exp(x);
+  return e / (1.0 + e);
+}
+
+@compute @workgroup_size(64)
+fn bce_loss(@builtin(global_invocation_id) gid: vec3<u32>) {
+  let r = gid.x;
+  let R = bdims.R;
+  let C = bdims.C;
+  if (r >= R) { return; }
+  let t = targets[r];
+  if (t <= 0) {
+    losses[r] = 0.0;
+    dlogits[r] = 0.0;
+    dlogits[R + r] = 0.0;
+    for (var c = 0u; c < C; c++) { dh[r * C + c] = 0.0; }
+    return;
+  }
+  let po = u32(t) * C;
+  let no = u32(negatives[r]) * C;
+  var lp = 0.0;
+  var ln = 0.0;
+  for (var c = 0u; c < C; c++) {
+    let x = h[r * C + c];
+    lp = fma(x, E[po + c], lp);
+    ln = fma(x, E[no + c], ln);
+  }
+  losses[r] = softplus(-lp) + softplus(ln);
+  let gp = (sigmoid(lp) - 1.0) * bdims.inv_valid;
+  let gn = sigmoid(ln) * bdims.inv_valid;
+  dlogits[r] = gp;
+  dlogits[R + r] = gn;
+  for (var c = 0u; c < C; c++) { dh[r * C + c] = gp * E[po + c] + gn * E[no + c]; }
+}
+
+struct CeDims {
+  R: u32,
+  M: u32,
+  inv_valid: f32,
+  _pad: u32,
+}
+
+@group(0) @binding(8) var<uniform> cdims: CeDims;
+@group(0) @binding(9) var<storage, read_write> logits: array<f32>;
+@group(0) @binding(10) var<storage, read> target_index: array<i32>;
+@group(0) @binding(11) var<storage, read_write> ce_losses: array<f32>;
+
+var<workgroup> red: array<f32, 256>;
+
+// One workgroup per row: max, then sum of exponentials, both tree-reduced.
+@compute @workgroup_size(256)
+fn softmax_ce_loss(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
+  let r = wg.y * nwg.x + wg.x;
+  if (r >= cdims.R) { return; } // uniform per workgroup
+  let M = cdims.M;
+  let o = r * M;
+  let t = target_index[r];
+  if (t < 0) {
+    for (var j = lid; j < M; j += 256u) { logits[o + j] = 0.0; }
+    if (lid == 0u) { ce_losses[r] = 0.0; }
+    return;
+  }
+  var mx = -3.402823e38;
+  for (var j = lid; j < M; j += 256u) { mx = max(mx, logits[o + j]); }
+  red[lid] = mx;
+  workgroupBarrier();
+  for (var s = 128u; s > 0u; s >>= 1u) {
+    if (lid < s) { red[lid] = max(red[lid], red[lid + s]); }
+    workgroupBarrier();
+  }
+  mx = red[0];
+  workgroupBarrier();
+  var sum = 0.0;
+  for (var j = lid; j < M; j += 256u) { sum += exp(logits[o + j] - mx); }
+  red[lid] = sum;
+  workgroupBarrier();
+  for (var s = 128u; s > 0u; s >>= 1u) {
+    if (lid < s) { red[lid] += red[lid + s]; }
+    workgroupBarrier();
+  }
+  let lse = mx + log(red[0]);
+  let tl = logits[o + u32(t)];
+  workgroupBarrier();
+  if (lid == 0u) { ce_losses[r] = lse - tl; }
+  for (var j = lid; j < M; j += 256u) {
+    var g = exp(logits[o + j] - lse);
+    if (j == u32(t)) { g -= 1.0; }
+    logits[o + j] = g * cdims.inv_valid;
+  }
+}

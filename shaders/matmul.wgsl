@@ -1,0 +1,133 @@
+// Matrix products for every linear layer and their backward.
+//   matmul:  C(M,N) (+)= op(A)(M,K) . op(B)(K,N) (+ bias(N))
+//            op(A) = A(M,K), or A(K,M) transposed when TRANS_A; op(B) likewise.
+//            forward  Y = X.W + b        (no transposes)
+//            backward dX = dY.W^T        (TRANS_B)
+//                     dW = X^T.dY        (TRANS_A)
+//   colsum:  out(N) (+)= sum over rows of X(M,N)   -> db = sum dY
+// Tiled through workgroup memory: a 64x64 output tile per workgroup of 16x16
+// invocations, each owning a 4x4 strided micro-tile; K advances 16 at a time.
+
+override TRANS_A: bool = false;
+override TRANS_B: bool = false;
+
+struct Dims {
+  M: u32,
+  N: u32,
+  K: u32,
+  flags: u32, // bit 0: add bias, bit 1: accumulate into C
+}
+
+@group(0) @binding(0) var<uniform> dims: Dims;
+@group(0) @binding(1) var<storage, read> A: array<f32>;
+@group(0) @binding(2) var<storage, read> B: array<f32>;
+@group(0) @binding(3) var<storage, read> bias: array<f32>;
+@group(0) @binding(4) var<storage, read_write> C: array<f32>;
+
+const TILE_M: u32 = 64u;
+const TILE_N: u32 = 64u;
+const TILE_K: u32 = 16u;
+
+var<workgroup> As: array<f32, 1024>; // [k][m], TILE_K x TILE_M
+var<workgroup> Bs: array<f32, 1024>; // [k][n], TILE_K x TILE_N
+
+fn load_a(m: u32, k: u32) -> f32 {
+  if (m >= dims.M || k >= dims.K) { return 0.0; }
+  if (TRANS_A) { return A[k * dims.M + m]; }
+  return A[m * dims.K + k];
+}
+
+fn load_b(k: u32, n: u32) -> f32 {
+  if (k >= dims.K || n >= dims.N) { return 0.0; }
+  if (TRANS_B) { return B[n * dims.K + k]; }
+  return B[k * dims.N + n];
+}
+
+@compute @workgroup_size(16, 16)
+fn matmul(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_id) lid: vec3<u32>) {
+  let row0 = wg.y * TILE_M;
+  let col0 = wg.x * TILE_N;
+  let tid = lid.y * 16u + lid.x;
+  var acc: array<f32, 16>;
+  for (var i = 0u; i < 16u; i++) { acc[i] = 0.0; }
+
+  for (var k0 = 0u; k0 < dims.K; k0 += TILE_K) {
+    for (var r = 0u; r < 4u; r++) {
+      let e = tid + r * 256u;
+      // Walk memory contiguously: along k for row-major A, along m for A^T.
+      var m: u32; var k: u32;
+      if (TRANS_A) { m = e % TILE_M; k = e / TILE_M; } else { m = e / TILE_K; k = e % TILE_K; }
+      As[k * TILE_M + m] = load_a(row0 + m, k0 + k);
+      var n: u32; var kb: u32;
+      if (TRANS_B) { n = e / TILE_K; kb = e % TILE_K; } else { n = e % TILE_N; kb = e / TILE_N; }
+      Bs[kb * TILE_N + n] = load_b(k0 + kb, col0 + n);
+    }
+    workgroupBarrier();
+    for (var kk = 0u; kk < TILE_K; kk++) {
+      var a: array<f32, 4>;
+      var b: array<f32, 4>;
+      for (var i = 0u; i < 4u; i++) {
+        a[i] = As[kk * TILE_M + lid.y + 16u * i];
+        b[i] = Bs[kk * TILE_N + lid.x + 16u * i];
+      }
+      for (var i = 0u; i < 4u; i++) {
+        for (var j = 0u; j < 4u; j++) {
+          acc[i * 4u + j] = fma(a[i], b[j], acc[i * 4u + j]);
+        }
+      }
+    }
+    workgroupBarrier();
+  }
+
+  let has_bias = (dims.flags & 1u) != 0u;
+  let accumulate = (dims.flags & 2u) != 0u;
+  for (var i = 0u; i < 4u; i++) {
+    let m = row0 + lid.y + 16u * i;
+    if (m >= dims.M) { continue; }
+    for (var j = 0u; j < 4u; j++) {
+      let n = col0 + lid.x + 16u * j;
+      if (n >= dims.N) { continue; }
+      var v = acc[i * 4u + j];
+      if (has_bias) { v += bias[n]; }
+      let o = m * dims.N + n;
+      if (accumulate) { v += C[o]; }
+      C[o] = v;
+    }
+  }
+}
+
+// ---- colsum: bias gradients (and any sum over rows) ----
+
+struct SumDims {
+  rows: u32,
+  cols: u32,
+  flags: u32, // bit 1: accumulate
+  _pad: u32,
+}
+
+@group(0) @binding(0) var<uniform> sdims: SumDims;
+@group(0) @binding(1) var<storage, read> X: array<f32>;
+@group(0) @binding(2) var<storage, read_write> sums: array<f32>;
+
+var<workgroup> part: array<f32, 256>;
+
+// 16 columns per workgroup, 16 row-lanes striding over the rows, then a tree reduction.
+@compute @workgroup_size(16, 16)
+fn colsum(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_id) lid: vec3<u32>) {
+  let col = wg.x * 16u + lid.x;
+  var s = 0.0;
+  if (col < sdims.cols) {
+    for (var r = lid.y; r < sdims.rows; r += 16u) { s += X[r * sdims.cols + col]; }
+  }
+  part[lid.y * 16u + lid.x] = s;
+  workgroupBarrier();
+  for (var stride = 8u; stride > 0u; stride >>= 1u) {
+    if (lid.y < stride) { part[lid.y * 16u + lid.x] += part[(lid.y + stride) * 16u + lid.x]; }
+    workgroupBarrier();
+  }
+  if (lid.y == 0u && col < sdims.cols) {
+    var v = part[lid.x];
+    if ((sdims.flags & 2u) != 0u) { v += sums[col]; }
+    sums[col] = v;
+  }
+}

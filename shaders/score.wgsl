@@ -1,0 +1,88 @@
+//!include common.wgsl
+// Scoring every catalog item for one history, and top-k.
+//   score_items: scores[i] = h . E[i]; padding (i = 0) and excluded items get NEG_INF
+//   topk:        one workgroup; each invocation keeps a sorted private top-k over a
+//                strided slice, then invocation 0 merges the 256 lists.
+//                Order: higher score first, ties by lower index. k <= 64.
+
+struct ScoreDims {
+  rows: u32,   // items + 1
+  C: u32,
+  k: u32,
+  flags: u32,  // bit 0: use exclude mask
+}
+
+@group(0) @binding(0) var<uniform> dims: ScoreDims;
+@group(0) @binding(1) var<storage, read> h: array<f32>;
+@group(0) @binding(2) var<storage, read> E: array<f32>;
+@group(0) @binding(3) var<storage, read> exclude: array<u32>;
+@group(0) @binding(4) var<storage, read_write> scores: array<f32>;
+
+@compute @workgroup_size(256)
+fn score_items(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
+  let i = linear_index(wg, nwg, lid);
+  if (i >= dims.rows) { return; }
+  if (i == 0u || ((dims.flags & 1u) != 0u && exclude[i] != 0u)) { scores[i] = NEG_INF; return; }
+  var s = 0.0;
+  for (var c = 0u; c < dims.C; c++) { s = fma(h[c], E[i * dims.C + c], s); }
+  scores[i] = s;
+}
+
+const MAXK: u32 = 64u;
+
+@group(0) @binding(5) var<storage, read> tscores: array<f32>;
+@group(0) @binding(6) var<storage, read_write> partial_score: array<f32>; // 256 * k
+@group(0) @binding(7) var<storage, read_write> partial_index: array<u32>; // 256 * k
+@group(0) @binding(8) var<storage, read_write> top_index: array<u32>;     // k
+@group(0) @binding(9) var<storage, read_write> top_score: array<f32>;     // k
+
+fn better(sa: f32, ia: u32, sb: f32, ib: u32) -> bool {
+  return sa > sb || (sa == sb && ia < ib);
+}
+
+@compute @workgroup_size(256)
+fn topk(@builtin(local_invocation_index) lid: u32) {
+  let k = min(dims.k, MAXK);
+  var bs: array<f32, 64>;
+  var bi: array<u32, 64>;
+  for (var q = 0u; q < k; q++) { bs[q] = NEG_INF; bi[q] = 0xffffffffu; }
+  for (var i = lid; i < dims.rows; i += 256u) {
+    let s = tscores[i];
+    if (s <= NEG_INF) { continue; }
+    if (!better(s, i, bs[k - 1u], bi[k - 1u])) { continue; }
+    var q = k - 1u;
+    while (q > 0u && better(s, i, bs[q - 1u], bi[q - 1u])) {
+      bs[q] = bs[q - 1u];
+      bi[q] = bi[q - 1u];
+      q--;
+    }
+    bs[q] = s;
+    bi[q] = i;
+  }
+  for (var q = 0u; q < k; q++) {
+    partial_score[lid * k + q] = bs[q];
+    partial_index[lid * k + q] = bi[q];
+  }
+  storageBarrier();
+  workgroupBarrier();
+  if (lid != 0u) { return; }
+  for (var q = 0u; q < k; q++) { bs[q] = NEG_INF; bi[q] = 0xffffffffu; }
+  for (var e = 0u; e < 256u * k; e++) {
+    let s = partial_score[e];
+    let i = partial_index[e];
+    if (i == 0xffffffffu) { continue; }
+    if (!better(s, i, bs[k - 1u], bi[k - 1u])) { continue; }
+    var q = k - 1u;
+    while (q > 0u && better(s, i, bs[q - 1u], bi[q - 1u])) {
+      bs[q] = bs[q - 1u];
+      bi[q] = bi[q - 1u];
+      q--;
+    }
+    bs[q] = s;
+    bi[q] = i;
+  }
+  for (var q = 0u; q < k; q++) {
+    top_index[q] = bi[q];
+    top_score[q] = bs[q];
+  }
+}

@@ -1,0 +1,310 @@
+/**
+ * The only code that talks to the WebGPU API: device acquisition, buffers,
+ * pipelines (cached), dispatch objects and read-back.
+ */
+import { shaderSource } from './shaders';
+
+export interface AcquiredDevice {
+  device: GPUDevice;
+  adapterName: string;
+  /**
+   * Kept referenced for the device's whole life: in Dawn's Node binding a
+   * collected GPU (instance) object frees state that the device's event
+   * processing still uses, and the process crashes.
+   */
+  gpu: GPU;
+  adapter: GPUAdapter;
+}
+
+/** Request a device with the larger limits the engine needs, where the adapter has them. */
+export async function acquireDevice(gpu: GPU | undefined = globalThis.navigator?.gpu, options: GPURequestAdapterOptions = {}): Promise<AcquiredDevice> {
+  if (!gpu) throw new Error('WebGPU is not available (navigator.gpu is missing)');
+  const adapter = await gpu.requestAdapter({ powerPreference: 'high-performance', ...options });
+  if (!adapter) throw new Error('WebGPU is available but no adapter was found');
+  const l = adapter.limits;
+  const device = await adapter.requestDevice({
+    requiredLimits: {
+      maxStorageBuffersPerShaderStage: Math.min(l.maxStorageBuffersPerShaderStage, 10),
+      maxStorageBufferBindingSize: l.maxStorageBufferBindingSize,
+      maxBufferSize: l.maxBufferSize,
+      maxComputeWorkgroupStorageSize: l.maxComputeWorkgroupStorageSize,
+    },
+  });
+  const info = adapter.info;
+  const adapterName = [info.vendor, info.architecture, info.device, info.description].filter((s) => s && s.length > 0).join(' / ') || 'unknown adapter';
+  return { device, adapterName, gpu, adapter };
+}
+
+export interface BufferSlice {
+  buffer: GPUBuffer;
+  /** Bytes. */
+  offset: number;
+  /** Bytes. */
+  size: number;
+}
+
+export type Bindable = GPUBuffer | BufferSlice;
+
+/**
+ * Resolve on a fresh macrotask. Dawn resolves its promises from inside native
+ * callbacks; continuing straight into another WebGPU call from there can
+ * re-enter the device while Dawn still holds its lock (seen as a crash in
+ * Dawn's Node binding). Every await on a WebGPU promise goes through this.
+ */
+export async function settle<T>(p: Promise<T>): Promise<T> {
+  const v = await p;
+  await new Promise<void>((resolve) => setTimeout(resolve, 0));
+  return v;
+}
+
+const STORAGE = 0x80; // GPUBufferUsage.STORAGE
+const COPY_SRC = 0x04;
+const COPY_DST = 0x08;
+const UNIFORM = 0x40;
+const MAP_READ = 0x01;
+
+export class GpuContext {
+  readonly device: GPUDevice;
+  readonly adapterName: string;
+  /** Held so that neither is garbage-collected while the device lives. */
+  readonly gpu: GPU;
+  readonly adapter: GPUAdapter;
+  private pipelines = new Map<string, GPUComputePipeline>();
+  private modules = new Map<string, GPUShaderModule>();
+  private dummy: GPUBuffer | null = null;
+  /** Every buffer this context created, for destroy(). */
+  private owned: GPUBuffer[] = [];
+
+  constructor(acquired: AcquiredDevice) {
+    this.device = acquired.device;
+    this.adapterName = acquired.adapterName;
+    this.gpu = acquired.gpu;
+    this.adapter = acquired.adapter;
+  }
+
+  /** Wait until the queue has finished everything submitted so far. */
+  async sync(): Promise<void> {
+    await settle(this.device.queue.onSubmittedWorkDone());
+  }
+
+  static async create(gpu?: GPU): Promise<GpuContext> {
+    return new GpuContext(await acquireDevice(gpu));
+  }
+
+  /** A storage buffer of `floats` 4-byte elements (at least 4 bytes). */
+  storage(floats: number, label: string): GPUBuffer {
+    const size = Math.max(16, Math.ceil((floats * 4) / 16) * 16);
+    if (size > this.device.limits.maxStorageBufferBindingSize) {
+      throw new Error(`buffer ${label} needs ${(size / 2 ** 20).toFixed(1)} MiB, over this adapter's limit of ${(this.device.limits.maxStorageBufferBindingSize / 2 ** 20).toFixed(0)} MiB per binding`);
+    }
+    const b = this.device.createBuffer({ size, usage: STORAGE | COPY_SRC | COPY_DST, label });
+    this.owned.push(b);
+    return b;
+  }
+
+  uniform(bytes: number, label: string): GPUBuffer {
+    const b = this.device.createBuffer({ size: Math.max(16, Math.ceil(bytes / 16) * 16), usage: UNIFORM | COPY_DST, label });
+    this.owned.push(b);
+    return b;
+  }
+
+  /** A small buffer bound where a shader declares an input that a dispatch does not use. */
+  unused(): GPUBuffer {
+    if (!this.dummy) this.dummy = this.storage(4, 'unused');
+    return this.dummy;
+  }
+
+  write(target: Bindable, data: ArrayBufferView, offsetBytes = 0): void {
+    const { buffer, offset } = 'buffer' in target ? target : { buffer: target, offset: 0 };
+    this.device.queue.writeBuffer(buffer, offset + offsetBytes, data.buffer, data.byteOffset, data.byteLength);
+  }
+
+  upload(data: Float32Array | Int32Array | Uint32Array, label: string): GPUBuffer {
+    const b = this.storage(data.length, label);
+    this.write(b, data);
+    return b;
+  }
+
+  /**
+   * Read-back staging buffers, pooled by size and never dropped: a mapped
+   * buffer left to the garbage collector can be finalised while Dawn's Node
+   * binding is processing events, which crashes it (see docs/ENGINE.md).
+   */
+  private stagingPool = new Map<number, GPUBuffer[]>();
+
+  private takeStaging(bytes: number): GPUBuffer {
+    const size = Math.max(256, 2 ** Math.ceil(Math.log2(bytes)));
+    const free = this.stagingPool.get(size);
+    const b = free?.pop();
+    if (b) return b;
+    return this.device.createBuffer({ size, usage: MAP_READ | COPY_DST, label: `readback.${size}` });
+  }
+
+  private giveStaging(b: GPUBuffer): void {
+    const list = this.stagingPool.get(b.size) ?? [];
+    list.push(b);
+    this.stagingPool.set(b.size, list);
+  }
+
+  /** Copy `bytes` from a buffer (or slice) back to the CPU. */
+  async read(src: Bindable, bytes?: number): Promise<ArrayBuffer> {
+    const { buffer, offset, size } = 'buffer' in src ? src : { buffer: src, offset: 0, size: src.size };
+    const n = bytes ?? size;
+    const copyBytes = Math.ceil(n / 4) * 4;
+    const staging = this.takeStaging(copyBytes);
+    try {
+      const enc = this.device.createCommandEncoder();
+      enc.copyBufferToBuffer(buffer, offset, staging, 0, copyBytes);
+      this.device.queue.submit([enc.finish()]);
+      await settle(staging.mapAsync(MAP_READ, 0, copyBytes));
+      const out = staging.getMappedRange(0, copyBytes).slice(0, n);
+      staging.unmap();
+      return out;
+    } finally {
+      this.giveStaging(staging);
+    }
+  }
+
+  async readF32(src: Bindable, count?: number): Promise<Float32Array> {
+    return new Float32Array(await this.read(src, count === undefined ? undefined : count * 4));
+  }
+
+  module(file: string): GPUShaderModule {
+    let m = this.modules.get(file);
+    if (!m) {
+      m = this.device.createShaderModule({ code: shaderSource(file), label: file });
+      this.modules.set(file, m);
+    }
+    return m;
+  }
+
+  pipeline(file: string, entryPoint: string, constants: Record<string, number> = {}): GPUComputePipeline {
+    const key = `${file}:${entryPoint}:${JSON.stringify(constants)}`;
+    let p = this.pipelines.get(key);
+    if (!p) {
+      p = this.device.createComputePipeline({
+        layout: 'auto',
+        compute: { module: this.module(file), entryPoint, constants },
+        label: key,
+      });
+      this.pipelines.set(key, p);
+    }
+    return p;
+  }
+
+  /** Surface shader-compilation and validation errors as exceptions. */
+  async checkErrors<T>(fn: () => T | Promise<T>): Promise<T> {
+    this.device.pushErrorScope('validation');
+    this.device.pushErrorScope('out-of-memory');
+    let result: T;
+    try {
+      result = await fn();
+    } finally {
+      const oom = await settle(this.device.popErrorScope());
+      const val = await settle(this.device.popErrorScope());
+      if (val) throw new Error(`WebGPU validation error: ${val.message}`);
+      if (oom) throw new Error(`WebGPU out of memory: ${oom.message}`);
+    }
+    return result;
+  }
+
+  destroy(): void {
+    for (const b of this.owned) b.destroy();
+    this.owned = [];
+    for (const list of this.stagingPool.values()) for (const b of list) b.destroy();
+    this.stagingPool.clear();
+  }
+}
+
+export function slice(buffer: GPUBuffer, offsetFloats: number, floats: number): BufferSlice {
+  return { buffer, offset: offsetFloats * 4, size: Math.max(4, floats * 4) };
+}
+
+function entry(binding: number, b: Bindable): GPUBindGroupEntry {
+  if ('buffer' in b) return { binding, resource: { buffer: b.buffer, offset: b.offset, size: b.size } };
+  return { binding, resource: { buffer: b } };
+}
+
+/** Workgroup grid for `n` invocations in workgroups of `size`, folded into y past 65535. */
+export function grid1d(n: number, size = 256): [number, number, number] {
+  const groups = Math.max(1, Math.ceil(n / size));
+  if (groups <= 65535) return [groups, 1, 1];
+  const y = Math.ceil(groups / 65535);
+  return [Math.ceil(groups / y), y, 1];
+}
+
+/**
+ * One prepared kernel launch: pipeline, bind group and its own uniform buffer,
+ * built once and replayed every step. Uniform fields are set by index and
+ * uploaded only when they change.
+ */
+export class Dispatch {
+  readonly u32: Uint32Array;
+  readonly f32: Float32Array;
+  private dirty = true;
+  private readonly bindGroup: GPUBindGroup;
+  private readonly uniformBuffer: GPUBuffer;
+
+  constructor(
+    private readonly ctx: GpuContext,
+    readonly label: string,
+    private readonly pipeline: GPUComputePipeline,
+    uniformWords: number,
+    uniformBinding: number,
+    bindings: [number, Bindable][],
+    public workgroups: [number, number, number],
+  ) {
+    const words = Math.max(4, Math.ceil(uniformWords / 4) * 4);
+    const raw = new ArrayBuffer(words * 4);
+    this.u32 = new Uint32Array(raw);
+    this.f32 = new Float32Array(raw);
+    this.uniformBuffer = ctx.uniform(words * 4, `${label}.uniform`);
+    this.bindGroup = ctx.device.createBindGroup({
+      layout: pipeline.getBindGroupLayout(0),
+      entries: [{ binding: uniformBinding, resource: { buffer: this.uniformBuffer } }, ...bindings.map(([i, b]) => entry(i, b))],
+      label,
+    });
+  }
+
+  setU32(i: number, v: number): this {
+    if (this.u32[i] !== v >>> 0) {
+      this.u32[i] = v >>> 0;
+      this.dirty = true;
+    }
+    return this;
+  }
+
+  setF32(i: number, v: number): this {
+    const before = this.u32[i];
+    this.f32[i] = v;
+    if (this.u32[i] !== before) this.dirty = true;
+    return this;
+  }
+
+  /** Upload the uniforms if they changed; call before the command buffer is submitted. */
+  flush(): void {
+    if (this.dirty) {
+      this.ctx.device.queue.writeBuffer(this.uniformBuffer, 0, this.u32);
+      this.dirty = false;
+    }
+  }
+
+  encode(pass: GPUComputePassEncoder): void {
+    this.flush();
+    if (this.workgroups[0] === 0 || this.workgroups[1] === 0) return;
+    pass.setPipeline(this.pipeline);
+    pass.setBindGroup(0, this.bindGroup);
+    pass.dispatchWorkgroups(this.workgroups[0], this.workgroups[1], this.workgroups[2]);
+  }
+}
+
+/** Encode a list of dispatches into one compute pass and submit them. */
+export function submit(ctx: GpuContext, dispatches: Dispatch[], extra?: (enc: GPUCommandEncoder) => void, before?: (enc: GPUCommandEncoder) => void): void {
+  const enc = ctx.device.createCommandEncoder();
+  before?.(enc);
+  const pass = enc.beginComputePass();
+  for (const d of dispatches) d.encode(pass);
+  pass.end();
+  extra?.(enc);
+  ctx.device.queue.submit([enc.finish()]);
+}

@@ -1,6 +1,6 @@
 //!include common.wgsl
 // Scoring every catalog item for one history, and top-k.
-//   score_items: scores[i] = h . E[i]; padding (i = 0) and excluded items get NEG_INF
+//   score_items: scores[i] = h[h_at ..] . E[i]; padding (i = 0) and excluded items get NEG_INF
 //   topk:        one workgroup; each invocation keeps a sorted private top-k over a
 //                strided slice, then invocation 0 merges the 256 lists.
 //                Order: higher score first, ties by lower index. k <= 64.
@@ -10,6 +10,10 @@ struct ScoreDims {
   C: u32,
   k: u32,
   flags: u32,  // bit 0: use exclude mask
+  h_at: u32,   // where the history's hidden state starts in h
+  _pad0: u32,
+  _pad1: u32,
+  _pad2: u32,
 }
 
 @group(0) @binding(0) var<uniform> dims: ScoreDims;
@@ -24,7 +28,7 @@ fn score_items(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nw
   if (i >= dims.rows) { return; }
   if (i == 0u || ((dims.flags & 1u) != 0u && exclude[i] != 0u)) { scores[i] = NEG_INF; return; }
   var s = 0.0;
-  for (var c = 0u; c < dims.C; c++) { s = fma(h[c], E[i * dims.C + c], s); }
+  for (var c = 0u; c < dims.C; c++) { s = fma(h[dims.h_at + c], E[i * dims.C + c], s); }
   scores[i] = s;
 }
 

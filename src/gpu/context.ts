@@ -80,11 +80,32 @@ export class GpuContext {
     this.adapterName = acquired.adapterName;
     this.gpu = acquired.gpu;
     this.adapter = acquired.adapter;
+    this.device.addEventListener('uncapturederror', (ev) => {
+      this.pendingError ??= (ev as GPUUncapturedErrorEvent).error.message;
+    });
+    void this.device.lost.then((info) => {
+      this.lost = info.message || info.reason || 'device lost';
+    });
+  }
+
+  /** First WebGPU error nobody caught since the last read; thrown by the next read. */
+  private pendingError: string | null = null;
+  /** Set when the device is lost (driver reset, GPU removed): every later read throws. */
+  lost: string | null = null;
+
+  private throwIfFailed(): void {
+    if (this.lost) throw new Error(`WebGPU device lost: ${this.lost}`);
+    if (this.pendingError) {
+      const e = this.pendingError;
+      this.pendingError = null;
+      throw new Error(`WebGPU error: ${e}`);
+    }
   }
 
   /** Wait until the queue has finished everything submitted so far. */
   async sync(): Promise<void> {
     await settle(this.device.queue.onSubmittedWorkDone());
+    this.throwIfFailed();
   }
 
   static async create(gpu?: GPU): Promise<GpuContext> {
@@ -159,6 +180,7 @@ export class GpuContext {
       await settle(staging.mapAsync(MAP_READ, 0, copyBytes));
       const out = staging.getMappedRange(0, copyBytes).slice(0, n);
       staging.unmap();
+      this.throwIfFailed();
       return out;
     } finally {
       this.giveStaging(staging);

@@ -148,7 +148,8 @@ class ForwardGraph {
 export class GpuEngine {
   readonly layout: ParameterLayout;
   readonly batchSize: number;
-  readonly seed: number;
+  /** Dropout seed (restored by load(), so a resumed run repeats exactly). */
+  seed: number;
   opt: OptimizerConfig;
   /** AdamW steps taken. */
   stepCount = 0;
@@ -161,6 +162,8 @@ export class GpuEngine {
   readonly E: GPUBuffer;
   /** Gradient with respect to E. */
   readonly dE: GPUBuffer;
+  /** The item content the engine was built with, if any. */
+  readonly content: ItemContent | undefined;
   readonly contentForward: SegmentSumDispatch | null = null;
   private readonly contentBackward: SegmentSumDispatch | null = null;
 
@@ -186,7 +189,7 @@ export class GpuEngine {
   } | null = null;
   private readonly adam: AdamWDispatch;
   private lastForward: { prepared: PreparedBatch; training: boolean; step: number } | null = null;
-  private scoring: { h: BufferSlice; scores: GPUBuffer; exclude: GPUBuffer; partialScore: GPUBuffer; partialIndex: GPUBuffer; topIndex: GPUBuffer; topScore: GPUBuffer; score: Dispatch; scoreExcl: Dispatch; topk: Map<number, Dispatch> } | null = null;
+  private scoring: { h: GPUBuffer; scores: GPUBuffer; exclude: GPUBuffer; partialScore: GPUBuffer; partialIndex: GPUBuffer; topIndex: GPUBuffer; topScore: GPUBuffer; score: Dispatch; scoreExcl: Dispatch; topk: Map<number, Dispatch> } | null = null;
 
   private constructor(readonly ctx: GpuContext, readonly cfg: ModelConfig, opts: EngineOptions) {
     validateConfig(cfg);
@@ -212,6 +215,7 @@ export class GpuEngine {
     this.E = ctx.storage(rows * C, 'E');
     this.dE = ctx.storage(rows * C, 'dE');
 
+    this.content = opts.content;
     if (cfg.contentBuckets > 0) {
       if (!opts.content) throw new Error('engine: config has contentBuckets > 0 but no item content was given');
       const cs = contentSegments(opts.content, cfg.items, cfg.contentBuckets);
@@ -427,7 +431,10 @@ export class GpuEngine {
     this.lastForward = { prepared, training, step: this.stepCount };
     const result: ForwardResult = { loss: NaN };
     if (options.readLoss ?? true) result.loss = await this.readLoss(prepared.nValid);
-    if (options.readAttention) result.attention = await Promise.all(this.train.blocks.map((b) => this.ctx.readF32(b.att)));
+    if (options.readAttention) {
+      const n = this.batchSize * this.cfg.heads * this.cfg.maxlen * this.cfg.maxlen;
+      result.attention = await Promise.all(this.train.blocks.map((b) => this.ctx.readF32(b.att, n)));
+    }
     return result;
   }
 
@@ -476,7 +483,7 @@ export class GpuEngine {
     return this.ctx.readF32(this.grads, this.layout.total);
   }
   async readTensor(name: string): Promise<Float32Array> {
-    return this.ctx.readF32(this.paramSlice(name));
+    return this.ctx.readF32(this.paramSlice(name), tensor(this.layout, name).size);
   }
   /** Final hidden states (B*T, C) of the last training-graph forward. */
   async readHidden(): Promise<Float32Array> {
@@ -498,6 +505,7 @@ export class GpuEngine {
     this.ctx.write(this.v, c.v);
     this.opt = { ...c.optimizer };
     this.stepCount = c.step;
+    this.seed = c.seed;
     this.lastForward = null;
   }
 
@@ -512,7 +520,8 @@ export class GpuEngine {
       const g = this.inferGraph();
       const C = cfg.dim;
       const rows = cfg.items + 1;
-      const h = slice(g.hf, (cfg.maxlen - 1) * C, C);
+      const h = g.hf;
+      const hAt = (cfg.maxlen - 1) * C; // a uniform offset: binding offsets must be 256-byte aligned
       const scores = ctx.storage(rows, 'scores');
       const exclude = ctx.storage(rows, 'exclude');
       this.scoring = {
@@ -521,8 +530,8 @@ export class GpuEngine {
         partialIndex: ctx.storage(256 * 64, 'topk.partialIndex'),
         topIndex: ctx.storage(64, 'topk.index'),
         topScore: ctx.storage(64, 'topk.score'),
-        score: scoreItems(ctx, { h, E: this.E, scores, rows, C }),
-        scoreExcl: scoreItems(ctx, { h, E: this.E, scores, exclude, rows, C }, 'score_items_excluding'),
+        score: scoreItems(ctx, { h, hAt, E: this.E, scores, rows, C }),
+        scoreExcl: scoreItems(ctx, { h, hAt, E: this.E, scores, exclude, rows, C }, 'score_items_excluding'),
         topk: new Map(),
       };
     }
@@ -589,7 +598,8 @@ export class GpuEngine {
   /** Attention weights of every layer for one history: per layer (H, T, T). */
   async historyAttention(history: ArrayLike<number>, features?: Float32Array): Promise<Float32Array[]> {
     this.runHistory(history, features, undefined, []);
-    return Promise.all(this.inferGraph().blocks.map((b) => this.ctx.readF32(b.att)));
+    const n = this.cfg.heads * this.cfg.maxlen * this.cfg.maxlen;
+    return Promise.all(this.inferGraph().blocks.map((b) => this.ctx.readF32(b.att, n)));
   }
 
   destroy(): void {

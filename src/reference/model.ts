@@ -295,12 +295,17 @@ export class ReferenceModel {
     return a.hf.slice((T - 1) * cfg.dim, T * cfg.dim);
   }
 
-  /** Scores of every item (index = id; id 0 = -inf) after the given history. */
+  /** Scores of every item (index = id; id 0 and the excluded ids = -inf) after the given history. */
   scoreAll(history: ArrayLike<number>, exclude?: ArrayLike<number>): Float64Array {
     const h = this.hiddenForHistory(history);
     const E = this.composeItems();
     const out = new Float64Array(this.cfg.items + 1);
-    op.scoreItems(h, E, this.cfg.items + 1, this.cfg.dim, exclude ?? null, out);
+    let mask: Uint8Array | null = null;
+    if (exclude) {
+      mask = new Uint8Array(this.cfg.items + 1);
+      for (let i = 0; i < exclude.length; i++) if (exclude[i] >= 0 && exclude[i] <= this.cfg.items) mask[exclude[i]] = 1;
+    }
+    op.scoreItems(h, E, this.cfg.items + 1, this.cfg.dim, mask, out);
     return out;
   }
 

@@ -16,7 +16,8 @@ describe('every WGSL entry point compiles into a compute pipeline', () => {
   for (const [file, entry] of entries) {
     it(`${file}:${entry}`, async () => {
       const ctx = await gpuContext();
-      for (const constants of file === 'matmul.wgsl' && entry === 'matmul' ? [{ TRANS_A: 0, TRANS_B: 0 }, { TRANS_A: 1, TRANS_B: 0 }, { TRANS_A: 0, TRANS_B: 1 }] : [{}]) {
+      const variants: Record<string, number>[] = file === 'matmul.wgsl' && entry === 'matmul' ? [{ TRANS_A: 0, TRANS_B: 0 }, { TRANS_A: 1, TRANS_B: 0 }, { TRANS_A: 0, TRANS_B: 1 }] : [{}];
+      for (const constants of variants) {
         const info = await ctx.module(file).getCompilationInfo();
         const errors = info.messages.filter((m) => m.type === 'error').map((m) => `${m.lineNum}:${m.linePos} ${m.message}`);
         expect(errors).toEqual([]);

@@ -149,7 +149,7 @@ export class GpuContext {
   /**
    * Read-back staging buffers, pooled by size and never dropped: a mapped
    * buffer left to the garbage collector can be finalised while Dawn's Node
-   * binding is processing events, which crashes it (see docs/ENGINE.md).
+   * binding is processing events, which crashes it (see README, "Dawn in Node").
    */
   private stagingPool = new Map<number, GPUBuffer[]>();
 

@@ -471,6 +471,40 @@ export class GpuEngine {
     return readLoss ? this.readLoss(prepared.nValid) : NaN;
   }
 
+  /**
+   * Time every dispatch of one training step separately (each submitted alone
+   * and waited for). Slow; for finding hot spots, not for measuring steps.
+   */
+  async profileStep(batch: Batch): Promise<{ label: string; ms: number }[]> {
+    const prepared = prepareBatch(this.cfg, batch, this.batchSize);
+    this.uploadBatch(prepared, true);
+    const out: { label: string; ms: number }[] = [];
+    const time = async (label: string, encode: (enc: GPUCommandEncoder) => void) => {
+      await this.ctx.sync();
+      const t0 = performance.now();
+      const enc = this.ctx.device.createCommandEncoder();
+      encode(enc);
+      this.ctx.device.queue.submit([enc.finish()]);
+      await this.ctx.sync();
+      out.push({ label, ms: performance.now() - t0 });
+    };
+    const one = (d: Dispatch) => (enc: GPUCommandEncoder) => {
+      const pass = enc.beginComputePass();
+      d.encode(pass);
+      pass.end();
+    };
+    await time('compose item table (copy)', (enc) => this.composeCopy(enc));
+    for (const d of [...this.train.dispatches, ...this.lossDispatches]) await time(d.label, one(d));
+    await time('clear gradients', (enc) => {
+      enc.clearBuffer(this.grads);
+      enc.clearBuffer(this.dE);
+      enc.clearBuffer(this.dx);
+    });
+    for (const d of this.backwardDispatches) await time(d.label, one(d));
+    await time('adamw', (enc) => this.encodeStep(enc));
+    return out;
+  }
+
   /** Wait until the GPU has finished everything submitted. */
   async sync(): Promise<void> {
     await this.ctx.sync();

@@ -246,7 +246,7 @@ export class ReferenceModel {
       const datty = new Float64Array(BT * C);
       op.matmul(dproj, this.view(`b${l}.proj_w`), BT, C, C, false, true, null, datty);
       const dqkv = new Float64Array(BT * 3 * C);
-      op.attentionBackward(datty, b.qkv, b.att, ids, B, T, C, H, dqkv);
+      op.attentionBackward(datty, b.qkv, b.att, B, T, C, H, dqkv);
       op.matmul(b.ln1, dqkv, C, 3 * C, BT, true, false, null, this.gradView(`b${l}.qkv_w`));
       op.colsum(dqkv, BT, 3 * C, this.gradView(`b${l}.qkv_b`));
       const dln1 = new Float64Array(BT * C);

@@ -221,7 +221,7 @@ export function attentionForward(qkv: Arr, ids: Arr, B: number, T: number, C: nu
 }
 
 /** dqkv (written) from dout (B*T, C). */
-export function attentionBackward(dout: Arr, qkv: Arr, att: Arr, ids: Arr, B: number, T: number, C: number, H: number, dqkv: Vec): void {
+export function attentionBackward(dout: Arr, qkv: Arr, att: Arr, B: number, T: number, C: number, H: number, dqkv: Vec): void {
   const hs = C / H;
   const scale = 1 / Math.sqrt(hs);
   dqkv.fill(0);

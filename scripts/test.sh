@@ -1,18 +1,36 @@
 #!/usr/bin/env bash
-# The whole test suite: installs what it needs, type-checks, runs every test.
-set -euo pipefail
+# The whole test suite: installs what it needs, type-checks, runs every test
+# (Vitest in Node on a WebGPU adapter, then Playwright in Chromium).
+set -uo pipefail
 cd "$(dirname "$0")/.."
-if [ ! -d node_modules ]; then npm ci; fi
-bash scripts/setup-software-gpu.sh
-echo "== type check"
-npx tsc -p tsconfig.json
-echo "== unit, kernel and model tests (Vitest, WebGPU through Dawn on Vulkan)"
-mkdir -p test-results
+[ -d node_modules ] || npm ci || exit 1
+bash scripts/setup-software-gpu.sh || exit 1
+bash scripts/setup-browser.sh || exit 1
+mkdir -p reports
 status=0
-bash scripts/gpu-env.sh npx vitest run --reporter=default --reporter=json --outputFile.json=test-results/vitest.json "$@" || status=$?
+
+echo "== type check"
+npx tsc -p tsconfig.json || status=1
+
+echo "== unit, kernel and model tests (Vitest; WebGPU through Dawn on Vulkan)"
+rm -f reports/vitest.json reports/e2e.json
+bash scripts/gpu-env.sh npx vitest run --reporter=default --reporter=json --outputFile.json=reports/vitest.json || status=1
+
+echo "== browser tests (Playwright in Chromium with WebGPU)"
+PLAYWRIGHT_JSON_OUTPUT_NAME=reports/e2e.json npx playwright test --reporter=list,json || status=1
+
 node -e '
-const r = JSON.parse(require("fs").readFileSync("test-results/vitest.json", "utf8"));
-console.log(`vitest: ${r.numPassedTests} passed, ${r.numFailedTests} failed`);
-if (r.numTotalTests === 0) process.exit(1);
+const fs = require("fs");
+let passed = 0, failed = 0, ran = 0;
+try {
+  const v = JSON.parse(fs.readFileSync("reports/vitest.json", "utf8"));
+  passed += v.numPassedTests; failed += v.numFailedTests; ran += v.numTotalTests;
+} catch { failed += 1; console.log("vitest: no results"); }
+try {
+  const e = JSON.parse(fs.readFileSync("reports/e2e.json", "utf8")).stats;
+  passed += e.expected; failed += e.unexpected; ran += e.expected + e.unexpected + e.flaky;
+} catch { failed += 1; console.log("playwright: no results"); }
+console.log(`${passed} passed, ${failed} failed`);
+process.exit(failed > 0 || ran === 0 ? 1 : 0);
 ' || status=1
 exit $status

@@ -52,7 +52,9 @@ export async function runEngineCheck(onProgress: (p: CheckProgress) => void, sig
     for (const s of test) if (rankOf(await score(s.slice(0, -1)), s[s.length - 1]) < 10) hits++;
     return hits / test.length;
   };
-  let p: CheckProgress = { step: 0, steps, loss: NaN, hr10: await hr10(), backend };
+  let p: CheckProgress = { step: 0, steps, loss: NaN, hr10: null, backend };
+  onProgress(p);
+  p = { ...p, hr10: await hr10() };
   onProgress(p);
   let order: number[] = [];
   for (let step = 1; step <= steps; step++) {
@@ -62,7 +64,7 @@ export async function runEngineCheck(onProgress: (p: CheckProgress) => void, sig
     const report = step % 10 === 0 || step === steps;
     const loss = await trainStep(sequenceBatch(cfg, rows, B, rng, { skipTargets: 1 }), report);
     if (report) {
-      p = { ...p, step, loss, hr10: step % 50 === 0 || step === steps ? await hr10() : p.hr10 };
+      p = { ...p, step, loss, hr10: step === steps || step === Math.round(steps / 2) ? await hr10() : p.hr10 };
       onProgress(p);
     }
     await new Promise((r) => setTimeout(r, 0));

@@ -629,6 +629,44 @@ export class GpuEngine {
     return { items, scores };
   }
 
+  /**
+   * Final hidden state after each history (newest maxlen items), (n, C), in
+   * batches through the training graph with dropout off. For evaluation.
+   */
+  async encodeHistories(histories: ArrayLike<number>[]): Promise<Float32Array> {
+    const { cfg } = this;
+    const T = cfg.maxlen;
+    const C = cfg.dim;
+    const B = this.batchSize;
+    const out = new Float32Array(histories.length * C);
+    for (let s = 0; s < histories.length; s += B) {
+      const n = Math.min(B, histories.length - s);
+      const inputs = new Int32Array(B * T);
+      for (let b = 0; b < n; b++) {
+        const h = Array.from(histories[s + b]).slice(-T);
+        inputs.set(h, b * T + T - h.length);
+      }
+      const batch: Batch = { inputs, targets: new Int32Array(B * T), negatives: new Int32Array(B * T) };
+      if (cfg.features > 0) batch.features = new Float32Array(B * T * cfg.features);
+      if (cfg.loss === 'ce') batch.candidates = Int32Array.of(1);
+      await this.forward(batch, { training: false, readLoss: false });
+      const hf = await this.readHidden();
+      for (let b = 0; b < n; b++) out.set(hf.subarray((b * T + T - 1) * C, (b * T + T) * C), (s + b) * C);
+    }
+    return out;
+  }
+
+  /** The composed item table (items + 1, C) the model scores with. */
+  async readItemTable(): Promise<Float32Array> {
+    const enc = this.ctx.device.createCommandEncoder();
+    this.composeCopy(enc);
+    const pass = enc.beginComputePass();
+    this.contentForward?.encode(pass);
+    pass.end();
+    this.ctx.device.queue.submit([enc.finish()]);
+    return this.ctx.readF32(this.E, (this.cfg.items + 1) * this.cfg.dim);
+  }
+
   /** Attention weights of every layer for one history: per layer (H, T, T). */
   async historyAttention(history: ArrayLike<number>, features?: Float32Array): Promise<Float32Array[]> {
     this.runHistory(history, features, undefined, []);

@@ -313,6 +313,30 @@ export class ReferenceModel {
     return op.topK(this.scoreAll(history, exclude), k);
   }
 
+  /** Final hidden state after each history, (n, C), dropout off. */
+  encodeHistories(histories: ArrayLike<number>[]): Float64Array {
+    const cfg = this.cfg;
+    const T = cfg.maxlen;
+    const C = cfg.dim;
+    const B = this.batchSize;
+    const out = new Float64Array(histories.length * C);
+    for (let s = 0; s < histories.length; s += B) {
+      const n = Math.min(B, histories.length - s);
+      const inputs = new Int32Array(B * T);
+      for (let b = 0; b < n; b++) {
+        const h = Array.from(histories[s + b]).slice(-T);
+        inputs.set(h, b * T + T - h.length);
+      }
+      const batch: Batch = { inputs, targets: new Int32Array(B * T), negatives: new Int32Array(B * T) };
+      if (cfg.features > 0) batch.features = new Float32Array(B * T * cfg.features);
+      if (cfg.loss === 'ce') batch.candidates = Int32Array.of(1);
+      this.forward(batch, { training: false });
+      const hf = this.acts!.hf;
+      for (let b = 0; b < n; b++) out.set(hf.subarray((b * T + T - 1) * C, (b * T + T) * C), (s + b) * C);
+    }
+    return out;
+  }
+
   /** Rows of the per-position final hidden states of the last forward, for tests. */
   lastHidden(): Float64Array {
     if (!this.acts) throw new Error('no forward yet');

@@ -1,0 +1,186 @@
+/**
+ * Quality on a `user item` sequence file with the SASRec protocol, trained by
+ * the app's engine (WGSL on whatever WebGPU adapter is present, or --cpu for
+ * the float64 reference).
+ *
+ *   npm run bench:quality -- --data FILE [--maxlen N] [--epochs N] [--loss bce|ce] [--cpu] [--json]
+ *        [--dim N] [--blocks N] [--heads N] [--batch N] [--lr X] [--dropout X] [--negatives N]
+ *        [--eval-every N] [--patience N] [--eval-users N] [--limit-users N] [--seed N]
+ *
+ * Progress goes to stderr; with --json the last line on stdout is one JSON object.
+ */
+import { readFileSync } from 'node:fs';
+import { basename } from 'node:path';
+import { create, globals } from 'webgpu';
+import { GpuContext, acquireDevice } from '../src/gpu/context';
+import { GpuEngine } from '../src/model/engine';
+import { ReferenceModel } from '../src/reference/model';
+import { makeConfig, type LossKind } from '../src/model/config';
+import { Rng } from '../src/model/random';
+import { sequenceBatch, shuffled } from '../src/train/batching';
+import { leaveLastTwo, parseUserItemLines } from '../src/train/dataset';
+import { evalCases, evaluateMarkov, evaluateModel, evaluatePopularity, popularityCounts, type Metrics } from '../src/train/evaluate';
+
+interface Opts {
+  data: string; maxlen: number; epochs: number; loss: LossKind; cpu: boolean; json: boolean; dim: number; blocks: number;
+  heads: number; batch: number; lr: number; dropout: number; negatives: number; evalEvery: number; patience: number;
+  evalUsers: number; limitUsers: number; seed: number;
+}
+
+function parseArgs(args: string[]): Opts {
+  const o: Opts = {
+    data: '', maxlen: 50, epochs: 20, loss: 'ce', cpu: false, json: false, dim: 64, blocks: 2, heads: 2, batch: 128, lr: 1e-3,
+    dropout: 0.3, negatives: 1024, evalEvery: 2, patience: 10, evalUsers: 10000, limitUsers: 0, seed: 42,
+  };
+  const flags: Record<string, keyof Opts> = {
+    '--data': 'data', '--maxlen': 'maxlen', '--epochs': 'epochs', '--loss': 'loss', '--dim': 'dim', '--blocks': 'blocks', '--heads': 'heads',
+    '--batch': 'batch', '--lr': 'lr', '--dropout': 'dropout', '--negatives': 'negatives', '--eval-every': 'evalEvery',
+    '--patience': 'patience', '--eval-users': 'evalUsers', '--limit-users': 'limitUsers', '--seed': 'seed',
+  };
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i];
+    if (a === '--cpu') o.cpu = true;
+    else if (a === '--json') o.json = true;
+    else if (flags[a]) {
+      const key = flags[a];
+      const v = args[++i];
+      if (v === undefined) throw new Error(`${a} needs a value`);
+      if (key === 'data') o.data = v;
+      else if (key === 'loss') {
+        if (v !== 'bce' && v !== 'ce') throw new Error(`--loss must be bce or ce, got ${v}`);
+        o.loss = v;
+      } else {
+        const n = Number(v);
+        if (!Number.isFinite(n)) throw new Error(`${a} needs a number, got ${v}`);
+        (o as unknown as Record<string, number>)[key] = n;
+      }
+    } else throw new Error(`unknown argument ${a}`);
+  }
+  if (!o.data) throw new Error('--data FILE is required (a `user item` sequence file, e.g. ../shared/datasets/amazon-games.txt)');
+  return o;
+}
+
+const fmt = (m: Metrics) => `HR@10 ${m.hr10.toFixed(4)}  NDCG@10 ${m.ndcg10.toFixed(4)}`;
+
+export async function main(args: string[]): Promise<void> {
+  const o = parseArgs(args);
+  const log = (s: string) => process.stderr.write(s + '\n');
+  const data = parseUserItemLines(readFileSync(o.data, 'utf8'), o.data);
+  let sequences = data.sequences;
+  if (o.limitUsers > 0) sequences = sequences.slice(0, o.limitUsers);
+  const split = leaveLastTwo(sequences);
+  log(`${basename(o.data)}: ${sequences.length} users, ${data.items} items, ${sequences.reduce((s, q) => s + q.length, 0)} interactions`);
+  const validCases = evalCases(split, sequences, 'valid', data.items, o.seed, o.evalUsers);
+  const testCases = evalCases(split, sequences, 'test', data.items, o.seed + 1, o.evalUsers);
+  const pop = popularityCounts(split.train, data.items);
+  const popTest = evaluatePopularity(testCases, pop);
+  const markovTest = evaluateMarkov(testCases, split.train, pop);
+  log(`baselines on test (${testCases.length} users): popularity ${fmt(popTest)}; first-order Markov ${fmt(markovTest)}`);
+
+  const cfg = makeConfig({ items: data.items, maxlen: o.maxlen, dim: o.dim, blocks: o.blocks, heads: o.heads, dropout: o.dropout, loss: o.loss });
+  const B = o.batch;
+  const optimizer = { lr: o.lr, beta1: 0.9, beta2: 0.98, weightDecay: 0 };
+  let adapter: string;
+  let trainStep: (batch: ReturnType<typeof sequenceBatch>, read: boolean) => Promise<number>;
+  let encode: (h: number[][]) => Promise<Float32Array | Float64Array>;
+  let itemTable: () => Promise<ArrayLike<number>>;
+  let save: () => Promise<Uint8Array | Float64Array>;
+  let restore: (s: Uint8Array | Float64Array) => void;
+  let maxCandidates = data.items;
+  if (o.cpu) {
+    const ref = new ReferenceModel(cfg, { batchSize: B, seed: o.seed, optimizer });
+    adapter = 'cpu-reference (float64)';
+    trainStep = async (b) => {
+      const l = ref.forward(b).loss;
+      ref.backward();
+      ref.step();
+      return l;
+    };
+    encode = async (h) => ref.encodeHistories(h);
+    itemTable = async () => ref.composeItems();
+    save = async () => Float64Array.from(ref.params);
+    restore = (s) => ref.params.set(s as Float64Array);
+  } else {
+    Object.assign(globalThis, globals);
+    const ctx = new GpuContext(await acquireDevice(create([]) as unknown as GPU));
+    adapter = ctx.adapterName;
+    // The logits of sampled softmax are (B*T, candidates): keep them within one binding.
+    maxCandidates = Math.min(data.items, Math.floor(ctx.device.limits.maxStorageBufferBindingSize / (4 * B * o.maxlen)));
+    const eng = await GpuEngine.create(ctx, cfg, { batchSize: B, seed: o.seed, optimizer, maxCandidates });
+    trainStep = (b, read) => eng.trainStep(b, read);
+    encode = (h) => eng.encodeHistories(h);
+    itemTable = () => eng.readItemTable();
+    save = () => eng.save();
+    restore = (s) => eng.load(s as Uint8Array);
+  }
+  const negatives = Math.min(o.negatives, maxCandidates);
+  log(`adapter: ${adapter}`);
+  log(`model: ${JSON.stringify(cfg)}, batch ${B}, lr ${o.lr}${o.loss === 'ce' ? `, ${negatives} shared sampled negatives` : ''}`);
+
+  const rng = new Rng(o.seed);
+  const trainable = split.train.map((s, u) => (s.length >= 2 ? u : -1)).filter((u) => u >= 0);
+  const stepsPerEpoch = Math.ceil(trainable.length / B);
+  let best = { ndcg: -1, epoch: 0, state: null as Uint8Array | Float64Array | null, valid: null as Metrics | null };
+  let trainSeconds = 0;
+  let steps = 0;
+  let epochsRun = 0;
+  for (let epoch = 1; epoch <= o.epochs; epoch++) {
+    const order = shuffled(trainable.length, rng);
+    const t0 = performance.now();
+    let lossSum = 0;
+    let lossN = 0;
+    for (let s = 0; s < stepsPerEpoch; s++) {
+      const rows = order.slice(s * B, (s + 1) * B).map((i) => split.train[trainable[i]]);
+      const batch = sequenceBatch(cfg, rows, B, rng, { candidates: o.loss === 'ce' ? Math.min(negatives, maxCandidates - B * o.maxlen > 0 ? negatives : maxCandidates) : 0 });
+      if (batch.candidates && batch.candidates.length > maxCandidates) batch.candidates = batch.candidates.subarray(0, maxCandidates);
+      const read = s % 25 === 0 || s === stepsPerEpoch - 1;
+      const l = await trainStep(batch, read);
+      if (read) {
+        lossSum += l;
+        lossN++;
+        if (!Number.isFinite(l)) throw new Error(`training diverged: loss ${l} at epoch ${epoch}, step ${s}`);
+      }
+      steps++;
+      if (s % 25 === 0) process.stderr.write(`\repoch ${epoch}/${o.epochs}  step ${s + 1}/${stepsPerEpoch}  loss ${l.toFixed(4)}   `);
+    }
+    trainSeconds += (performance.now() - t0) / 1000;
+    epochsRun = epoch;
+    process.stderr.write(`\repoch ${epoch}/${o.epochs}  mean loss ${(lossSum / Math.max(1, lossN)).toFixed(4)}  ${(trainSeconds / epoch).toFixed(1)} s/epoch               \n`);
+    if (epoch % o.evalEvery === 0 || epoch === o.epochs) {
+      const v = await evaluateModel(validCases, cfg.dim, encode, await itemTable());
+      log(`  validation: ${fmt(v)}`);
+      if (v.ndcg10 > best.ndcg) best = { ndcg: v.ndcg10, epoch, state: await save(), valid: v };
+      else if (epoch - best.epoch >= o.patience) {
+        log(`  no validation gain for ${o.patience} epochs: stopping`);
+        break;
+      }
+    }
+  }
+  if (best.state) restore(best.state);
+  const test = await evaluateModel(testCases, cfg.dim, encode, await itemTable());
+  log(`best epoch ${best.epoch}: validation ${fmt(best.valid!)}`);
+  log(`test: ${fmt(test)}   (popularity HR@10 ${popTest.hr10.toFixed(4)}, Markov HR@10 ${markovTest.hr10.toFixed(4)})`);
+  log(`train time ${trainSeconds.toFixed(1)} s, ${(steps / trainSeconds).toFixed(2)} steps/s`);
+  const result = {
+    dataset: basename(o.data),
+    users: sequences.length,
+    items: data.items,
+    epochs: epochsRun,
+    best_epoch: best.epoch,
+    hr10: +test.hr10.toFixed(4),
+    ndcg10: +test.ndcg10.toFixed(4),
+    valid_hr10: +(best.valid?.hr10 ?? 0).toFixed(4),
+    valid_ndcg10: +(best.valid?.ndcg10 ?? 0).toFixed(4),
+    pop_hr10: +popTest.hr10.toFixed(4),
+    pop_ndcg10: +popTest.ndcg10.toFixed(4),
+    markov_hr10: +markovTest.hr10.toFixed(4),
+    markov_ndcg10: +markovTest.ndcg10.toFixed(4),
+    eval_users: testCases.length,
+    train_seconds: +trainSeconds.toFixed(1),
+    steps_per_second: +(steps / trainSeconds).toFixed(3),
+    adapter,
+    config: { ...cfg, batch: B, lr: o.lr, negatives: o.loss === 'ce' ? negatives : 1 },
+  };
+  if (o.json) console.log(JSON.stringify(result));
+  else console.log(`HR@10 ${result.hr10}  NDCG@10 ${result.ndcg10}`);
+}

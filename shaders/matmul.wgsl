@@ -96,6 +96,43 @@ fn matmul(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_id) li
   }
 }
 
+// Same product without workgroup memory or barriers: each invocation owns a
+// 4x4 output block and streams A and B from memory. Chosen on software
+// adapters (llvmpipe, SwiftShader), where a workgroup barrier means switching
+// every invocation's coroutine; the tiled kernel above is for real GPUs.
+@compute @workgroup_size(8, 8)
+fn matmul_direct(@builtin(global_invocation_id) gid: vec3<u32>) {
+  let m0 = gid.y * 4u;
+  let n0 = gid.x * 4u;
+  if (m0 >= dims.M || n0 >= dims.N) { return; }
+  var acc: array<f32, 16>;
+  for (var i = 0u; i < 16u; i++) { acc[i] = 0.0; }
+  for (var k = 0u; k < dims.K; k++) {
+    let a = vec4<f32>(load_a(m0, k), load_a(m0 + 1u, k), load_a(m0 + 2u, k), load_a(m0 + 3u, k));
+    let b = vec4<f32>(load_b(k, n0), load_b(k, n0 + 1u), load_b(k, n0 + 2u), load_b(k, n0 + 3u));
+    for (var i = 0u; i < 4u; i++) {
+      for (var j = 0u; j < 4u; j++) {
+        acc[i * 4u + j] = fma(a[i], b[j], acc[i * 4u + j]);
+      }
+    }
+  }
+  let has_bias = (dims.flags & 1u) != 0u;
+  let accumulate = (dims.flags & 2u) != 0u;
+  for (var i = 0u; i < 4u; i++) {
+    let m = m0 + i;
+    if (m >= dims.M) { continue; }
+    for (var j = 0u; j < 4u; j++) {
+      let n = n0 + j;
+      if (n >= dims.N) { continue; }
+      var v = acc[i * 4u + j];
+      if (has_bias) { v += bias[n]; }
+      let o = m * dims.N + n;
+      if (accumulate) { v += C[o]; }
+      C[o] = v;
+    }
+  }
+}
+
 // ---- colsum: bias gradients (and any sum over rows) ----
 
 struct SumDims {

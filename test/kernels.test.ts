@@ -57,10 +57,11 @@ function paddedIds(B: number, T: number, items: number): Int32Array {
 
 describe('matmul (forward projections and backward products)', () => {
   const shapes: [number, number, number][] = [[1, 7, 3], [13, 50, 69], [67, 129, 17], [130, 65, 200]];
+  for (const variant of ['tiled', 'direct'] as const) {
   for (const [M, N, K] of shapes) {
     for (const transA of [false, true]) {
       for (const transB of [false, true]) {
-        it(`M=${M} N=${N} K=${K} transA=${transA} transB=${transB}`, async () => {
+        it(`${variant}: M=${M} N=${N} K=${K} transA=${transA} transB=${transB}`, async () => {
           const a = randn(M * K);
           const b = randn(K * N);
           const bias = randn(N);
@@ -71,8 +72,8 @@ describe('matmul (forward projections and backward products)', () => {
           const out = ctx.storage(M * N, 'out');
           const acc = ctx.upload(c0, 'acc');
           await run([
-            k.matmul(ctx, { a: A, b: Bb, bias: bi, out, M, N, K, transA, transB }),
-            k.matmul(ctx, { a: A, b: Bb, out: acc, M, N, K, transA, transB, accumulate: true }),
+            k.matmul(ctx, { a: A, b: Bb, bias: bi, out, M, N, K, transA, transB, variant }),
+            k.matmul(ctx, { a: A, b: Bb, out: acc, M, N, K, transA, transB, accumulate: true, variant }),
           ]);
           const want = ref.matmul(a, b, M, N, K, transA, transB, bias, new Float64Array(M * N));
           expect(relErr(await read(out, M * N), want), msg('with bias')).toBeLessThan(FWD);
@@ -81,6 +82,7 @@ describe('matmul (forward projections and backward products)', () => {
         });
       }
     }
+  }
   }
   for (const [rows, cols] of [[1, 7], [91, 197], [650, 64], [13, 350]] as const) {
     it(`colsum ${rows}x${cols} (bias gradient)`, async () => {

@@ -7,6 +7,8 @@ import { shaderSource } from './shaders';
 export interface AcquiredDevice {
   device: GPUDevice;
   adapterName: string;
+  /** A CPU implementation (llvmpipe, SwiftShader, or the adapter says it is a fallback). */
+  software: boolean;
   /**
    * Kept referenced for the device's whole life: in Dawn's Node binding a
    * collected GPU (instance) object frees state that the device's event
@@ -32,7 +34,9 @@ export async function acquireDevice(gpu: GPU | undefined = globalThis.navigator?
   });
   const info = adapter.info;
   const adapterName = [info.vendor, info.architecture, info.device, info.description].filter((s) => s && s.length > 0).join(' / ') || 'unknown adapter';
-  return { device, adapterName, gpu, adapter };
+  const fallback = (info as GPUAdapterInfo & { isFallbackAdapter?: boolean }).isFallbackAdapter === true;
+  const software = fallback || /llvmpipe|lavapipe|swiftshader|software/i.test(adapterName);
+  return { device, adapterName, gpu, adapter, software };
 }
 
 export interface BufferSlice {
@@ -66,6 +70,8 @@ const MAP_READ = 0x01;
 export class GpuContext {
   readonly device: GPUDevice;
   readonly adapterName: string;
+  /** Kernel choices differ on CPU implementations of WebGPU (see matmul). */
+  softwareAdapter: boolean;
   /** Held so that neither is garbage-collected while the device lives. */
   readonly gpu: GPU;
   readonly adapter: GPUAdapter;
@@ -78,6 +84,7 @@ export class GpuContext {
   constructor(acquired: AcquiredDevice) {
     this.device = acquired.device;
     this.adapterName = acquired.adapterName;
+    this.softwareAdapter = acquired.software;
     this.gpu = acquired.gpu;
     this.adapter = acquired.adapter;
     this.device.addEventListener('uncapturederror', (ev) => {

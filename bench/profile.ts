@@ -2,7 +2,7 @@
  * Per-dispatch time of one training step on the default configuration:
  *   node bench/run.mjs bench/profile.ts [--items N --batch N ...]
  */
-import { create, globals } from 'webgpu';
+import { gpu } from './webgpu-node';
 import { GpuContext, acquireDevice } from '../src/gpu/context';
 import { GpuEngine } from '../src/model/engine';
 import { DEFAULT_CONFIG, makeConfig } from '../src/model/config';
@@ -16,8 +16,7 @@ export async function main(args: string[]): Promise<void> {
   };
   const cfg = makeConfig({ ...DEFAULT_CONFIG, items: get('items', DEFAULT_CONFIG.items) });
   const B = get('batch', 128);
-  Object.assign(globalThis, globals);
-  const ctx = new GpuContext(await acquireDevice(create([]) as unknown as GPU));
+  const ctx = new GpuContext(await acquireDevice(gpu));
   const eng = await GpuEngine.create(ctx, cfg, { batchSize: B });
   const rng = new Rng(1);
   const seqs = Array.from({ length: B }, () => Array.from({ length: cfg.maxlen + 1 }, () => rng.int(1, cfg.items + 1)));

@@ -11,7 +11,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
-import { create, globals } from 'webgpu';
+import { gpu } from './webgpu-node';
 import { GpuContext, acquireDevice } from '../src/gpu/context';
 import { GpuEngine } from '../src/model/engine';
 import { ReferenceModel } from '../src/reference/model';
@@ -101,8 +101,7 @@ export async function main(args: string[]): Promise<void> {
     save = async () => Float64Array.from(ref.params);
     restore = (s) => ref.params.set(s as Float64Array);
   } else {
-    Object.assign(globalThis, globals);
-    const ctx = new GpuContext(await acquireDevice(create([]) as unknown as GPU));
+    const ctx = new GpuContext(await acquireDevice(gpu));
     adapter = ctx.adapterName;
     // The logits of sampled softmax are (B*T, candidates): keep them within one binding.
     maxCandidates = Math.min(data.items, Math.floor(ctx.device.limits.maxStorageBufferBindingSize / (4 * B * o.maxlen)));

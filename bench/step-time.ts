@@ -6,7 +6,7 @@
  * Defaults: the engine issue's configuration (maxlen 50, dim 64, 2 blocks,
  * 2 heads, batch 128, 23,715 items, BCE). Every position carries a loss.
  */
-import { create, globals } from 'webgpu';
+import { gpu } from './webgpu-node';
 import { GpuContext, acquireDevice } from '../src/gpu/context';
 import { GpuEngine } from '../src/model/engine';
 import { ReferenceModel } from '../src/reference/model';
@@ -45,8 +45,7 @@ export async function main(args: string[]): Promise<void> {
   const seqs = Array.from({ length: B }, () => Array.from({ length: cfg.maxlen + 1 }, () => rng.int(1, cfg.items + 1)));
   const batches = Array.from({ length: 4 }, () => sequenceBatch(cfg, seqs, B, rng, { candidates: cfg.loss === 'ce' ? 1024 : 0 }));
 
-  Object.assign(globalThis, globals);
-  const ctx = new GpuContext(await acquireDevice(create([]) as unknown as GPU));
+  const ctx = new GpuContext(await acquireDevice(gpu));
   log(`adapter: ${ctx.adapterName}`);
   log(`config: ${JSON.stringify(cfg)} batch ${B}`);
   const eng = await GpuEngine.create(ctx, cfg, { batchSize: B, maxCandidates: 1024 + B * cfg.maxlen });

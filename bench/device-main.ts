@@ -1,0 +1,22 @@
+/**
+ * One entry point for the bundle that runs on a machine without Node modules
+ * (scripts/device-pack.sh): node device.mjs speed|quality|step [args].
+ */
+import { main as speed } from './speed';
+import { main as quality } from './quality';
+import { main as step } from './step-time';
+
+const commands: Record<string, (args: string[]) => Promise<void>> = { speed, quality, step };
+const [cmd, ...args] = process.argv.slice(2);
+const run = commands[cmd ?? ''];
+if (!run) {
+  console.error('usage: node device.mjs speed|quality|step [args]');
+  process.exit(2);
+}
+run(args).then(
+  () => process.exit(0),
+  (e: unknown) => {
+    console.error(e instanceof Error ? (e.stack ?? e.message) : e);
+    process.exit(1);
+  },
+);

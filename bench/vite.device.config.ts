@@ -12,7 +12,6 @@ const tfjs = ['tfjs-core', 'tfjs-backend-webgpu', 'tfjs-backend-cpu'].map((p) =>
 }));
 
 export default defineConfig({
-  configFile: false,
   logLevel: 'warn',
   publicDir: false,
   resolve: { alias: tfjs },

@@ -1,0 +1,36 @@
+/**
+ * The matmul variants on the model's shapes, alternating in one process:
+ *   node bench/run.mjs bench/matmul.ts   (under scripts/gpu-env.sh)
+ */
+import { gpu } from './webgpu-node';
+import { GpuContext, acquireDevice, submit } from '../src/gpu/context';
+import { matmul, type MatmulVariant } from '../src/kernels/matmul';
+
+export async function main(): Promise<void> {
+  const ctx = new GpuContext(await acquireDevice(gpu));
+  const shapes: [string, number, number, number, boolean, boolean][] = [
+    ['qkv forward (BT x C)·(C x 3C)', 6400, 192, 64, false, false],
+    ['dW = X^T·dY', 64, 192, 6400, true, false],
+    ['dX = dY·W^T', 6400, 64, 192, false, true],
+  ];
+  console.log(`adapter: ${ctx.adapterName}`);
+  for (const [name, M, N, K, ta, tb] of shapes) {
+    const a = ctx.storage(M * K, 'a');
+    const b = ctx.storage(K * N, 'b');
+    const c = ctx.storage(M * N, 'c');
+    const variants: MatmulVariant[] = ['tiled', 'direct'];
+    const times = new Map<string, number[]>();
+    for (let rep = 0; rep < 5; rep++) {
+      for (const v of variants) {
+        const d = matmul(ctx, { a, b, out: c, M, N, K, transA: ta, transB: tb, variant: v });
+        await ctx.sync();
+        const t0 = performance.now();
+        submit(ctx, [d]);
+        await ctx.sync();
+        if (rep > 0) times.set(v, [...(times.get(v) ?? []), performance.now() - t0]);
+      }
+    }
+    const med = (xs: number[]) => [...xs].sort((x, y) => x - y)[Math.floor(xs.length / 2)];
+    console.log(`${name}: ` + variants.map((v) => `${v} ${med(times.get(v)!).toFixed(1)} ms`).join(', '));
+  }
+}

@@ -17,6 +17,11 @@ struct AttDims {
 
 @group(0) @binding(0) var<uniform> dims: AttDims;
 
+// (b, h, row) of an invocation index over B * H * T rows.
+fn decode_row(idx: u32) -> vec3<u32> {
+  return vec3<u32>(idx / (dims.T * dims.H), (idx / dims.T) % dims.H, idx % dims.T);
+}
+
 @group(0) @binding(1) var<storage, read> qkv: array<f32>;
 @group(0) @binding(2) var<storage, read> ids: array<i32>;
 @group(0) @binding(3) var<storage, read_write> out: array<f32>;
@@ -29,9 +34,10 @@ fn attention_forward(@builtin(global_invocation_id) gid: vec3<u32>) {
   let H = dims.H;
   let idx = gid.x;
   if (idx >= dims.B * H * T) { return; }
-  let i = idx % T;
-  let h = (idx / T) % H;
-  let b = idx / (T * H);
+  let r = decode_row(idx);
+  let b = r.x;
+  let h = r.y;
+  let i = r.z;
   let hs = C / H;
   let scale = 1.0 / sqrt(f32(hs));
   let qo = (b * T + i) * 3u * C + h * hs;
@@ -84,9 +90,10 @@ fn attention_backward_query(@builtin(global_invocation_id) gid: vec3<u32>) {
   let H = dims.H;
   let idx = gid.x;
   if (idx >= dims.B * H * T) { return; }
-  let i = idx % T;
-  let h = (idx / T) % H;
-  let b = idx / (T * H);
+  let r = decode_row(idx);
+  let b = r.x;
+  let h = r.y;
+  let i = r.z;
   let hs = C / H;
   let scale = 1.0 / sqrt(f32(hs));
   let ao = ((b * H + h) * T + i) * T;
@@ -121,9 +128,10 @@ fn attention_backward_keyvalue(@builtin(global_invocation_id) gid: vec3<u32>) {
   let H = dims.H;
   let idx = gid.x;
   if (idx >= dims.B * H * T) { return; }
-  let j = idx % T;
-  let h = (idx / T) % H;
-  let b = idx / (T * H);
+  let r = decode_row(idx);
+  let b = r.x;
+  let h = r.y;
+  let j = r.z;
   let hs = C / H;
   let ko = (b * T + j) * 3u * C + C + h * hs;
   let vo = ko + C;

@@ -28,6 +28,16 @@ const TILE_M: u32 = 64u;
 const TILE_N: u32 = 64u;
 const TILE_K: u32 = 16u;
 
+// Write one output element: + bias, += C when accumulating; out-of-range is skipped.
+fn store(m: u32, n: u32, value: f32) {
+  if (m >= dims.M || n >= dims.N) { return; }
+  var v = value;
+  if ((dims.flags & 1u) != 0u) { v += bias[n]; }
+  let o = m * dims.N + n;
+  if ((dims.flags & 2u) != 0u) { v += C[o]; }
+  C[o] = v;
+}
+
 var<workgroup> As: array<f32, 1024>; // [k][m], TILE_K x TILE_M
 var<workgroup> Bs: array<f32, 1024>; // [k][n], TILE_K x TILE_N
 
@@ -79,19 +89,9 @@ fn matmul(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_id) li
     workgroupBarrier();
   }
 
-  let has_bias = (dims.flags & 1u) != 0u;
-  let accumulate = (dims.flags & 2u) != 0u;
   for (var i = 0u; i < 4u; i++) {
-    let m = row0 + lid.y + 16u * i;
-    if (m >= dims.M) { continue; }
     for (var j = 0u; j < 4u; j++) {
-      let n = col0 + lid.x + 16u * j;
-      if (n >= dims.N) { continue; }
-      var v = acc[i * 4u + j];
-      if (has_bias) { v += bias[n]; }
-      let o = m * dims.N + n;
-      if (accumulate) { v += C[o]; }
-      C[o] = v;
+      store(row0 + lid.y + 16u * i, col0 + lid.x + 16u * j, acc[i * 4u + j]);
     }
   }
 }
@@ -116,19 +116,9 @@ fn matmul_direct(@builtin(global_invocation_id) gid: vec3<u32>) {
       }
     }
   }
-  let has_bias = (dims.flags & 1u) != 0u;
-  let accumulate = (dims.flags & 2u) != 0u;
   for (var i = 0u; i < 4u; i++) {
-    let m = m0 + i;
-    if (m >= dims.M) { continue; }
     for (var j = 0u; j < 4u; j++) {
-      let n = n0 + j;
-      if (n >= dims.N) { continue; }
-      var v = acc[i * 4u + j];
-      if (has_bias) { v += bias[n]; }
-      let o = m * dims.N + n;
-      if (accumulate) { v += C[o]; }
-      C[o] = v;
+      store(m0 + i, n0 + j, acc[i * 4u + j]);
     }
   }
 }

@@ -44,6 +44,19 @@ fn better(sa: f32, ia: u32, sb: f32, ib: u32) -> bool {
   return sa > sb || (sa == sb && ia < ib);
 }
 
+// Insert (s, i) into the sorted top-k lists if it belongs there.
+fn insert_top(bs: ptr<function, array<f32, 64>>, bi: ptr<function, array<u32, 64>>, k: u32, s: f32, i: u32) {
+  if (!better(s, i, (*bs)[k - 1u], (*bi)[k - 1u])) { return; }
+  var q = k - 1u;
+  while (q > 0u && better(s, i, (*bs)[q - 1u], (*bi)[q - 1u])) {
+    (*bs)[q] = (*bs)[q - 1u];
+    (*bi)[q] = (*bi)[q - 1u];
+    q--;
+  }
+  (*bs)[q] = s;
+  (*bi)[q] = i;
+}
+
 @compute @workgroup_size(256)
 fn topk(@builtin(local_invocation_index) lid: u32) {
   let k = min(dims.k, MAXK);
@@ -53,15 +66,7 @@ fn topk(@builtin(local_invocation_index) lid: u32) {
   for (var i = lid; i < dims.rows; i += 256u) {
     let s = tscores[i];
     if (s <= NEG_INF) { continue; }
-    if (!better(s, i, bs[k - 1u], bi[k - 1u])) { continue; }
-    var q = k - 1u;
-    while (q > 0u && better(s, i, bs[q - 1u], bi[q - 1u])) {
-      bs[q] = bs[q - 1u];
-      bi[q] = bi[q - 1u];
-      q--;
-    }
-    bs[q] = s;
-    bi[q] = i;
+    insert_top(&bs, &bi, k, s, i);
   }
   for (var q = 0u; q < k; q++) {
     partial_score[lid * k + q] = bs[q];
@@ -72,18 +77,9 @@ fn topk(@builtin(local_invocation_index) lid: u32) {
   if (lid != 0u) { return; }
   for (var q = 0u; q < k; q++) { bs[q] = NEG_INF; bi[q] = 0xffffffffu; }
   for (var e = 0u; e < 256u * k; e++) {
-    let s = partial_score[e];
     let i = partial_index[e];
     if (i == 0xffffffffu) { continue; }
-    if (!better(s, i, bs[k - 1u], bi[k - 1u])) { continue; }
-    var q = k - 1u;
-    while (q > 0u && better(s, i, bs[q - 1u], bi[q - 1u])) {
-      bs[q] = bs[q - 1u];
-      bi[q] = bi[q - 1u];
-      q--;
-    }
-    bs[q] = s;
-    bi[q] = i;
+    insert_top(&bs, &bi, k, partial_score[e], i);
   }
   for (var q = 0u; q < k; q++) {
     top_index[q] = bi[q];

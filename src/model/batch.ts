@@ -219,3 +219,21 @@ export function contentSegments(content: ItemContent, items: number, buckets: nu
     invCount,
   };
 }
+
+/**
+ * A batch of B rows holding the given histories (newest maxlen items each,
+ * left-padded), with no targets: for encoding histories in evaluation mode.
+ */
+export function historyBatch(cfg: ModelConfig, histories: ArrayLike<number>[], B: number): Batch {
+  const T = cfg.maxlen;
+  if (histories.length > B) throw new Error(`historyBatch: ${histories.length} histories do not fit in ${B} rows`);
+  const inputs = new Int32Array(B * T);
+  histories.forEach((hist, b) => {
+    const h = Array.from(hist).slice(-T);
+    inputs.set(h, b * T + T - h.length);
+  });
+  const batch: Batch = { inputs, targets: new Int32Array(B * T), negatives: new Int32Array(B * T) };
+  if (cfg.features > 0) batch.features = new Float32Array(B * T * cfg.features);
+  if (cfg.loss === 'ce') batch.candidates = Int32Array.of(1);
+  return batch;
+}

@@ -14,7 +14,7 @@ import { layernormBackward, layernormBackwardParams, layernormForward } from '..
 import { bceLoss, softmaxCrossEntropy, type CeDispatch, type LossDispatch } from '../kernels/loss';
 import { colsum, matmul, type MatmulDispatch } from '../kernels/matmul';
 import { scoreItems, topk } from '../kernels/score';
-import { NO_SCALE, contentSegments, prepareBatch, type Batch, type ItemContent, type PreparedBatch, type SegmentList } from './batch';
+import { NO_SCALE, contentSegments, historyBatch, prepareBatch, type Batch, type ItemContent, type PreparedBatch, type SegmentList } from './batch';
 import { decodeCheckpoint, encodeCheckpoint, sameConfig } from './checkpoint';
 import { DEFAULT_OPTIMIZER, parameterLayout, tensor, validateConfig, type ModelConfig, type OptimizerConfig, type ParameterLayout } from './config';
 import { initParameters } from './init';
@@ -275,6 +275,12 @@ export class GpuEngine {
     this.dx = dx;
     const p = (n: string) => this.paramSlice(n);
     const gr = (n: string) => this.gradSlice(n);
+    /** Backward of y = x.W + b with x (BT, inDim): dW = x^T.dy, db = sum dy, dx = dy.W^T. */
+    const linearBackward = (x: Bindable, dy: Bindable, layer: string, dxOut: Bindable, inDim: number, outDim: number) => {
+      d.push(matmul(ctx, { a: x, b: dy, out: gr(`${layer}_w`), M: inDim, N: outDim, K: BT, transA: true }, `${layer}.dW`));
+      d.push(colsum(ctx, { x: dy, out: gr(`${layer}_b`), rows: BT, cols: outDim }, `${layer}.db`));
+      d.push(matmul(ctx, { a: dy, b: p(`${layer}_w`), out: dxOut, M: BT, N: inDim, K: outDim, transB: true }, `${layer}.dX`));
+    };
     if (this.ce) d.push(this.ce.dh, this.ce.de, this.ce.scatter);
     else d.push(this.targetScatter!);
     d.push(layernormBackward(ctx, { dout: this.dhf, x: g.resOut, stats: g.statsf, ln: p('ln_f'), dx, rows: BT, C }));
@@ -286,25 +292,17 @@ export class GpuEngine {
       const dr2 = dropoutBackward(ctx, { dout: dx, dy: dbranch, n: BT * C });
       this.backwardDropouts.push({ d: dr2, site: dropFfn(l) });
       d.push(dr2);
-      d.push(matmul(ctx, { a: b.act, b: dbranch, out: gw('fc2_w'), M: F, N: C, K: BT, transA: true }, `b${l}.dfc2_w`));
-      d.push(colsum(ctx, { x: dbranch, out: gw('fc2_b'), rows: BT, cols: C }));
-      d.push(matmul(ctx, { a: dbranch, b: w('fc2_w'), out: dact, M: BT, N: F, K: C, transB: true }, `b${l}.dact`));
+      linearBackward(b.act, dbranch, `b${l}.fc2`, dact, F, C);
       d.push(geluBackward(ctx, { dout: dact, x: b.fc1, dx: dfc1, n: BT * F }));
-      d.push(matmul(ctx, { a: b.ln2, b: dfc1, out: gw('fc1_w'), M: C, N: F, K: BT, transA: true }, `b${l}.dfc1_w`));
-      d.push(colsum(ctx, { x: dfc1, out: gw('fc1_b'), rows: BT, cols: F }));
-      d.push(matmul(ctx, { a: dfc1, b: w('fc1_w'), out: dln, M: BT, N: C, K: F, transB: true }, `b${l}.dln2`));
+      linearBackward(b.ln2, dfc1, `b${l}.fc1`, dln, C, F);
       d.push(layernormBackward(ctx, { dout: dln, x: b.resMid, stats: b.stats2, ln: w('ln2'), dx, rows: BT, C }));
       d.push(layernormBackwardParams(ctx, { dout: dln, x: b.resMid, stats: b.stats2, dln: gw('ln2'), rows: BT, C }));
       const dr1 = dropoutBackward(ctx, { dout: dx, dy: dbranch, n: BT * C });
       this.backwardDropouts.push({ d: dr1, site: dropAttn(l) });
       d.push(dr1);
-      d.push(matmul(ctx, { a: b.atty, b: dbranch, out: gw('proj_w'), M: C, N: C, K: BT, transA: true }, `b${l}.dproj_w`));
-      d.push(colsum(ctx, { x: dbranch, out: gw('proj_b'), rows: BT, cols: C }));
-      d.push(matmul(ctx, { a: dbranch, b: w('proj_w'), out: datty, M: BT, N: C, K: C, transB: true }, `b${l}.datty`));
+      linearBackward(b.atty, dbranch, `b${l}.proj`, datty, C, C);
       d.push(...attentionBackward(ctx, { dout: datty, qkv: b.qkv, att: b.att, dS, dqkv, B, T, C, H }));
-      d.push(matmul(ctx, { a: b.ln1, b: dqkv, out: gw('qkv_w'), M: C, N: 3 * C, K: BT, transA: true }, `b${l}.dqkv_w`));
-      d.push(colsum(ctx, { x: dqkv, out: gw('qkv_b'), rows: BT, cols: 3 * C }));
-      d.push(matmul(ctx, { a: dqkv, b: w('qkv_w'), out: dln, M: BT, N: C, K: 3 * C, transB: true }, `b${l}.dln1`));
+      linearBackward(b.ln1, dqkv, `b${l}.qkv`, dln, C, 3 * C);
       d.push(layernormBackward(ctx, { dout: dln, x: g.resIn(l), stats: b.stats1, ln: w('ln1'), dx, rows: BT, C }));
       d.push(layernormBackwardParams(ctx, { dout: dln, x: g.resIn(l), stats: b.stats1, dln: gw('ln1'), rows: BT, C }));
     }
@@ -641,15 +639,7 @@ export class GpuEngine {
     const out = new Float32Array(histories.length * C);
     for (let s = 0; s < histories.length; s += B) {
       const n = Math.min(B, histories.length - s);
-      const inputs = new Int32Array(B * T);
-      for (let b = 0; b < n; b++) {
-        const h = Array.from(histories[s + b]).slice(-T);
-        inputs.set(h, b * T + T - h.length);
-      }
-      const batch: Batch = { inputs, targets: new Int32Array(B * T), negatives: new Int32Array(B * T) };
-      if (cfg.features > 0) batch.features = new Float32Array(B * T * cfg.features);
-      if (cfg.loss === 'ce') batch.candidates = Int32Array.of(1);
-      await this.forward(batch, { training: false, readLoss: false });
+      await this.forward(historyBatch(cfg, histories.slice(s, s + n), B), { training: false, readLoss: false });
       const hf = await this.readHidden();
       for (let b = 0; b < n; b++) out.set(hf.subarray((b * T + T - 1) * C, (b * T + T) * C), (s + b) * C);
     }

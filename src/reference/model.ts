@@ -4,7 +4,7 @@
  * API (forward / backward / step / parameters / save / load).
  */
 import { DEFAULT_OPTIMIZER, parameterLayout, tensor, type ModelConfig, type OptimizerConfig, type ParameterLayout } from '../model/config';
-import { contentSegments, prepareBatch, type Batch, type ItemContent, type PreparedBatch, type SegmentList } from '../model/batch';
+import { contentSegments, historyBatch, prepareBatch, type Batch, type ItemContent, type PreparedBatch, type SegmentList } from '../model/batch';
 import { initParameters } from '../model/init';
 import { dropoutKey, dropoutThreshold } from '../model/random';
 import * as op from './ops';
@@ -221,36 +221,34 @@ export class ReferenceModel {
     op.layernormBackward(a.dhf, a.resOut, a.meanf, a.rstdf, this.view('ln_f'), BT, C, dx);
     op.layernormBackwardParams(a.dhf, a.resOut, a.meanf, a.rstdf, BT, C, this.gradView('ln_f'));
 
+    /** Backward of y = x.W + b with x (BT, inDim): dW = x^T.dy, db = sum dy, dx = dy.W^T. */
+    const linearBackward = (x: Float64Array, dy: Float64Array, layer: string, dxOut: Float64Array, inDim: number, outDim: number) => {
+      op.matmul(x, dy, inDim, outDim, BT, true, false, null, this.gradView(`${layer}_w`));
+      op.colsum(dy, BT, outDim, this.gradView(`${layer}_b`));
+      op.matmul(dy, this.view(`${layer}_w`), BT, inDim, outDim, false, true, null, dxOut);
+    };
     for (let l = cfg.blocks - 1; l >= 0; l--) {
       const b = a.blocks[l];
       // ffn branch: resOut = resMid + drop(fc2)
       const dfc2 = new Float64Array(BT * C);
       op.dropoutBackward(dx, key(dropoutSite.ffn(l)), thr, dscale, dfc2);
-      op.matmul(b.act, dfc2, F, C, BT, true, false, null, this.gradView(`b${l}.fc2_w`));
-      op.colsum(dfc2, BT, C, this.gradView(`b${l}.fc2_b`));
       const dact = new Float64Array(BT * F);
-      op.matmul(dfc2, this.view(`b${l}.fc2_w`), BT, F, C, false, true, null, dact);
+      linearBackward(b.act, dfc2, `b${l}.fc2`, dact, F, C);
       const dfc1 = new Float64Array(BT * F);
       op.geluBackward(dact, b.fc1, dfc1);
-      op.matmul(b.ln2, dfc1, C, F, BT, true, false, null, this.gradView(`b${l}.fc1_w`));
-      op.colsum(dfc1, BT, F, this.gradView(`b${l}.fc1_b`));
       const dln2 = new Float64Array(BT * C);
-      op.matmul(dfc1, this.view(`b${l}.fc1_w`), BT, C, F, false, true, null, dln2);
+      linearBackward(b.ln2, dfc1, `b${l}.fc1`, dln2, C, F);
       op.layernormBackward(dln2, b.resMid, b.mean2, b.rstd2, this.view(`b${l}.ln2`), BT, C, dx);
       op.layernormBackwardParams(dln2, b.resMid, b.mean2, b.rstd2, BT, C, this.gradView(`b${l}.ln2`));
       // attention branch: resMid = resIn + drop(proj)
       const dproj = new Float64Array(BT * C);
       op.dropoutBackward(dx, key(dropoutSite.attention(l)), thr, dscale, dproj);
-      op.matmul(b.atty, dproj, C, C, BT, true, false, null, this.gradView(`b${l}.proj_w`));
-      op.colsum(dproj, BT, C, this.gradView(`b${l}.proj_b`));
       const datty = new Float64Array(BT * C);
-      op.matmul(dproj, this.view(`b${l}.proj_w`), BT, C, C, false, true, null, datty);
+      linearBackward(b.atty, dproj, `b${l}.proj`, datty, C, C);
       const dqkv = new Float64Array(BT * 3 * C);
       op.attentionBackward(datty, b.qkv, b.att, B, T, C, H, dqkv);
-      op.matmul(b.ln1, dqkv, C, 3 * C, BT, true, false, null, this.gradView(`b${l}.qkv_w`));
-      op.colsum(dqkv, BT, 3 * C, this.gradView(`b${l}.qkv_b`));
       const dln1 = new Float64Array(BT * C);
-      op.matmul(dqkv, this.view(`b${l}.qkv_w`), BT, C, 3 * C, false, true, null, dln1);
+      linearBackward(b.ln1, dqkv, `b${l}.qkv`, dln1, C, 3 * C);
       op.layernormBackward(dln1, b.resIn, b.mean1, b.rstd1, this.view(`b${l}.ln1`), BT, C, dx);
       op.layernormBackwardParams(dln1, b.resIn, b.mean1, b.rstd1, BT, C, this.gradView(`b${l}.ln1`));
     }
@@ -322,15 +320,7 @@ export class ReferenceModel {
     const out = new Float64Array(histories.length * C);
     for (let s = 0; s < histories.length; s += B) {
       const n = Math.min(B, histories.length - s);
-      const inputs = new Int32Array(B * T);
-      for (let b = 0; b < n; b++) {
-        const h = Array.from(histories[s + b]).slice(-T);
-        inputs.set(h, b * T + T - h.length);
-      }
-      const batch: Batch = { inputs, targets: new Int32Array(B * T), negatives: new Int32Array(B * T) };
-      if (cfg.features > 0) batch.features = new Float32Array(B * T * cfg.features);
-      if (cfg.loss === 'ce') batch.candidates = Int32Array.of(1);
-      this.forward(batch, { training: false });
+      this.forward(historyBatch(cfg, histories.slice(s, s + n), B), { training: false });
       const hf = this.acts!.hf;
       for (let b = 0; b < n; b++) out.set(hf.subarray((b * T + T - 1) * C, (b * T + T) * C), (s + b) * C);
     }

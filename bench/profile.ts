@@ -17,7 +17,8 @@ export async function main(args: string[]): Promise<void> {
   const cfg = makeConfig({ ...DEFAULT_CONFIG, items: get('items', DEFAULT_CONFIG.items) });
   const B = get('batch', 128);
   const ctx = new GpuContext(await acquireDevice(gpu));
-  const eng = await GpuEngine.create(ctx, cfg, { batchSize: B });
+  const attention = args.includes('--fused') ? 'fused' : 'gemm';
+  const eng = await GpuEngine.create(ctx, cfg, { batchSize: B, attention });
   const rng = new Rng(1);
   const seqs = Array.from({ length: B }, () => Array.from({ length: cfg.maxlen + 1 }, () => rng.int(1, cfg.items + 1)));
   const batch = sequenceBatch(cfg, seqs, B, rng);
@@ -29,7 +30,7 @@ export async function main(args: string[]): Promise<void> {
     const key = r.label.replace(/^b\d+\./, 'b*.');
     byLabel.set(key, (byLabel.get(key) ?? 0) + r.ms);
   }
-  console.log(`adapter: ${ctx.adapterName}; total ${total.toFixed(1)} ms over ${rows.length} dispatches`);
+  console.log(`adapter: ${ctx.adapterName}; attention ${attention}; total ${total.toFixed(1)} ms over ${rows.length} dispatches`);
   for (const [label, ms] of [...byLabel.entries()].sort((a, b) => b[1] - a[1])) {
     console.log(`${ms.toFixed(1).padStart(8)} ms  ${(100 * ms / total).toFixed(1).padStart(5)}%  ${label}`);
   }

@@ -147,3 +147,58 @@ fn attention_backward_keyvalue(@builtin(global_invocation_id) gid: vec3<u32>) {
     dqkv[vo + c] = dv;
   }
 }
+
+// ---- attention as batched matrix products (the engine's path on software
+// adapters): S = Q.K^T and O = P.V, dP = dO.V^T, dQ = dS.K, dK = dS^T.Q,
+// dV = P^T.dO run through matmul.wgsl per (batch, head); these two kernels
+// do the row-wise part in place on the (B, H, T, T) buffers.
+
+@group(0) @binding(10) var<storage, read_write> sm: array<f32>;
+@group(0) @binding(11) var<storage, read> sm_ids: array<i32>;
+
+// P = softmax(S / sqrt(hs)) over visible keys, in place; a row with no visible key becomes 0.
+@compute @workgroup_size(64)
+fn causal_softmax(@builtin(global_invocation_id) gid: vec3<u32>) {
+  let idx = gid.x;
+  if (idx >= dims.B * dims.H * dims.T) { return; }
+  let r = decode_row(idx);
+  let b = r.x;
+  let i = r.z;
+  let T = dims.T;
+  let scale = 1.0 / sqrt(f32(dims.C / dims.H));
+  let o = idx * T;
+  var mx = -3.402823e38;
+  var has_key = false;
+  for (var j = 0u; j <= i; j++) {
+    if (sm_ids[b * T + j] != 0) {
+      mx = max(mx, sm[o + j] * scale);
+      has_key = true;
+    }
+  }
+  var sum = 0.0;
+  for (var j = 0u; j < T; j++) {
+    var p = 0.0;
+    if (has_key && j <= i && sm_ids[b * T + j] != 0) { p = exp(sm[o + j] * scale - mx); }
+    sm[o + j] = p;
+    sum += p;
+  }
+  if (!has_key) { return; }
+  let inv = 1.0 / sum;
+  for (var j = 0u; j <= i; j++) { sm[o + j] *= inv; }
+}
+
+@group(0) @binding(12) var<storage, read_write> sm_grad: array<f32>; // in: dP, out: dS (scaled)
+@group(0) @binding(13) var<storage, read> sm_p: array<f32>;
+
+// dS = P * (dP - rowsum(P * dP)) / sqrt(hs), in place.
+@compute @workgroup_size(64)
+fn causal_softmax_backward(@builtin(global_invocation_id) gid: vec3<u32>) {
+  let idx = gid.x;
+  if (idx >= dims.B * dims.H * dims.T) { return; }
+  let T = dims.T;
+  let scale = 1.0 / sqrt(f32(dims.C / dims.H));
+  let o = idx * T;
+  var rowdot = 0.0;
+  for (var j = 0u; j < T; j++) { rowdot += sm_p[o + j] * sm_grad[o + j]; }
+  for (var j = 0u; j < T; j++) { sm_grad[o + j] = sm_p[o + j] * (sm_grad[o + j] - rowdot) * scale; }
+}

@@ -7,6 +7,12 @@
 //   colsum:  out(N) (+)= sum over rows of X(M,N)   -> db = sum dY
 // Tiled through workgroup memory: a 64x64 output tile per workgroup of 16x16
 // invocations, each owning a 4x4 strided micro-tile; K advances 16 at a time.
+//
+// Strided and batched: rows of A, B and C are lda, ldb, ldc elements apart,
+// and product z (the z workgroup index) starts at
+//   off + (z / inner) * s_outer + (z % inner) * s_inner
+// in each matrix. Attention uses this to multiply per (batch, head) straight
+// out of the fused qkv buffer; a plain product has one batch and ld = width.
 
 override TRANS_A: bool = false;
 override TRANS_B: bool = false;
@@ -16,6 +22,22 @@ struct Dims {
   N: u32,
   K: u32,
   flags: u32, // bit 0: add bias, bit 1: accumulate into C
+  lda: u32,
+  ldb: u32,
+  ldc: u32,
+  inner: u32, // batch index z = outer * inner + inner_index
+  off_a: u32,
+  off_b: u32,
+  off_c: u32,
+  _pad: u32,
+  sa_outer: u32,
+  sa_inner: u32,
+  sb_outer: u32,
+  sb_inner: u32,
+  sc_outer: u32,
+  sc_inner: u32,
+  _pad1: u32,
+  _pad2: u32,
 }
 
 @group(0) @binding(0) var<uniform> dims: Dims;
@@ -29,11 +51,11 @@ const TILE_N: u32 = 64u;
 const TILE_K: u32 = 16u;
 
 // Write one output element: + bias, += C when accumulating; out-of-range is skipped.
-fn store(m: u32, n: u32, value: f32) {
+fn store(bc: u32, m: u32, n: u32, value: f32) {
   if (m >= dims.M || n >= dims.N) { return; }
   var v = value;
   if ((dims.flags & 1u) != 0u) { v += bias[n]; }
-  let o = m * dims.N + n;
+  let o = bc + m * dims.ldc + n;
   if ((dims.flags & 2u) != 0u) { v += C[o]; }
   C[o] = v;
 }
@@ -41,20 +63,27 @@ fn store(m: u32, n: u32, value: f32) {
 var<workgroup> As: array<f32, 1024>; // [k][m], TILE_K x TILE_M
 var<workgroup> Bs: array<f32, 1024>; // [k][n], TILE_K x TILE_N
 
-fn load_a(m: u32, k: u32) -> f32 {
+fn base_a(z: u32) -> u32 { return dims.off_a + (z / dims.inner) * dims.sa_outer + (z % dims.inner) * dims.sa_inner; }
+fn base_b(z: u32) -> u32 { return dims.off_b + (z / dims.inner) * dims.sb_outer + (z % dims.inner) * dims.sb_inner; }
+fn base_c(z: u32) -> u32 { return dims.off_c + (z / dims.inner) * dims.sc_outer + (z % dims.inner) * dims.sc_inner; }
+
+fn load_a(ba: u32, m: u32, k: u32) -> f32 {
   if (m >= dims.M || k >= dims.K) { return 0.0; }
-  if (TRANS_A) { return A[k * dims.M + m]; }
-  return A[m * dims.K + k];
+  if (TRANS_A) { return A[ba + k * dims.lda + m]; }
+  return A[ba + m * dims.lda + k];
 }
 
-fn load_b(k: u32, n: u32) -> f32 {
+fn load_b(bb: u32, k: u32, n: u32) -> f32 {
   if (k >= dims.K || n >= dims.N) { return 0.0; }
-  if (TRANS_B) { return B[n * dims.K + k]; }
-  return B[k * dims.N + n];
+  if (TRANS_B) { return B[bb + n * dims.ldb + k]; }
+  return B[bb + k * dims.ldb + n];
 }
 
 @compute @workgroup_size(16, 16)
 fn matmul(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_id) lid: vec3<u32>) {
+  let ba = base_a(wg.z);
+  let bb = base_b(wg.z);
+  let bc = base_c(wg.z);
   let row0 = wg.y * TILE_M;
   let col0 = wg.x * TILE_N;
   let tid = lid.y * 16u + lid.x;
@@ -67,10 +96,10 @@ fn matmul(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_id) li
       // Walk memory contiguously: along k for row-major A, along m for A^T.
       var m: u32; var k: u32;
       if (TRANS_A) { m = e % TILE_M; k = e / TILE_M; } else { m = e / TILE_K; k = e % TILE_K; }
-      As[k * TILE_M + m] = load_a(row0 + m, k0 + k);
+      As[k * TILE_M + m] = load_a(ba, row0 + m, k0 + k);
       var n: u32; var kb: u32;
       if (TRANS_B) { n = e / TILE_K; kb = e % TILE_K; } else { n = e % TILE_N; kb = e / TILE_N; }
-      Bs[kb * TILE_N + n] = load_b(k0 + kb, col0 + n);
+      Bs[kb * TILE_N + n] = load_b(bb, k0 + kb, col0 + n);
     }
     workgroupBarrier();
     for (var kk = 0u; kk < TILE_K; kk++) {
@@ -91,7 +120,7 @@ fn matmul(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_id) li
 
   for (var i = 0u; i < 4u; i++) {
     for (var j = 0u; j < 4u; j++) {
-      store(row0 + lid.y + 16u * i, col0 + lid.x + 16u * j, acc[i * 4u + j]);
+      store(bc, row0 + lid.y + 16u * i, col0 + lid.x + 16u * j, acc[i * 4u + j]);
     }
   }
 }
@@ -105,11 +134,14 @@ fn matmul_direct(@builtin(global_invocation_id) gid: vec3<u32>) {
   let m0 = gid.y * 4u;
   let n0 = gid.x * 4u;
   if (m0 >= dims.M || n0 >= dims.N) { return; }
+  let ba = base_a(gid.z);
+  let bb = base_b(gid.z);
+  let bc = base_c(gid.z);
   var acc: array<f32, 16>;
   for (var i = 0u; i < 16u; i++) { acc[i] = 0.0; }
   for (var k = 0u; k < dims.K; k++) {
-    let a = vec4<f32>(load_a(m0, k), load_a(m0 + 1u, k), load_a(m0 + 2u, k), load_a(m0 + 3u, k));
-    let b = vec4<f32>(load_b(k, n0), load_b(k, n0 + 1u), load_b(k, n0 + 2u), load_b(k, n0 + 3u));
+    let a = vec4<f32>(load_a(ba, m0, k), load_a(ba, m0 + 1u, k), load_a(ba, m0 + 2u, k), load_a(ba, m0 + 3u, k));
+    let b = vec4<f32>(load_b(bb, k, n0), load_b(bb, k, n0 + 1u), load_b(bb, k, n0 + 2u), load_b(bb, k, n0 + 3u));
     for (var i = 0u; i < 4u; i++) {
       for (var j = 0u; j < 4u; j++) {
         acc[i * 4u + j] = fma(a[i], b[j], acc[i * 4u + j]);
@@ -118,7 +150,7 @@ fn matmul_direct(@builtin(global_invocation_id) gid: vec3<u32>) {
   }
   for (var i = 0u; i < 4u; i++) {
     for (var j = 0u; j < 4u; j++) {
-      store(m0 + i, n0 + j, acc[i * 4u + j]);
+      store(bc, m0 + i, n0 + j, acc[i * 4u + j]);
     }
   }
 }

@@ -51,28 +51,29 @@ function expectUpdatedParams(cfg: ModelConfig, got: Float32Array, ref: Reference
   }
 }
 
-async function pair(cfg: ModelConfig, B: number, rng: Rng, maxCandidates?: number) {
+async function pair(cfg: ModelConfig, B: number, rng: Rng, maxCandidates?: number, attention?: 'fused' | 'gemm') {
   const content = cfg.contentBuckets > 0 ? randomContent(cfg, rng) : undefined;
   const params = initParameters(cfg, parameterLayout(cfg), 7);
   for (let i = 0; i < params.length; i++) params[i] += rng.normal() * 0.05;
   const optimizer = { lr: 1e-2, weightDecay: 0.01 };
-  const gpu = await GpuEngine.create(ctx, cfg, { batchSize: B, seed: 11, content, params, optimizer, maxCandidates });
+  const gpu = await GpuEngine.create(ctx, cfg, { batchSize: B, seed: 11, content, params, optimizer, maxCandidates, attention });
   const ref = new ReferenceModel(cfg, { batchSize: B, seed: 11, content, params, optimizer });
   return { gpu, ref };
 }
 
-const cases: [string, ModelConfig, number, number][] = [
+const cases: [string, ModelConfig, number, number, ('fused' | 'gemm')?][] = [
   ['bce, B=13 T=7', awkwardConfig('bce'), 13, 0],
+  ['bce, B=13 T=7, fused attention kernels', awkwardConfig('bce'), 13, 0, 'fused'],
   ['ce over all items, B=13 T=7', awkwardConfig('ce'), 13, 0],
   ['ce over 20 sampled candidates, B=1 T=50', awkwardConfig('ce', { maxlen: 50, dim: 24, heads: 2, ffnDim: 40, contentBuckets: 0 }), 1, 20],
   ['bce, B=13 T=50, 1 head, no features', awkwardConfig('bce', { maxlen: 50, dim: 20, heads: 1, features: 0, blocks: 1 }), 13, 0],
 ];
 
 describe('one GPU training step equals the reference step', () => {
-  for (const [name, cfg, B, cands] of cases) {
+  for (const [name, cfg, B, cands, attention] of cases) {
     it(name, async () => {
       const rng = new Rng(seed);
-      const { gpu, ref } = await pair(cfg, B, rng, cands ? cands + B * cfg.maxlen : undefined);
+      const { gpu, ref } = await pair(cfg, B, rng, cands ? cands + B * cfg.maxlen : undefined, attention);
       const batch = randomBatch(cfg, B, rng, cands);
       const g = await gpu.forward(batch, { readAttention: true });
       const r = ref.forward(batch);

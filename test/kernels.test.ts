@@ -242,8 +242,9 @@ describe('embedding lookup and scatter-add', () => {
 });
 
 describe('causal multi-head attention', () => {
+  for (const path of ['fused', 'gemm'] as const) {
   for (const [B, T, C, H] of [[1, 1, 10, 2], [13, 7, 24, 3], [13, 50, 64, 2], [1, 50, 20, 1]] as const) {
-    it(`forward/backward B=${B} T=${T} C=${C} H=${H}`, async () => {
+    it(`${path}: forward/backward B=${B} T=${T} C=${C} H=${H}`, async () => {
       const rows = B * T;
       const ids = paddedIds(B, T, 9);
       const qkv = randn(rows * 3 * C);
@@ -254,9 +255,13 @@ describe('causal multi-head attention', () => {
       const A = ctx.storage(B * H * T * T, 'att');
       const dS = ctx.storage(B * H * T * T, 'dS');
       const dqkv = ctx.storage(rows * 3 * C, 'dqkv');
-      await run([
+      const D = ctx.upload(dout, 'dout');
+      await run(path === 'fused' ? [
         att.attentionForward(ctx, { qkv: Q, ids: I, out, att: A, B, T, C, H }),
-        ...att.attentionBackward(ctx, { dout: ctx.upload(dout, 'dout'), qkv: Q, att: A, dS, dqkv, B, T, C, H }),
+        ...att.attentionBackward(ctx, { dout: D, qkv: Q, att: A, dS, dqkv, B, T, C, H }),
+      ] : [
+        ...att.attentionForwardGemm(ctx, { qkv: Q, ids: I, out, att: A, B, T, C, H }),
+        ...att.attentionBackwardGemm(ctx, { dout: D, qkv: Q, att: A, dS, dqkv, B, T, C, H }),
       ]);
       const wo = new Float64Array(rows * C);
       const wa = new Float64Array(B * H * T * T);
@@ -268,6 +273,7 @@ describe('causal multi-head attention', () => {
       expect(relErr(await read(dqkv, rows * 3 * C), wd), msg('attention backward')).toBeLessThan(BWD);
     });
   }
+}
 });
 
 describe('losses', () => {

@@ -6,7 +6,7 @@ const entries: [string, string][] = [
   ['layernorm.wgsl', 'layernorm_forward'], ['layernorm.wgsl', 'layernorm_backward'], ['layernorm.wgsl', 'layernorm_backward_params'],
   ['elementwise.wgsl', 'gelu_forward'], ['elementwise.wgsl', 'gelu_backward'], ['elementwise.wgsl', 'residual_dropout_forward'], ['elementwise.wgsl', 'dropout_backward'],
   ['embedding.wgsl', 'embed_forward'], ['embedding.wgsl', 'embed_backward'], ['embedding.wgsl', 'segment_sum'],
-  ['attention.wgsl', 'attention_forward'], ['attention.wgsl', 'attention_backward_query'], ['attention.wgsl', 'attention_backward_keyvalue'],
+  ['attention.wgsl', 'attention_forward'], ['attention.wgsl', 'attention_backward_query'], ['attention.wgsl', 'attention_backward_keyvalue'], ['attention.wgsl', 'causal_softmax'], ['attention.wgsl', 'causal_softmax_backward'],
   ['loss.wgsl', 'bce_loss'], ['loss.wgsl', 'softmax_ce_loss'],
   ['adamw.wgsl', 'adamw_step'],
   ['score.wgsl', 'score_items'], ['score.wgsl', 'topk'],

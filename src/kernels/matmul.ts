@@ -2,6 +2,18 @@ import { Dispatch, type Bindable, type GpuContext } from '../gpu/context';
 
 export type MatmulVariant = 'tiled' | 'direct';
 
+/** Row strides, element offsets and two-level batch strides: product z starts at off + (z / inner) * outer + (z % inner) * innerStride. */
+export interface Strided {
+  batch: number;
+  inner: number;
+  lda: number;
+  ldb: number;
+  ldc: number;
+  a: { off: number; outer: number; inner: number };
+  b: { off: number; outer: number; inner: number };
+  c: { off: number; outer: number; inner: number };
+}
+
 export interface MatmulArgs {
   /** (M, K), or (K, M) when transA. */
   a: Bindable;
@@ -19,32 +31,51 @@ export interface MatmulArgs {
   accumulate?: boolean;
   /** 'tiled' (workgroup memory, for GPUs) or 'direct' (no barriers, for software adapters); default: the context's choice. */
   variant?: MatmulVariant;
+  /** Strided, batched products (see shaders/matmul.wgsl); omitted = one dense product. */
+  strided?: Strided;
 }
 
-/** out (+)= op(a) . op(b) (+ bias): forward projections and the dX / dW backward products. */
+/** out (+)= op(a) . op(b) (+ bias): forward projections, the dX / dW backward products, attention's batched products. */
 export function matmul(ctx: GpuContext, args: MatmulArgs, label = 'matmul'): MatmulDispatch {
   const variant = args.variant ?? (ctx.softwareAdapter ? 'direct' : 'tiled');
   const entry = variant === 'direct' ? 'matmul_direct' : 'matmul';
   const pipeline = ctx.pipeline('matmul.wgsl', entry, { TRANS_A: args.transA ? 1 : 0, TRANS_B: args.transB ? 1 : 0 });
-  const d = new MatmulDispatch(ctx, label, pipeline, 4, 0, [
+  const d = new MatmulDispatch(ctx, label, pipeline, 20, 0, [
     [1, args.a],
     [2, args.b],
     [3, args.bias ?? ctx.unused()],
     [4, args.out],
   ], [1, 1, 1]);
   d.direct = variant === 'direct';
+  d.transA = !!args.transA;
+  d.transB = !!args.transB;
+  const st = args.strided;
+  d.batch = st?.batch ?? 1;
+  d.strides = st ? [st.lda, st.ldb, st.ldc] : null;
+  d.setU32(7, st?.inner ?? 1);
+  d.setU32(8, st?.a.off ?? 0).setU32(9, st?.b.off ?? 0).setU32(10, st?.c.off ?? 0);
+  d.setU32(12, st?.a.outer ?? 0).setU32(13, st?.a.inner ?? 0);
+  d.setU32(14, st?.b.outer ?? 0).setU32(15, st?.b.inner ?? 0);
+  d.setU32(16, st?.c.outer ?? 0).setU32(17, st?.c.inner ?? 0);
   d.setShape(args.M, args.N, args.K);
   d.setU32(3, (args.bias ? 1 : 0) | (args.accumulate ? 2 : 0));
   return d;
 }
 
 export class MatmulDispatch extends Dispatch {
+  transA = false;
+  transB = false;
   direct = false;
+  batch = 1;
+  /** Explicit [lda, ldb, ldc], or null for dense matrices (derived from the shape). */
+  strides: [number, number, number] | null = null;
   /** Change M, N or K in place (e.g. a varying candidate count). */
   setShape(M: number, N: number, K: number): this {
     this.setU32(0, M).setU32(1, N).setU32(2, K);
+    const [lda, ldb, ldc] = this.strides ?? [this.transA ? M : K, this.transB ? K : N, N];
+    this.setU32(4, lda).setU32(5, ldb).setU32(6, ldc);
     // tiled: a 64x64 tile per workgroup; direct: 8x8 invocations of 4x4 blocks = 32x32 per workgroup
-    this.workgroups = this.direct ? [Math.ceil(N / 32), Math.ceil(M / 32), 1] : [Math.ceil(N / 64), Math.ceil(M / 64), 1];
+    this.workgroups = this.direct ? [Math.ceil(N / 32), Math.ceil(M / 32), this.batch] : [Math.ceil(N / 64), Math.ceil(M / 64), this.batch];
     return this;
   }
 }

@@ -7,7 +7,7 @@
  */
 import { Dispatch, GpuContext, slice, submit, type Bindable, type BufferSlice } from '../gpu/context';
 import { adamw, type AdamWDispatch } from '../kernels/adamw';
-import { attentionBackward, attentionForward } from '../kernels/attention';
+import { attentionBackward, attentionBackwardGemm, attentionForward, attentionForwardGemm } from '../kernels/attention';
 import { dropoutBackward, geluBackward, geluForward, residualDropoutForward, type DropoutDispatch } from '../kernels/elementwise';
 import { SegmentBuffer, embedBackward, embedForward, segmentSum, type EmbedDispatch, type SegmentSumDispatch } from '../kernels/embedding';
 import { layernormBackward, layernormBackwardParams, layernormForward } from '../kernels/layernorm';
@@ -31,6 +31,11 @@ export interface EngineOptions {
   maxCandidates?: number;
   /** Start from these parameters instead of the seeded initialisation. */
   params?: Float32Array;
+  /**
+   * How attention runs: 'fused' (one invocation per query row, shaders/attention.wgsl)
+   * or 'gemm' (batched matrix products plus an in-place softmax). Default: 'gemm'.
+   */
+  attention?: 'fused' | 'gemm';
 }
 
 export interface ForwardOptions {
@@ -104,7 +109,9 @@ class ForwardGraph {
       const w = (n: string) => p(`b${l}.${n}`);
       d.push(layernormForward(ctx, { x, ln: w('ln1'), out: b.ln1, stats: b.stats1, rows: BT, C }));
       d.push(matmul(ctx, { a: b.ln1, b: w('qkv_w'), bias: w('qkv_b'), out: b.qkv, M: BT, N: 3 * C, K: C }, `b${l}.qkv`));
-      d.push(attentionForward(ctx, { qkv: b.qkv, ids: this.ids, out: b.atty, att: b.att, B, T, C, H }));
+      const attArgs = { qkv: b.qkv, ids: this.ids, out: b.atty, att: b.att, B, T, C, H };
+      if (eng.attentionPath === 'gemm') d.push(...attentionForwardGemm(ctx, attArgs));
+      else d.push(attentionForward(ctx, attArgs));
       d.push(matmul(ctx, { a: b.atty, b: w('proj_w'), bias: w('proj_b'), out: b.proj, M: BT, N: C, K: C }, `b${l}.proj`));
       const r1 = residualDropoutForward(ctx, { x, y: b.proj, out: b.resMid, n: BT * C });
       d.push(r1);
@@ -148,6 +155,7 @@ class ForwardGraph {
 export class GpuEngine {
   readonly layout: ParameterLayout;
   readonly batchSize: number;
+  readonly attentionPath: 'fused' | 'gemm';
   /** Dropout seed (restored by load(), so a resumed run repeats exactly). */
   seed: number;
   opt: OptimizerConfig;
@@ -196,6 +204,7 @@ export class GpuEngine {
     if (!Number.isInteger(opts.batchSize) || opts.batchSize < 1) throw new Error(`engine: batchSize must be a positive integer, got ${opts.batchSize}`);
     this.layout = parameterLayout(cfg);
     this.batchSize = opts.batchSize;
+    this.attentionPath = opts.attention ?? 'gemm';
     this.seed = opts.seed ?? 1;
     this.opt = { ...DEFAULT_OPTIMIZER, ...opts.optimizer };
     const B = this.batchSize;
@@ -301,7 +310,8 @@ export class GpuEngine {
       this.backwardDropouts.push({ d: dr1, site: dropAttn(l) });
       d.push(dr1);
       linearBackward(b.atty, dbranch, `b${l}.proj`, datty, C, C);
-      d.push(...attentionBackward(ctx, { dout: datty, qkv: b.qkv, att: b.att, dS, dqkv, B, T, C, H }));
+      const attArgs = { dout: datty, qkv: b.qkv, att: b.att, dS, dqkv, B, T, C, H };
+      d.push(...(this.attentionPath === 'gemm' ? attentionBackwardGemm(ctx, attArgs) : attentionBackward(ctx, attArgs)));
       linearBackward(b.ln1, dqkv, `b${l}.qkv`, dln, C, 3 * C);
       d.push(layernormBackward(ctx, { dout: dln, x: g.resIn(l), stats: b.stats1, ln: w('ln1'), dx, rows: BT, C }));
       d.push(layernormBackwardParams(ctx, { dout: dln, x: g.resIn(l), stats: b.stats1, dln: gw('ln1'), rows: BT, C }));

@@ -5,11 +5,16 @@
  *
  *   npm run bench:quality -- --data FILE [--maxlen N] [--epochs N] [--loss bce|ce] [--cpu] [--json]
  *        [--dim N] [--blocks N] [--heads N] [--batch N] [--lr X] [--dropout X] [--negatives N]
- *        [--eval-every N] [--patience N] [--eval-users N] [--limit-users N] [--seed N]
+ *        [--eval-every N] [--patience N] [--eval-users N] [--limit-users N] [--seed N] [--checkpoint FILE]
  *
+ * --checkpoint FILE saves the training state (and the best state so far) after
+ * every epoch and resumes from it when it exists, so a long run can be split
+ * over several invocations (e.g. the device machine's 10-minute calls).
+ * Each epoch's data order is seeded by (seed, epoch), so a resumed run repeats
+ * the uninterrupted one.
  * Progress goes to stderr; with --json the last line on stdout is one JSON object.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { gpu } from './webgpu-node';
 import { GpuContext, acquireDevice } from '../src/gpu/context';
@@ -24,18 +29,18 @@ import { evalCases, evaluateMarkov, evaluateModel, evaluatePopularity, popularit
 interface Opts {
   data: string; maxlen: number; epochs: number; loss: LossKind; cpu: boolean; json: boolean; dim: number; blocks: number;
   heads: number; batch: number; lr: number; dropout: number; negatives: number; evalEvery: number; patience: number;
-  evalUsers: number; limitUsers: number; seed: number;
+  evalUsers: number; limitUsers: number; seed: number; checkpoint: string;
 }
 
 function parseArgs(args: string[]): Opts {
   const o: Opts = {
     data: '', maxlen: 50, epochs: 20, loss: 'ce', cpu: false, json: false, dim: 64, blocks: 2, heads: 2, batch: 128, lr: 1e-3,
-    dropout: 0.3, negatives: 1024, evalEvery: 2, patience: 10, evalUsers: 10000, limitUsers: 0, seed: 42,
+    dropout: 0.3, negatives: 1024, evalEvery: 2, patience: 10, evalUsers: 10000, limitUsers: 0, seed: 42, checkpoint: '',
   };
   const flags: Record<string, keyof Opts> = {
     '--data': 'data', '--maxlen': 'maxlen', '--epochs': 'epochs', '--loss': 'loss', '--dim': 'dim', '--blocks': 'blocks', '--heads': 'heads',
     '--batch': 'batch', '--lr': 'lr', '--dropout': 'dropout', '--negatives': 'negatives', '--eval-every': 'evalEvery',
-    '--patience': 'patience', '--eval-users': 'evalUsers', '--limit-users': 'limitUsers', '--seed': 'seed',
+    '--patience': 'patience', '--eval-users': 'evalUsers', '--limit-users': 'limitUsers', '--seed': 'seed', '--checkpoint': 'checkpoint',
   };
   for (let i = 0; i < args.length; i++) {
     const a = args[i];
@@ -46,6 +51,7 @@ function parseArgs(args: string[]): Opts {
       const v = args[++i];
       if (v === undefined) throw new Error(`${a} needs a value`);
       if (key === 'data') o.data = v;
+      else if (key === 'checkpoint') o.checkpoint = v;
       else if (key === 'loss') {
         if (v !== 'bce' && v !== 'ce') throw new Error(`--loss must be bce or ce, got ${v}`);
         o.loss = v;
@@ -84,8 +90,8 @@ export async function main(args: string[]): Promise<void> {
   let trainStep: (batch: ReturnType<typeof sequenceBatch>, read: boolean) => Promise<number>;
   let encode: (h: number[][]) => Promise<Float32Array | Float64Array>;
   let itemTable: () => Promise<ArrayLike<number>>;
-  let save: () => Promise<Uint8Array | Float64Array>;
-  let restore: (s: Uint8Array | Float64Array) => void;
+  let save: () => Promise<Uint8Array>;
+  let restore: (s: Uint8Array) => void;
   let maxCandidates = data.items;
   if (o.cpu) {
     const ref = new ReferenceModel(cfg, { batchSize: B, seed: o.seed, optimizer });
@@ -98,8 +104,8 @@ export async function main(args: string[]): Promise<void> {
     };
     encode = async (h) => ref.encodeHistories(h);
     itemTable = async () => ref.composeItems();
-    save = async () => Float64Array.from(ref.params);
-    restore = (s) => ref.params.set(s as Float64Array);
+    save = async () => new Uint8Array(Float64Array.from(ref.params).buffer);
+    restore = (s) => ref.params.set(new Float64Array(s.buffer.slice(s.byteOffset, s.byteOffset + s.byteLength)));
   } else {
     const ctx = new GpuContext(await acquireDevice(gpu));
     adapter = ctx.adapterName;
@@ -110,28 +116,44 @@ export async function main(args: string[]): Promise<void> {
     encode = (h) => eng.encodeHistories(h);
     itemTable = () => eng.readItemTable();
     save = () => eng.save();
-    restore = (s) => eng.load(s as Uint8Array);
+    restore = (s) => eng.load(s);
   }
   const negatives = Math.min(o.negatives, maxCandidates);
   log(`adapter: ${adapter}`);
-  log(`model: ${JSON.stringify(cfg)}, batch ${B}, lr ${o.lr}${o.loss === 'ce' ? `, ${negatives} shared sampled negatives` : ''}`);
+  log(`model: ${JSON.stringify(cfg)}, batch ${B}, lr ${o.lr}${o.loss === 'ce' ? `, softmax over the batch's targets plus ${negatives} shared uniform negatives` : ''}`);
 
-  const rng = new Rng(o.seed);
   const trainable = split.train.map((s, u) => (s.length >= 2 ? u : -1)).filter((u) => u >= 0);
   const stepsPerEpoch = Math.ceil(trainable.length / B);
-  let best = { ndcg: -1, epoch: 0, state: null as Uint8Array | Float64Array | null, valid: null as Metrics | null };
+  let best = { ndcg: -1, epoch: 0, state: null as Uint8Array | null, valid: null as Metrics | null };
   let trainSeconds = 0;
   let steps = 0;
   let epochsRun = 0;
-  for (let epoch = 1; epoch <= o.epochs; epoch++) {
+  let first = 1;
+  const ck = o.checkpoint;
+  const writeAtomically = (file: string, data: Uint8Array | string) => {
+    writeFileSync(`${file}.tmp`, data);
+    renameSync(`${file}.tmp`, file);
+  };
+  if (ck && existsSync(`${ck}.json`)) {
+    const meta = JSON.parse(readFileSync(`${ck}.json`, 'utf8')) as { epoch: number; trainSeconds: number; steps: number; best: { ndcg: number; epoch: number; valid: Metrics | null }; config: unknown };
+    if (JSON.stringify(meta.config) !== JSON.stringify({ ...cfg, batch: B, lr: o.lr, seed: o.seed })) throw new Error(`${ck}: the checkpoint was made with other settings; remove it or use the same ones`);
+    restore(new Uint8Array(readFileSync(ck)));
+    best = { ...meta.best, state: existsSync(`${ck}.best`) ? new Uint8Array(readFileSync(`${ck}.best`)) : null };
+    trainSeconds = meta.trainSeconds;
+    steps = meta.steps;
+    epochsRun = meta.epoch;
+    first = meta.epoch + 1;
+    log(`resuming from ${ck} after epoch ${meta.epoch} (best validation NDCG@10 ${best.ndcg.toFixed(4)} at epoch ${best.epoch})`);
+  }
+  for (let epoch = first; epoch <= o.epochs; epoch++) {
+    const rng = new Rng(o.seed * 1009 + epoch);
     const order = shuffled(trainable.length, rng);
     const t0 = performance.now();
     let lossSum = 0;
     let lossN = 0;
     for (let s = 0; s < stepsPerEpoch; s++) {
       const rows = order.slice(s * B, (s + 1) * B).map((i) => split.train[trainable[i]]);
-      const batch = sequenceBatch(cfg, rows, B, rng, { candidates: o.loss === 'ce' ? Math.min(negatives, maxCandidates - B * o.maxlen > 0 ? negatives : maxCandidates) : 0 });
-      if (batch.candidates && batch.candidates.length > maxCandidates) batch.candidates = batch.candidates.subarray(0, maxCandidates);
+      const batch = sequenceBatch(cfg, rows, B, rng, { candidates: o.loss === 'ce' ? negatives : 0, maxCandidates });
       const read = s % 25 === 0 || s === stepsPerEpoch - 1;
       const l = await trainStep(batch, read);
       if (read) {
@@ -148,11 +170,17 @@ export async function main(args: string[]): Promise<void> {
     if (epoch % o.evalEvery === 0 || epoch === o.epochs) {
       const v = await evaluateModel(validCases, cfg.dim, encode, await itemTable());
       log(`  validation: ${fmt(v)}`);
-      if (v.ndcg10 > best.ndcg) best = { ndcg: v.ndcg10, epoch, state: await save(), valid: v };
-      else if (epoch - best.epoch >= o.patience) {
+      if (v.ndcg10 > best.ndcg) {
+        best = { ndcg: v.ndcg10, epoch, state: await save(), valid: v };
+        if (ck) writeAtomically(`${ck}.best`, best.state!);
+      } else if (epoch - best.epoch >= o.patience) {
         log(`  no validation gain for ${o.patience} epochs: stopping`);
         break;
       }
+    }
+    if (ck) {
+      writeAtomically(ck, await save());
+      writeAtomically(`${ck}.json`, JSON.stringify({ epoch, trainSeconds, steps, best: { ndcg: best.ndcg, epoch: best.epoch, valid: best.valid }, config: { ...cfg, batch: B, lr: o.lr, seed: o.seed } }));
     }
   }
   if (best.state) restore(best.state);

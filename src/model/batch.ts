@@ -169,10 +169,10 @@ export function prepareBatch(cfg: ModelConfig, batch: Batch, B: number): Prepare
 }
 
 /**
- * Candidate set for sampled softmax: every target in the batch plus uniform
- * negatives up to `size` ids (more when the batch has more distinct targets).
+ * Candidate set for sampled softmax: every distinct target in the batch plus
+ * up to `negatives` further items drawn uniformly, at most `maxTotal` in all.
  */
-export function sampleCandidates(cfg: ModelConfig, targets: Int32Array, size: number, rng: Rng): Int32Array {
+export function sampleCandidates(cfg: ModelConfig, targets: Int32Array, negatives: number, rng: Rng, maxTotal = cfg.items): Int32Array {
   const seen = new Uint8Array(cfg.items + 1);
   const out: number[] = [];
   for (let i = 0; i < targets.length; i++) {
@@ -182,7 +182,8 @@ export function sampleCandidates(cfg: ModelConfig, targets: Int32Array, size: nu
       out.push(t);
     }
   }
-  const want = Math.min(cfg.items, Math.max(size, out.length));
+  if (out.length > maxTotal) throw new Error(`batch: ${out.length} distinct targets exceed the ${maxTotal} candidates the engine can hold`);
+  const want = Math.min(cfg.items, maxTotal, out.length + negatives);
   while (out.length < want) {
     const id = rng.int(1, cfg.items + 1);
     if (!seen[id]) {

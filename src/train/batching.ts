@@ -9,8 +9,10 @@ import { sampleCandidates, type Batch } from '../model/batch';
 import type { Rng } from '../model/random';
 
 export interface BatchOptions {
-  /** Softmax CE: sample this many shared candidates (0 = every item). */
+  /** Softmax CE: the batch's targets plus this many shared uniform negatives (0 = every item is a candidate). */
   candidates?: number;
+  /** Softmax CE: the most candidates the engine holds. */
+  maxCandidates?: number;
   /** Leave the first `skipTargets` positions of each sequence without a loss. */
   skipTargets?: number;
 }
@@ -43,7 +45,7 @@ export function sequenceBatch(cfg: ModelConfig, seqs: ArrayLike<number>[], B: nu
     }
   }
   const batch: Batch = { inputs, targets, negatives };
-  if (cfg.loss === 'ce' && opts.candidates) batch.candidates = sampleCandidates(cfg, targets, opts.candidates, rng);
+  if (cfg.loss === 'ce' && opts.candidates) batch.candidates = sampleCandidates(cfg, targets, opts.candidates, rng, opts.maxCandidates);
   return batch;
 }
 

@@ -1,0 +1,69 @@
+/**
+ * The learner's data. Everything lives in IndexedDB (src/data/db.ts); imports
+ * pass through src/data/validate.ts before anything is written.
+ */
+
+export type ReadingStatus = 'unread' | 'reading' | 'finished' | 'hidden';
+
+export interface Reading {
+  id: string;
+  title: string;
+  /** http(s) only; anything else is refused at the boundary. */
+  url: string | null;
+  authors: string[];
+  year: number | null;
+  topics: string[];
+  /** Estimated minutes to study it. */
+  minutes: number;
+  /** 1 (easy) .. 5 (hard). */
+  difficulty: number;
+  /** Ids of readings this one builds on. */
+  prerequisites: string[];
+  /** ISO 8601. */
+  addedAt: string;
+  status: ReadingStatus;
+  /** Where it came from: typed in, imported, or the built-in demo. */
+  source: 'manual' | 'import' | 'demo';
+}
+
+export interface StudySession {
+  id: string;
+  readingId: string;
+  /** ISO 8601 start and end. */
+  start: string;
+  end: string;
+  /** Minutes of active study (pauses and hidden-tab time excluded). */
+  activeMinutes: number;
+  /** 1 (scattered) .. 5 (deep focus). */
+  focus: number;
+  interruptions: number;
+  /** 0..100, self-rated, or null. */
+  understanding: number | null;
+  /** 0..100 from a quiz, or null. */
+  quizScore: number | null;
+  notes: string;
+}
+
+export interface Settings {
+  /** Minutes of study the learner budgets per day. */
+  dailyBudgetMinutes: number;
+}
+
+export const DEFAULT_SETTINGS: Settings = { dailyBudgetMinutes: 60 };
+
+/** Other learners' sequences of catalog readings, kept as prior data for the trainer. */
+export interface PathPack {
+  id: string;
+  name: string;
+  importedAt: string;
+  sequences: string[][];
+}
+
+export interface CheckpointRecord {
+  id: string;
+  createdAt: string;
+  /** Versioned binary from the engine's save(). */
+  blob: Uint8Array;
+  /** Free-form training metadata (step, loss, validation HR@10, backend). */
+  meta: Record<string, unknown>;
+}

@@ -1,0 +1,119 @@
+/**
+ * Validation of untrusted records (imports, backups, older database rows).
+ * Every failure names where it happened and the field; nothing here writes.
+ * Text stays text: titles, notes and URLs are never interpreted as markup.
+ */
+import type { Reading, ReadingStatus, Settings, StudySession } from './types';
+
+export class ValidationError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ValidationError';
+  }
+}
+
+const fail = (where: string, field: string, what: string): never => {
+  throw new ValidationError(`${where}, field ${field}: ${what}`);
+};
+
+const MAX_TEXT = 10_000;
+
+export function text(v: unknown, where: string, field: string, opts: { required?: boolean; max?: number } = {}): string {
+  if (v === undefined || v === null || v === '') {
+    if (opts.required) fail(where, field, 'is required');
+    return '';
+  }
+  if (typeof v !== 'string') fail(where, field, `must be text, got ${typeof v}`);
+  const s = (v as string).replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g, '').trim();
+  if (s.length > (opts.max ?? MAX_TEXT)) fail(where, field, `is longer than ${opts.max ?? MAX_TEXT} characters`);
+  if (opts.required && s === '') fail(where, field, 'is required');
+  return s;
+}
+
+export function int(v: unknown, where: string, field: string, lo: number, hi: number): number {
+  const n = typeof v === 'string' && v.trim() !== '' ? Number(v) : v;
+  if (typeof n !== 'number' || !Number.isInteger(n) || n < lo || n > hi) fail(where, field, `must be a whole number from ${lo} to ${hi}, got ${JSON.stringify(v)}`);
+  return n as number;
+}
+
+export function optionalInt(v: unknown, where: string, field: string, lo: number, hi: number): number | null {
+  return v === undefined || v === null || v === '' ? null : int(v, where, field, lo, hi);
+}
+
+/** Only absolute http and https URLs are kept: a javascript:, data: or relative URL is refused. */
+export function httpUrl(v: unknown, where: string, field: string): string | null {
+  const s = text(v, where, field, { max: 2048 });
+  if (s === '') return null;
+  let u: URL;
+  try {
+    u = new URL(s);
+  } catch {
+    return fail(where, field, `"${s.slice(0, 80)}" is not an absolute URL`);
+  }
+  if (u.protocol !== 'http:' && u.protocol !== 'https:') fail(where, field, `only http and https links are allowed, got ${u.protocol}`);
+  return u.toString();
+}
+
+export function isoDate(v: unknown, where: string, field: string): string {
+  const s = text(v, where, field, { required: true, max: 40 });
+  const t = Date.parse(s);
+  if (Number.isNaN(t)) fail(where, field, `"${s}" is not a date`);
+  return new Date(t).toISOString();
+}
+
+function list(v: unknown, where: string, field: string): string[] {
+  if (v === undefined || v === null) return [];
+  if (!Array.isArray(v)) fail(where, field, 'must be a list');
+  return (v as unknown[]).map((x, i) => text(x, where, `${field}[${i}]`, { required: true, max: 500 }));
+}
+
+const STATUSES: ReadingStatus[] = ['unread', 'reading', 'finished', 'hidden'];
+
+export function validateReading(raw: unknown, where: string): Reading {
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new ValidationError(`${where}: must be an object`);
+  const r = raw as Record<string, unknown>;
+  const status = (r.status ?? 'unread') as ReadingStatus;
+  if (!STATUSES.includes(status)) fail(where, 'status', `must be one of ${STATUSES.join(', ')}`);
+  const source = (r.source ?? 'import') as Reading['source'];
+  if (!['manual', 'import', 'demo'].includes(source)) fail(where, 'source', 'must be manual, import or demo');
+  return {
+    id: text(r.id, where, 'id', { required: true, max: 100 }),
+    title: text(r.title, where, 'title', { required: true, max: 1000 }),
+    url: httpUrl(r.url, where, 'url'),
+    authors: list(r.authors, where, 'authors'),
+    year: optionalInt(r.year, where, 'year', 1000, 2100),
+    topics: list(r.topics, where, 'topics'),
+    minutes: int(r.minutes ?? 30, where, 'minutes', 1, 100_000),
+    difficulty: int(r.difficulty ?? 3, where, 'difficulty', 1, 5),
+    prerequisites: list(r.prerequisites, where, 'prerequisites'),
+    addedAt: isoDate(r.addedAt ?? new Date().toISOString(), where, 'addedAt'),
+    status,
+    source,
+  };
+}
+
+export function validateSession(raw: unknown, where: string): StudySession {
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new ValidationError(`${where}: must be an object`);
+  const r = raw as Record<string, unknown>;
+  const start = isoDate(r.start, where, 'start');
+  const end = isoDate(r.end, where, 'end');
+  if (Date.parse(end) < Date.parse(start)) fail(where, 'end', 'is before start');
+  return {
+    id: text(r.id, where, 'id', { required: true, max: 100 }),
+    readingId: text(r.readingId, where, 'readingId', { required: true, max: 100 }),
+    start,
+    end,
+    activeMinutes: int(r.activeMinutes, where, 'activeMinutes', 0, 24 * 60),
+    focus: int(r.focus, where, 'focus', 1, 5),
+    interruptions: int(r.interruptions ?? 0, where, 'interruptions', 0, 10_000),
+    understanding: optionalInt(r.understanding, where, 'understanding', 0, 100),
+    quizScore: optionalInt(r.quizScore, where, 'quizScore', 0, 100),
+    notes: text(r.notes, where, 'notes'),
+  };
+}
+
+export function validateSettings(raw: unknown, where: string): Settings {
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new ValidationError(`${where}: must be an object`);
+  const r = raw as Record<string, unknown>;
+  return { dailyBudgetMinutes: int(r.dailyBudgetMinutes ?? 60, where, 'dailyBudgetMinutes', 0, 24 * 60) };
+}

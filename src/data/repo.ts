@@ -1,0 +1,132 @@
+/**
+ * Reads and writes of the learner's data, for the UI and the trainer.
+ * Each write is its own transaction, so two tabs writing at once both keep
+ * their rows; every write is announced on a BroadcastChannel so other tabs
+ * refresh. A failed write (quota exceeded, aborted transaction) is rethrown as
+ * a StorageError with a message for the user, never dropped.
+ */
+import type { IDBPDatabase } from 'idb';
+import type { StudyDB } from './db';
+import { DEFAULT_SETTINGS, type CheckpointRecord, type PathPack, type Reading, type Settings, type StudySession } from './types';
+import { validateReading, validateSession, validateSettings } from './validate';
+
+export class StorageError extends Error {
+  constructor(message: string, override readonly cause?: unknown) {
+    super(message);
+    this.name = 'StorageError';
+  }
+}
+
+export type Change = { store: 'readings' | 'sessions' | 'settings' | 'checkpoints' | 'pathPacks'; id?: string };
+
+const CHANNEL = 'studypath-changes';
+
+function describe(e: unknown, what: string): StorageError {
+  const name = e instanceof DOMException || e instanceof Error ? e.name : '';
+  if (name === 'QuotaExceededError') return new StorageError(`Could not save ${what}: this browser's storage for the app is full. Export a backup and free some space, then try again.`, e);
+  if (name === 'AbortError') return new StorageError(`Could not save ${what}: the browser aborted the write. Nothing was changed; try again.`, e);
+  return new StorageError(`Could not save ${what}: ${e instanceof Error ? e.message : String(e)}`, e);
+}
+
+export class Repo {
+  private channel: BroadcastChannel | null;
+
+  constructor(readonly db: IDBPDatabase<StudyDB>, onRemoteChange?: (c: Change) => void) {
+    this.channel = typeof BroadcastChannel === 'undefined' ? null : new BroadcastChannel(CHANNEL);
+    if (this.channel && onRemoteChange) this.channel.onmessage = (ev: MessageEvent<Change>) => onRemoteChange(ev.data);
+  }
+
+  private announce(c: Change): void {
+    this.channel?.postMessage(c);
+  }
+
+  private async write<T>(what: string, change: Change, fn: () => Promise<T>): Promise<T> {
+    try {
+      const out = await fn();
+      this.announce(change);
+      return out;
+    } catch (e) {
+      throw describe(e, what);
+    }
+  }
+
+  readings(): Promise<Reading[]> {
+    return this.db.getAll('readings');
+  }
+  sessions(): Promise<StudySession[]> {
+    return this.db.getAllFromIndex('sessions', 'by-start');
+  }
+  sessionsOf(readingId: string): Promise<StudySession[]> {
+    return this.db.getAllFromIndex('sessions', 'by-reading', readingId);
+  }
+  async settings(): Promise<Settings> {
+    return (await this.db.get('settings', 'settings')) ?? DEFAULT_SETTINGS;
+  }
+  pathPacks(): Promise<PathPack[]> {
+    return this.db.getAll('pathPacks');
+  }
+
+  /** Validates, then saves (insert or replace). */
+  async saveReading(r: Reading): Promise<Reading> {
+    const v = validateReading(r, 'reading');
+    return this.write(`the reading "${v.title}"`, { store: 'readings', id: v.id }, async () => {
+      await this.db.put('readings', v);
+      return v;
+    });
+  }
+
+  /** Deletes a reading, its sessions and every prerequisite link to it, in one transaction. */
+  deleteReading(id: string): Promise<void> {
+    return this.write('the deletion', { store: 'readings', id }, async () => {
+      const tx = this.db.transaction(['readings', 'sessions'], 'readwrite');
+      const sessions = await tx.objectStore('sessions').index('by-reading').getAllKeys(id);
+      await Promise.all(sessions.map((k) => tx.objectStore('sessions').delete(k)));
+      let cur = await tx.objectStore('readings').openCursor();
+      while (cur) {
+        if (cur.value.prerequisites.includes(id)) await cur.update({ ...cur.value, prerequisites: cur.value.prerequisites.filter((p) => p !== id) });
+        cur = await cur.continue();
+      }
+      await tx.objectStore('readings').delete(id);
+      await tx.done;
+    });
+  }
+
+  async saveSession(s: StudySession): Promise<StudySession> {
+    const v = validateSession(s, 'session');
+    return this.write('the study session', { store: 'sessions', id: v.id }, async () => {
+      const tx = this.db.transaction(['readings', 'sessions'], 'readwrite');
+      if (!(await tx.objectStore('readings').get(v.readingId))) throw new Error(`no reading has id "${v.readingId}"`);
+      await tx.objectStore('sessions').put(v);
+      await tx.done;
+      return v;
+    });
+  }
+
+  async saveSettings(s: Settings): Promise<Settings> {
+    const v = validateSettings(s, 'settings');
+    return this.write('the settings', { store: 'settings' }, async () => {
+      await this.db.put('settings', v, 'settings');
+      return v;
+    });
+  }
+
+  saveCheckpoint(c: CheckpointRecord): Promise<void> {
+    return this.write('the model checkpoint', { store: 'checkpoints', id: c.id }, async () => {
+      await this.db.put('checkpoints', c);
+    });
+  }
+  latestCheckpoint(): Promise<CheckpointRecord | undefined> {
+    return this.db.getAll('checkpoints').then((all) => all.sort((a, b) => b.createdAt.localeCompare(a.createdAt))[0]);
+  }
+
+  savePathPack(p: PathPack): Promise<void> {
+    return this.write(`the path pack "${p.name}"`, { store: 'pathPacks', id: p.id }, async () => {
+      await this.db.put('pathPacks', p);
+    });
+  }
+
+  close(): void {
+    this.channel?.close();
+    this.db.close();
+  }
+}

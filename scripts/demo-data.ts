@@ -1,0 +1,113 @@
+/**
+ * Generates the built-in demo (public/demo/demo.json) from the catalog in
+ * scripts/demo-catalog.ts with a fixed seed: the readings, and six weeks of a
+ * demo learner who works through deep learning, transformers and recommender
+ * systems in prerequisite order. The file is a standard backup, so the app
+ * loads it through the same validated import as any other backup.
+ *
+ *   npm run demo:data            (writes public/demo/demo.json)
+ */
+import { writeFileSync, mkdirSync } from 'node:fs';
+import { DEMO_CATALOG } from './demo-catalog';
+import { Rng } from '../src/model/random';
+import { BACKUP_FORMAT, BACKUP_VERSION, type Backup } from '../src/data/db';
+import type { Reading, StudySession } from '../src/data/types';
+
+export const DEMO_SEED = 20261001;
+const START = Date.UTC(2026, 9, 1); // 1 October 2026
+const DAYS = 42;
+const INTERESTS = ['deep learning', 'transformers', 'attention', 'recommender systems', 'sequences', 'optimization', 'learning science'];
+
+export function demoBackup(): Backup {
+  const rng = new Rng(DEMO_SEED);
+  const id = (key: string) => `demo-${key}`;
+  const byKey = new Map(DEMO_CATALOG.map((e) => [e[0], e]));
+  // Prerequisites must form a DAG: a depth-first walk finds any cycle.
+  const state = new Map<string, 1 | 2>();
+  const visit = (k: string, path: string[]) => {
+    if (state.get(k) === 2) return;
+    if (state.get(k) === 1) throw new Error(`demo catalog: prerequisite cycle ${[...path, k].join(' -> ')}`);
+    state.set(k, 1);
+    for (const p of byKey.get(k)![7]) {
+      if (!byKey.has(p)) throw new Error(`demo catalog: ${k} needs unknown ${p}`);
+      visit(p, [...path, k]);
+    }
+    state.set(k, 2);
+  };
+  for (const e of DEMO_CATALOG) visit(e[0], []);
+
+  const readings: Reading[] = DEMO_CATALOG.map(([key, title, authors, year, topics, minutes, difficulty, prereq, url]) => ({
+    id: id(key), title, url: url ?? null, authors, year, topics, minutes, difficulty,
+    prerequisites: prereq.map(id),
+    addedAt: new Date(START - rng.int(1, 60) * 86_400_000).toISOString(),
+    status: 'unread', source: 'demo',
+  }));
+  const reading = new Map(readings.map((r) => [r.id, r]));
+
+  // The demo learner: reads what is unlocked (all prerequisites finished),
+  // prefers their interests and short readings, studies most days.
+  const done = new Map<string, number>(); // active minutes so far
+  const finished = new Set<string>();
+  const sessions: StudySession[] = [];
+  let current: string | null = null;
+  const interest = (r: Reading) => r.topics.filter((t) => INTERESTS.includes(t)).length;
+  const pick = (): string | null => {
+    const open = readings.filter((r) => !finished.has(r.id) && r.minutes <= 240 && r.prerequisites.every((p) => finished.has(p)));
+    if (open.length === 0) return null;
+    const weight = open.map((r) => (1 + 3 * interest(r)) / Math.sqrt(r.minutes));
+    let x = rng.next() * weight.reduce((a, b) => a + b, 0);
+    for (let i = 0; i < open.length; i++) if ((x -= weight[i]) <= 0) return open[i].id;
+    return open[open.length - 1].id;
+  };
+  // Start from the foundations the learner already knows.
+  for (const k of ['nielsen-nndl', 'blitzstein-prob', 'strang-la', 'islr', 'ricci-handbook', 'mitchell-ml', 'clrs', 'deisenroth-mml', 'goodfellow-dl', 'jurafsky-slp', 'sutton-barto', 'patterson-hennessy', 'kirk-hwu', 'boyd-cvx', 'wasserman-stats', 'manning-ir', 'bishop-prml', 'aggarwal-recsys', 'brown-make-it-stick', 'ebbinghaus-memory']) {
+    finished.add(id(k));
+  }
+  for (let day = 0; day < DAYS; day++) {
+    if (rng.next() < 0.25) continue; // a day off
+    const count = rng.next() < 0.35 ? 2 : 1;
+    for (let s = 0; s < count; s++) {
+      current ??= pick();
+      if (!current) break;
+      const r = reading.get(current)!;
+      const hour = s === 0 ? 7 + rng.int(0, 3) : 18 + rng.int(0, 4);
+      const start = START + day * 86_400_000 + hour * 3_600_000 + rng.int(0, 60) * 60_000;
+      const focus = Math.min(5, Math.max(1, Math.round(3.4 + rng.normal() * 0.9 - (hour >= 20 ? 0.6 : 0))));
+      const interruptions = Math.max(0, Math.round((5 - focus) * rng.next() * 1.5));
+      const remaining = r.minutes - (done.get(r.id) ?? 0);
+      const active = Math.max(10, Math.min(remaining, 20 + rng.int(0, 45)));
+      const wall = active + interruptions * rng.int(2, 8);
+      done.set(r.id, (done.get(r.id) ?? 0) + active);
+      const complete = (done.get(r.id) ?? 0) >= r.minutes;
+      const understanding = complete ? Math.min(100, Math.max(10, Math.round(50 + 10 * focus - 7 * r.difficulty + rng.normal() * 10))) : null;
+      sessions.push({
+        id: `demo-s${sessions.length + 1}`, readingId: r.id,
+        start: new Date(start).toISOString(), end: new Date(start + wall * 60_000).toISOString(),
+        activeMinutes: active, focus, interruptions, understanding,
+        quizScore: complete && rng.next() < 0.3 ? Math.min(100, Math.max(0, Math.round((understanding ?? 60) + rng.normal() * 8))) : null,
+        notes: '',
+      });
+      if (complete) {
+        finished.add(r.id);
+        current = null;
+      }
+    }
+  }
+  for (const r of readings) {
+    // Foundations known before the app count as finished, with no sessions.
+    if (finished.has(r.id)) r.status = 'finished';
+    else if (sessions.some((s) => s.readingId === r.id)) r.status = 'reading';
+  }
+  return {
+    format: BACKUP_FORMAT, version: BACKUP_VERSION, exportedAt: new Date(START + DAYS * 86_400_000).toISOString(),
+    readings, sessions, settings: { dailyBudgetMinutes: 60 }, pathPacks: [],
+  };
+}
+
+export async function main(): Promise<void> {
+  const b = demoBackup();
+  mkdirSync('public/demo', { recursive: true });
+  writeFileSync('public/demo/demo.json', JSON.stringify(b, null, 1) + '\n');
+  const fin = b.readings.filter((r) => r.status === 'finished').length;
+  console.log(`public/demo/demo.json: ${b.readings.length} readings (${fin} finished in the history), ${b.sessions.length} sessions over ${DAYS} days`);
+}

@@ -7,6 +7,7 @@ test('the engine check trains on WebGPU in the browser and learns the rule', asy
     if (u.hostname !== 'localhost' && u.protocol !== 'data:') foreign.push(r.url());
   });
   await page.goto('/');
+  await page.getByRole('navigation', { name: 'Sections' }).getByRole('button', { name: 'Engine check', exact: true }).click();
   await page.getByRole('button', { name: 'Run engine check' }).click();
   const bar = page.getByRole('progressbar', { name: 'Training progress' });
   await expect(bar).toBeVisible();

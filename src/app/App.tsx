@@ -1,73 +1,65 @@
-import { useRef, useState } from 'react';
-import { runEngineCheck, type CheckProgress } from './engineCheck';
+import { useEffect, useState } from 'react';
+import { useStore } from './store';
+import { Catalog } from './Catalog';
+import { FocusTimer } from './FocusTimer';
+import { Budget, History } from './Today';
+import { DataPanel } from './DataPanel';
+import { EngineCheck } from './EngineCheck';
+
+const TABS = ['Today', 'Catalog', 'History', 'Data', 'Engine check'] as const;
+type Tab = (typeof TABS)[number];
 
 export function App() {
-  const [progress, setProgress] = useState<CheckProgress | null>(null);
-  const [running, setRunning] = useState(false);
-  const [error, setError] = useState<string | null>(null);
-  const abort = useRef<AbortController | null>(null);
+  const { ready, init, readings, notice, say, loadDemo } = useStore();
+  const [tab, setTab] = useState<Tab>('Today');
+  const [studying, setStudying] = useState<string | null>(null);
+  useEffect(() => {
+    void init();
+  }, [init]);
 
-  const start = async () => {
-    setError(null);
-    setRunning(true);
-    abort.current = new AbortController();
-    try {
-      await runEngineCheck(setProgress, abort.current.signal);
-    } catch (e) {
-      setError(e instanceof Error ? e.message : String(e));
-    } finally {
-      setRunning(false);
-    }
-  };
-
-  const pct = progress ? Math.round((100 * progress.step) / progress.steps) : 0;
+  const demo = readings.some((r) => r.source === 'demo');
   return (
     <main>
-      <h1>StudyPath</h1>
-      <p>
-        Private, on-device learning paths. Your study history stays in this browser; a small transformer learns from it on
-        your own GPU, with hand-written WebGPU shaders.
-      </p>
-      <section aria-labelledby="check-title">
-        <h2 id="check-title">Engine check</h2>
-        <p>
-          Trains the model on a synthetic sequence rule (each next item follows from the previous two) and reports how
-          often the true next item is in its top 10 on sequences it never saw. Chance is 0.25; a working engine reaches
-          above 0.9.
-        </p>
-        <div className="row">
-          <button type="button" onClick={start} disabled={running}>
-            {running ? 'Training…' : 'Run engine check'}
-          </button>
-          <button type="button" onClick={() => abort.current?.abort()} disabled={!running}>
-            Cancel
+      <header>
+        <h1>StudyPath</h1>
+        {demo && <span className="badge">Demo data</span>}
+        <nav aria-label="Sections">
+          {TABS.map((t) => (
+            <button key={t} type="button" aria-current={tab === t ? 'page' : undefined} onClick={() => setTab(t)}>
+              {t}
+            </button>
+          ))}
+        </nav>
+      </header>
+      {notice && (
+        <div role={notice.kind === 'error' ? 'alert' : 'status'} className={`notice ${notice.kind}`}>
+          <span>{notice.text}</span>
+          <button type="button" onClick={() => say(null)} aria-label="Dismiss message">
+            ×
           </button>
         </div>
-        {progress && (
-          <div className="status">
-            <div role="progressbar" aria-label="Training progress" aria-valuemin={0} aria-valuemax={100} aria-valuenow={pct} className="bar">
-              <div style={{ width: `${pct}%` }} />
-            </div>
-            <dl>
-              <dt>Backend</dt>
-              <dd data-testid="backend">{progress.backend}</dd>
-              <dt>Step</dt>
-              <dd>
-                {progress.step} / {progress.steps}
-              </dd>
-              <dt>Loss</dt>
-              <dd>{Number.isFinite(progress.loss) ? progress.loss.toFixed(4) : '–'}</dd>
-              <dt>Held-out HR@10</dt>
-              <dd data-testid="hr10">{progress.hr10 === null ? '–' : progress.hr10.toFixed(3)}</dd>
-            </dl>
-          </div>
-        )}
-        {error && (
-          <p role="alert" className="error">
-            {error}
-          </p>
-        )}
-      </section>
+      )}
+      {!ready ? (
+        <p>Opening your study history…</p>
+      ) : (
+        <>
+          {readings.length === 0 && tab !== 'Engine check' && (
+            <section className="card" aria-labelledby="empty-title">
+              <h2 id="empty-title">Your catalog is empty</h2>
+              <p>Add a reading in the Catalog, import a Zotero or BibTeX file, or explore with the built-in demo.</p>
+              <button type="button" onClick={() => void loadDemo()}>
+                Load the demo
+              </button>
+            </section>
+          )}
+          {studying && <FocusTimer readingId={studying} onDone={() => setStudying(null)} />}
+          {tab === 'Today' && <Budget />}
+          {tab === 'Catalog' && <Catalog onStudy={(id) => { setStudying(id); setTab('Today'); }} />}
+          {tab === 'History' && <History />}
+          {tab === 'Data' && <DataPanel />}
+          {tab === 'Engine check' && <EngineCheck />}
+        </>
+      )}
     </main>
   );
 }

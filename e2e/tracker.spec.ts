@@ -1,0 +1,136 @@
+import { expect, test, type Page } from '@playwright/test';
+
+/** Every request must stay on localhost. */
+function watchRequests(page: Page): string[] {
+  const foreign: string[] = [];
+  page.on('request', (r) => {
+    const u = new URL(r.url());
+    if (u.hostname !== 'localhost' && !['data:', 'blob:'].includes(u.protocol)) foreign.push(r.url());
+  });
+  return foreign;
+}
+
+/** Open a section from the navigation landmark (exact names: reading titles contain words like "Data"). */
+async function tab(page: Page, name: string) {
+  await page.getByRole('navigation', { name: 'Sections' }).getByRole('button', { name, exact: true }).click();
+}
+
+async function readingCount(page: Page): Promise<number> {
+  await tab(page, 'Catalog');
+  const text = (await page.getByText(/\d+ of \d+ readings/).textContent()) ?? '';
+  return Number(/of (\d+) readings/.exec(text)![1]);
+}
+
+async function importText(page: Page, name: string, text: string) {
+  await tab(page, 'Data');
+  await page.getByLabel(/Import a file/).setInputFiles({ name, mimeType: 'text/plain', buffer: Buffer.from(text) });
+}
+
+async function addReading(page: Page, title: string) {
+  await tab(page, 'Catalog');
+  await page.getByLabel('Title', { exact: true }).fill(title);
+  await page.getByRole('button', { name: 'Save reading' }).click();
+  await expect(page.getByText(title, { exact: true })).toBeVisible();
+}
+
+test('an empty database offers the demo, which loads a real catalog and history', async ({ page }) => {
+  const foreign = watchRequests(page);
+  await page.goto('/');
+  await page.getByRole('button', { name: 'Load the demo' }).click();
+  await expect(page.getByText('Demo data', { exact: true })).toBeVisible();
+  expect(await readingCount(page)).toBeGreaterThanOrEqual(150);
+  await tab(page, 'History');
+  expect(await page.getByRole('row').count()).toBeGreaterThan(30);
+  expect(foreign).toEqual([]);
+});
+
+test('add a reading, run a focus session, reload and see both persisted', async ({ page }) => {
+  const foreign = watchRequests(page);
+  await page.goto('/');
+  await addReading(page, 'Attention Is All You Need');
+  await page.getByRole('button', { name: 'Study Attention Is All You Need' }).click();
+  await expect(page.getByRole('timer', { name: 'Active study time' })).toBeVisible();
+  await page.waitForTimeout(1500);
+  await page.getByRole('button', { name: 'Pause' }).click();
+  await page.getByRole('button', { name: 'Resume' }).click();
+  await page.getByRole('button', { name: 'Stop' }).click();
+  await page.getByLabel('Focus (1–5)').selectOption('4');
+  await page.getByLabel('Understanding (0–100)').fill('70');
+  await page.getByRole('button', { name: 'Save session' }).click();
+  await page.reload();
+  await tab(page, 'History');
+  const row = page.getByRole('row', { name: /Attention Is All You Need/ });
+  await expect(row).toBeVisible();
+  await expect(row).toContainText('70');
+  expect(await readingCount(page)).toBe(1);
+  expect(foreign).toEqual([]);
+});
+
+test('export, wipe, import gives back identical data', async ({ page }) => {
+  await page.goto('/');
+  await page.getByRole('button', { name: 'Load the demo' }).click();
+  await expect(page.getByText('Demo data', { exact: true })).toBeVisible();
+  await addReading(page, 'My own note on SASRec');
+  await tab(page, 'Data');
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export backup' }).click()]);
+  const exported = JSON.parse(await (await download.createReadStream()).toArray().then((c) => Buffer.concat(c).toString('utf8')));
+  await page.evaluate(() => new Promise<void>((resolve) => {
+    const req = indexedDB.deleteDatabase('studypath');
+    req.onsuccess = () => resolve();
+    req.onblocked = () => resolve();
+  }));
+  await page.reload();
+  await expect(page.getByRole('button', { name: 'Load the demo' })).toBeVisible();
+  await importText(page, 'backup.json', JSON.stringify(exported));
+  await expect(page.getByRole('status')).toContainText('Restored the backup backup.json');
+  const [again] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export backup' }).click()]);
+  const back = JSON.parse(await (await again.createReadStream()).toArray().then((c) => Buffer.concat(c).toString('utf8')));
+  expect({ ...back, exportedAt: '' }).toEqual({ ...exported, exportedAt: '' });
+});
+
+test('bad files get a clear error and change nothing; markup stays text', async ({ page }) => {
+  const foreign = watchRequests(page);
+  let dialogs = 0;
+  page.on('dialog', (d) => {
+    dialogs++;
+    void d.dismiss();
+  });
+  await page.goto('/');
+  await addReading(page, 'Keep me');
+  const header = '"Key","Item Type","Publication Year","Author","Title","Url"';
+  await importText(page, 'broken.csv', `${header}\n"K","book","19x9","A","T",""\n`);
+  await expect(page.getByRole('alert')).toContainText('broken.csv, line 2, field Publication Year');
+  await importText(page, 'links.csv', `${header}\n"K","book","2001","A","T","javascript:alert(1)"\n`);
+  await expect(page.getByRole('alert')).toContainText('links.csv, line 2, field Url: only http and https');
+  await importText(page, 'old.json', JSON.stringify({ format: 'studypath-backup', version: 7, readings: [] }));
+  await expect(page.getByRole('alert')).toContainText('old.json: backup version 7 is not supported');
+  expect(await readingCount(page)).toBe(1);
+  await importText(page, 'evil.bib', '@misc{x, title = {<img src=x onerror=alert(1)><script>alert(2)</script>}, year = 2020, url = {https://example.org/x}}');
+  await expect(page.getByRole('status')).toContainText('Imported 1 reading(s) from evil.bib');
+  await tab(page, 'Catalog');
+  await expect(page.getByText('<img src=x onerror=alert(1)><script>alert(2)</script>')).toBeVisible();
+  expect(dialogs).toBe(0);
+  expect(await page.locator('.readings img, .readings script').count()).toBe(0);
+  expect(foreign).toEqual([]);
+});
+
+test('two tabs writing at once keep both sessions', async ({ context }) => {
+  const a = await context.newPage();
+  await a.goto('/');
+  await addReading(a, 'Shared reading');
+  const b = await context.newPage();
+  await b.goto('/');
+  const study = async (p: Page, understanding: string) => {
+    await tab(p, 'Catalog');
+    await p.getByRole('button', { name: 'Study Shared reading' }).click();
+    await p.getByRole('button', { name: 'Stop' }).click();
+    await p.getByLabel('Understanding (0–100)').fill(understanding);
+  };
+  await study(a, '11');
+  await study(b, '22');
+  await Promise.all([a.getByRole('button', { name: 'Save session' }).click(), b.getByRole('button', { name: 'Save session' }).click()]);
+  for (const p of [a, b]) {
+    await tab(p, 'History');
+    await expect(p.getByRole('row', { name: /Shared reading/ })).toHaveCount(2);
+  }
+});

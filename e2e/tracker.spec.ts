@@ -134,3 +134,19 @@ test('two tabs writing at once keep both sessions', async ({ context }) => {
     await expect(p.getByRole('row', { name: /Shared reading/ })).toHaveCount(2);
   }
 });
+
+test('statistics charts and recording a past session', async ({ page }) => {
+  await page.goto('/');
+  await page.getByRole('button', { name: 'Load the demo' }).click();
+  await tab(page, 'History');
+  await expect(page.getByRole('img', { name: /Minutes per topic per week\. week of/ })).toBeVisible();
+  await expect(page.getByRole('img', { name: /Focus over time/ })).toBeVisible();
+  const before = await page.getByRole('row').count();
+  await page.getByLabel('Reading').selectOption({ label: 'Self-Attentive Sequential Recommendation' });
+  await page.getByLabel('Started at').fill('2026-11-10T19:30');
+  await page.getByLabel('Active minutes').fill('42');
+  await page.getByLabel('Focus (1–5)').fill('5');
+  await page.getByRole('button', { name: 'Save past session' }).click();
+  await expect(page.getByRole('row')).toHaveCount(before + 1);
+  await expect(page.getByRole('row', { name: /Self-Attentive Sequential Recommendation 42 5/ })).toBeVisible();
+});

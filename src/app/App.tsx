@@ -5,6 +5,8 @@ import { FocusTimer } from './FocusTimer';
 import { Budget, History } from './Today';
 import { DataPanel } from './DataPanel';
 import { EngineCheck } from './EngineCheck';
+import { ManualSession } from './ManualSession';
+import { Charts } from './Charts';
 
 const TABS = ['Today', 'Catalog', 'History', 'Data', 'Engine check'] as const;
 type Tab = (typeof TABS)[number];
@@ -55,7 +57,13 @@ export function App() {
           {studying && <FocusTimer readingId={studying} onDone={() => setStudying(null)} />}
           {tab === 'Today' && <Budget />}
           {tab === 'Catalog' && <Catalog onStudy={(id) => { setStudying(id); setTab('Today'); }} />}
-          {tab === 'History' && <History />}
+          {tab === 'History' && (
+            <>
+              <Charts />
+              <History />
+              <ManualSession />
+            </>
+          )}
           {tab === 'Data' && <DataPanel />}
           {tab === 'Engine check' && <EngineCheck />}
         </>

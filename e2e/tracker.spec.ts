@@ -150,3 +150,18 @@ test('statistics charts and recording a past session', async ({ page }) => {
   await expect(page.getByRole('row')).toHaveCount(before + 1);
   await expect(page.getByRole('row', { name: /Self-Attentive Sequential Recommendation 42 5/ })).toBeVisible();
 });
+
+test('after the first load the app works with the network cut off', async ({ page, context }) => {
+  await page.goto('/');
+  await page.evaluate(async () => {
+    await navigator.serviceWorker.ready;
+  });
+  await page.reload(); // the worker now controls the page and has cached its assets
+  await expect(page.getByRole('button', { name: 'Load the demo' })).toBeVisible();
+  await context.setOffline(true);
+  await page.reload();
+  await page.getByRole('button', { name: 'Load the demo' }).click();
+  await expect(page.getByText('Demo data', { exact: true })).toBeVisible();
+  expect(await readingCount(page)).toBeGreaterThanOrEqual(150);
+  await context.setOffline(false);
+});

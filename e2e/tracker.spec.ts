@@ -165,3 +165,22 @@ test('after the first load the app works with the network cut off', async ({ pag
   expect(await readingCount(page)).toBeGreaterThanOrEqual(150);
   await context.setOffline(false);
 });
+
+test('edit a reading; a javascript: link typed in the form is refused', async ({ page }) => {
+  await page.goto('/');
+  await addReading(page, 'Draft title');
+  await page.getByRole('button', { name: 'Edit Draft title' }).click();
+  await page.getByLabel('Title', { exact: true }).fill('Final title');
+  await page.getByRole('textbox', { name: 'Topics', exact: true }).fill('Recommender Systems, evaluation');
+  await page.getByRole('button', { name: 'Save changes' }).click();
+  await expect(page.getByText('Final title', { exact: true })).toBeVisible();
+  await expect(page.getByText('Draft title', { exact: true })).toHaveCount(0);
+  await expect(page.getByRole('combobox', { name: 'Topic' }).locator('option', { hasText: 'recommender systems' })).toHaveCount(1);
+  // The URL field is type=url, so the browser's own check is bypassed here to reach ours.
+  await page.getByLabel('Title', { exact: true }).fill('Sneaky');
+  await page.getByLabel('URL').evaluate((el) => el.setAttribute('type', 'text'));
+  await page.getByLabel('URL').fill('javascript:alert(1)');
+  await page.getByRole('button', { name: 'Save reading' }).click();
+  await expect(page.getByRole('alert')).toContainText('field url: only http and https links are allowed');
+  expect(await readingCount(page)).toBe(1);
+});

@@ -8,6 +8,7 @@ export function Catalog({ onStudy }: { onStudy: (id: string) => void }) {
   const { readings, saveReading, deleteReading } = useStore();
   const [query, setQuery] = useState('');
   const [topic, setTopic] = useState('');
+  const [editing, setEditing] = useState<Reading | null>(null);
   const topics = useMemo(() => [...new Set(readings.flatMap((r) => r.topics))].sort(), [readings]);
   const shown = readings
     .filter((r) => r.status !== 'hidden')
@@ -18,18 +19,24 @@ export function Catalog({ onStudy }: { onStudy: (id: string) => void }) {
     })
     .sort((a, b) => a.title.localeCompare(b.title));
 
-  const add = async (e: FormEvent<HTMLFormElement>) => {
+  const save = async (e: FormEvent<HTMLFormElement>) => {
     e.preventDefault();
     const f = new FormData(e.currentTarget);
     const get = (k: string) => String(f.get(k) ?? '').trim();
-    const r: Reading = {
-      id: newId(), title: get('title'), url: get('url') || null, authors: splitList(get('authors')),
+    const fields = {
+      title: get('title'), url: get('url') || null, authors: splitList(get('authors')),
       year: get('year') ? Number(get('year')) : null, topics: splitList(get('topics')).map((t) => t.toLowerCase()),
-      minutes: Number(get('minutes') || 30), difficulty: Number(get('difficulty') || 3), prerequisites: [],
-      addedAt: new Date().toISOString(), status: 'unread', source: 'manual',
+      minutes: Number(get('minutes') || 30), difficulty: Number(get('difficulty') || 3),
     };
+    // Editing keeps the reading's id, prerequisites, status and history.
+    const r: Reading = editing
+      ? { ...editing, ...fields }
+      : { id: newId(), ...fields, prerequisites: [], addedAt: new Date().toISOString(), status: 'unread', source: 'manual' };
     const form = e.currentTarget;
-    if (await saveReading(r)) form.reset();
+    if (await saveReading(r)) {
+      form.reset();
+      setEditing(null);
+    }
   };
 
   return (
@@ -72,36 +79,44 @@ export function Catalog({ onStudy }: { onStudy: (id: string) => void }) {
             <button type="button" onClick={() => onStudy(r.id)} aria-label={`Study ${r.title}`}>
               Study
             </button>
+            <button type="button" onClick={() => setEditing(r)} aria-label={`Edit ${r.title}`}>
+              Edit
+            </button>
             <button type="button" onClick={() => void deleteReading(r.id)} aria-label={`Delete ${r.title}`}>
               Delete
             </button>
           </li>
         ))}
       </ul>
-      <form onSubmit={add} aria-labelledby="add-title" className="card">
-        <h3 id="add-title">Add a reading</h3>
+      <form key={editing?.id ?? 'new'} onSubmit={save} aria-labelledby="add-title" className="card">
+        <h3 id="add-title">{editing ? `Edit “${editing.title}”` : 'Add a reading'}</h3>
         <label>
-          Title <input name="title" required />
+          Title <input name="title" required defaultValue={editing?.title} />
         </label>
         <label>
-          URL <input name="url" type="url" placeholder="https://" />
+          URL <input name="url" type="url" placeholder="https://" defaultValue={editing?.url ?? ''} />
         </label>
         <label>
-          Authors <input name="authors" placeholder="Last, First; Last, First" />
+          Authors <input name="authors" placeholder="Last, First; Last, First" defaultValue={editing?.authors.join('; ')} />
         </label>
         <label>
-          Year <input name="year" type="number" min={1000} max={2100} />
+          Year <input name="year" type="number" min={1000} max={2100} defaultValue={editing?.year ?? ''} />
         </label>
         <label>
-          Topics <input name="topics" placeholder="transformers, nlp" />
+          Topics <input name="topics" placeholder="transformers, nlp" defaultValue={editing?.topics.join(', ')} />
         </label>
         <label>
-          Estimated minutes <input name="minutes" type="number" min={1} defaultValue={30} />
+          Estimated minutes <input name="minutes" type="number" min={1} defaultValue={editing?.minutes ?? 30} />
         </label>
         <label>
-          Difficulty (1–5) <input name="difficulty" type="number" min={1} max={5} defaultValue={3} />
+          Difficulty (1–5) <input name="difficulty" type="number" min={1} max={5} defaultValue={editing?.difficulty ?? 3} />
         </label>
-        <button type="submit">Save reading</button>
+        <button type="submit">{editing ? 'Save changes' : 'Save reading'}</button>
+        {editing && (
+          <button type="button" onClick={() => setEditing(null)}>
+            Cancel editing
+          </button>
+        )}
       </form>
     </section>
   );

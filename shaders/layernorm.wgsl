@@ -110,3 +110,22 @@ fn layernorm_backward_params(@builtin(workgroup_id) wg: vec3<u32>, @builtin(loca
     dln[C + c] = part_b[lid.x];
   }
 }
+
+// The same parameter gradients with one invocation per channel and no
+// barriers, for software adapters.
+@compute @workgroup_size(64)
+fn layernorm_backward_params_direct(@builtin(global_invocation_id) gid: vec3<u32>) {
+  let C = dims.C;
+  let c = gid.x;
+  if (c >= C) { return; }
+  var sg = 0.0;
+  var sb = 0.0;
+  for (var r = 0u; r < dims.rows; r++) {
+    let xh = (px[r * C + c] - pstats[2u * r]) * pstats[2u * r + 1u];
+    let d = pdout[r * C + c];
+    sg += d * xh;
+    sb += d;
+  }
+  dln[c] = sg;
+  dln[C + c] = sb;
+}

@@ -190,3 +190,16 @@ fn colsum(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_id) li
     sums[col] = v;
   }
 }
+
+// The same sums without workgroup memory or barriers, one invocation per
+// column: for software adapters, where the tree reduction's barriers cost more
+// than the additions.
+@compute @workgroup_size(64)
+fn colsum_direct(@builtin(global_invocation_id) gid: vec3<u32>) {
+  let col = gid.x;
+  if (col >= sdims.cols) { return; }
+  var s = 0.0;
+  for (var r = 0u; r < sdims.rows; r++) { s += X[r * sdims.cols + col]; }
+  if ((sdims.flags & 2u) != 0u) { s += sums[col]; }
+  sums[col] = s;
+}

@@ -64,6 +64,7 @@ async function pair(cfg: ModelConfig, B: number, rng: Rng, maxCandidates?: numbe
 const cases: [string, ModelConfig, number, number, ('fused' | 'gemm')?][] = [
   ['bce, B=13 T=7', awkwardConfig('bce'), 13, 0],
   ['bce, B=13 T=7, fused attention kernels', awkwardConfig('bce'), 13, 0, 'fused'],
+  ['bce, B=13 T=7, dropout 0 (branch gradients read dx directly)', awkwardConfig('bce', { dropout: 0 }), 13, 0],
   ['ce over all items, B=13 T=7', awkwardConfig('ce'), 13, 0],
   ['ce over 20 sampled candidates, B=1 T=50', awkwardConfig('ce', { maxlen: 50, dim: 24, heads: 2, ffnDim: 40, contentBuckets: 0 }), 1, 20],
   ['bce, B=13 T=50, 1 head, no features', awkwardConfig('bce', { maxlen: 50, dim: 20, heads: 1, features: 0, blocks: 1 }), 13, 0],

@@ -84,14 +84,15 @@ describe('matmul (forward projections and backward products)', () => {
     }
   }
   }
+  for (const variant of ['tree', 'direct'] as const)
   for (const [rows, cols] of [[1, 7], [91, 197], [650, 64], [13, 350]] as const) {
-    it(`colsum ${rows}x${cols} (bias gradient)`, async () => {
+    it(`colsum (${variant}) ${rows}x${cols} (bias gradient)`, async () => {
       const x = randn(rows * cols);
       const prev = randn(cols);
       const out = ctx.storage(cols, 'out');
       const acc = ctx.upload(prev, 'acc');
       const X = ctx.upload(x, 'x');
-      await run([k.colsum(ctx, { x: X, out, rows, cols }), k.colsum(ctx, { x: X, out: acc, rows, cols, accumulate: true })]);
+      await run([k.colsum(ctx, { x: X, out, rows, cols, variant }), k.colsum(ctx, { x: X, out: acc, rows, cols, accumulate: true, variant })]);
       expect(relErr(await read(out, cols), ref.colsum(x, rows, cols, new Float64Array(cols))), msg('colsum')).toBeLessThan(BWD);
       expect(relErr(await read(acc, cols), ref.colsum(x, rows, cols, f64(prev), true)), msg('colsum acc')).toBeLessThan(BWD);
     });
@@ -99,8 +100,9 @@ describe('matmul (forward projections and backward products)', () => {
 });
 
 describe('layernorm', () => {
+  for (const variant of ['tree', 'direct'] as const)
   for (const [rows, C] of [[1, 5], [91, 64], [650, 100]] as const) {
-    it(`forward and backward, rows=${rows} C=${C}`, async () => {
+    it(`forward and backward (${variant} parameter sums), rows=${rows} C=${C}`, async () => {
       const x = randn(rows * C, 2);
       for (let i = 0; i < x.length; i++) x[i] += 0.5;
       const lnp = new Float32Array(2 * C);
@@ -118,7 +120,7 @@ describe('layernorm', () => {
       await run([
         ln.layernormForward(ctx, { x: X, ln: L, out, stats, rows, C }),
         ln.layernormBackward(ctx, { dout: D, x: X, stats, ln: L, dx, rows, C }),
-        ln.layernormBackwardParams(ctx, { dout: D, x: X, stats, dln, rows, C }),
+        ln.layernormBackwardParams(ctx, { dout: D, x: X, stats, dln, rows, C, variant }),
       ]);
       const o = new Float64Array(rows * C);
       const mean = new Float64Array(rows);

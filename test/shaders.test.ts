@@ -2,8 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { gpuContext } from './gpu';
 
 const entries: [string, string][] = [
-  ['matmul.wgsl', 'matmul'], ['matmul.wgsl', 'matmul_direct'], ['matmul.wgsl', 'colsum'],
-  ['layernorm.wgsl', 'layernorm_forward'], ['layernorm.wgsl', 'layernorm_backward'], ['layernorm.wgsl', 'layernorm_backward_params'],
+  ['matmul.wgsl', 'matmul'], ['matmul.wgsl', 'matmul_direct'], ['matmul.wgsl', 'colsum'], ['matmul.wgsl', 'colsum_direct'],
+  ['layernorm.wgsl', 'layernorm_forward'], ['layernorm.wgsl', 'layernorm_backward'], ['layernorm.wgsl', 'layernorm_backward_params'], ['layernorm.wgsl', 'layernorm_backward_params_direct'],
   ['elementwise.wgsl', 'gelu_forward'], ['elementwise.wgsl', 'gelu_backward'], ['elementwise.wgsl', 'residual_dropout_forward'], ['elementwise.wgsl', 'dropout_backward'],
   ['embedding.wgsl', 'embed_forward'], ['embedding.wgsl', 'embed_backward'], ['embedding.wgsl', 'segment_sum'],
   ['attention.wgsl', 'attention_forward'], ['attention.wgsl', 'attention_backward_query'], ['attention.wgsl', 'attention_backward_keyvalue'], ['attention.wgsl', 'causal_softmax'], ['attention.wgsl', 'causal_softmax_backward'],

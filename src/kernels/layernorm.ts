@@ -18,11 +18,12 @@ export function layernormBackward(ctx: GpuContext, a: { dout: Bindable; x: Binda
   return d;
 }
 
-/** dln = [sum dout * xhat ; sum dout] (written). */
-export function layernormBackwardParams(ctx: GpuContext, a: { dout: Bindable; x: Bindable; stats: Bindable; dln: Bindable; rows: number; C: number }, label = 'layernorm_backward_params'): Dispatch {
-  const d = new Dispatch(ctx, label, ctx.pipeline('layernorm.wgsl', 'layernorm_backward_params'), 4, 0, [
+/** dln = [sum dout * xhat ; sum dout] (written). 'tree' for GPUs, 'direct' (no barriers) for software adapters. */
+export function layernormBackwardParams(ctx: GpuContext, a: { dout: Bindable; x: Bindable; stats: Bindable; dln: Bindable; rows: number; C: number; variant?: 'tree' | 'direct' }, label = 'layernorm_backward_params'): Dispatch {
+  const direct = (a.variant ?? (ctx.softwareAdapter ? 'direct' : 'tree')) === 'direct';
+  const d = new Dispatch(ctx, label, ctx.pipeline('layernorm.wgsl', direct ? 'layernorm_backward_params_direct' : 'layernorm_backward_params'), 4, 0, [
     [10, a.dout], [11, a.x], [12, a.stats], [13, a.dln],
-  ], [Math.ceil(a.C / 16), 1, 1]);
+  ], direct ? [Math.ceil(a.C / 64), 1, 1] : [Math.ceil(a.C / 16), 1, 1]);
   d.setU32(0, a.rows).setU32(1, a.C);
   return d;
 }

@@ -80,12 +80,17 @@ export class MatmulDispatch extends Dispatch {
   }
 }
 
-/** out(N) (+)= sum over the M rows of x(M, N): bias gradients. */
-export function colsum(ctx: GpuContext, args: { x: Bindable; out: Bindable; rows: number; cols: number; accumulate?: boolean }, label = 'colsum'): Dispatch {
-  const d = new Dispatch(ctx, label, ctx.pipeline('matmul.wgsl', 'colsum'), 4, 0, [
+/**
+ * out(N) (+)= sum over the M rows of x(M, N): bias gradients. 'tree' reduces
+ * through workgroup memory (GPUs); 'direct' gives each column one invocation
+ * and no barriers (software adapters). Default: the context's choice.
+ */
+export function colsum(ctx: GpuContext, args: { x: Bindable; out: Bindable; rows: number; cols: number; accumulate?: boolean; variant?: 'tree' | 'direct' }, label = 'colsum'): Dispatch {
+  const direct = (args.variant ?? (ctx.softwareAdapter ? 'direct' : 'tree')) === 'direct';
+  const d = new Dispatch(ctx, label, ctx.pipeline('matmul.wgsl', direct ? 'colsum_direct' : 'colsum'), 4, 0, [
     [1, args.x],
     [2, args.out],
-  ], [Math.ceil(args.cols / 16), 1, 1]);
+  ], direct ? [Math.ceil(args.cols / 64), 1, 1] : [Math.ceil(args.cols / 16), 1, 1]);
   d.setU32(0, args.rows).setU32(1, args.cols).setU32(2, args.accumulate ? 2 : 0);
   return d;
 }

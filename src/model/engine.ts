@@ -298,18 +298,20 @@ export class GpuEngine {
       const b = g.blocks[l];
       const w = (n: string) => p(`b${l}.${n}`);
       const gw = (n: string) => gr(`b${l}.${n}`);
-      const dr2 = dropoutBackward(ctx, { dout: dx, dy: dbranch, n: BT * C });
-      this.backwardDropouts.push({ d: dr2, site: dropFfn(l) });
-      d.push(dr2);
-      linearBackward(b.act, dbranch, `b${l}.fc2`, dact, F, C);
+      // Through the dropout on the branch; with dropout off the branch gradient is dx itself.
+      const branchGrad = (site: number) => {
+        if (cfg.dropout === 0) return dx;
+        const dr = dropoutBackward(ctx, { dout: dx, dy: dbranch, n: BT * C });
+        this.backwardDropouts.push({ d: dr, site });
+        d.push(dr);
+        return dbranch;
+      };
+      linearBackward(b.act, branchGrad(dropFfn(l)), `b${l}.fc2`, dact, F, C);
       d.push(geluBackward(ctx, { dout: dact, x: b.fc1, dx: dfc1, n: BT * F }));
       linearBackward(b.ln2, dfc1, `b${l}.fc1`, dln, C, F);
       d.push(layernormBackward(ctx, { dout: dln, x: b.resMid, stats: b.stats2, ln: w('ln2'), dx, rows: BT, C }));
       d.push(layernormBackwardParams(ctx, { dout: dln, x: b.resMid, stats: b.stats2, dln: gw('ln2'), rows: BT, C }));
-      const dr1 = dropoutBackward(ctx, { dout: dx, dy: dbranch, n: BT * C });
-      this.backwardDropouts.push({ d: dr1, site: dropAttn(l) });
-      d.push(dr1);
-      linearBackward(b.atty, dbranch, `b${l}.proj`, datty, C, C);
+      linearBackward(b.atty, branchGrad(dropAttn(l)), `b${l}.proj`, datty, C, C);
       const attArgs = { dout: datty, qkv: b.qkv, att: b.att, dS, dqkv, B, T, C, H };
       d.push(...(this.attentionPath === 'gemm' ? attentionBackwardGemm(ctx, attArgs) : attentionBackward(ctx, attArgs)));
       linearBackward(b.ln1, dqkv, `b${l}.qkv`, dln, C, 3 * C);

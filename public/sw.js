@@ -3,7 +3,7 @@
 // fills it); page navigations go to the network first and fall back to the
 // cached shell. Other origins are never contacted by the app.
 const CACHE = 'studypath-v1';
-const SHELL = ['./', './index.html', './manifest.webmanifest', './favicon.svg', './demo/demo.json'];
+const SHELL = ['./', './index.html', './manifest.webmanifest', './favicon.svg', './icon-192.png', './icon-512.png', './demo/demo.json'];
 
 self.addEventListener('install', (event) => {
   event.waitUntil(caches.open(CACHE).then((c) => c.addAll(SHELL)).then(() => self.skipWaiting()));

@@ -145,7 +145,7 @@ test('statistics charts and recording a past session', async ({ page }) => {
   await page.getByLabel('Reading').selectOption({ label: 'Self-Attentive Sequential Recommendation' });
   await page.getByLabel('Started at').fill('2026-11-10T19:30');
   await page.getByLabel('Active minutes').fill('42');
-  await page.getByLabel('Focus (1–5)').fill('5');
+  await page.getByLabel('Focus (1–5)').selectOption('5');
   await page.getByRole('button', { name: 'Save past session' }).click();
   await expect(page.getByRole('row')).toHaveCount(before + 1);
   await expect(page.getByRole('row', { name: /Self-Attentive Sequential Recommendation 42 5/ })).toBeVisible();

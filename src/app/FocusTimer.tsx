@@ -1,5 +1,6 @@
 import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { newId, useStore } from './store';
+import { RatingFields, ratingsFrom } from './SessionFields';
 
 /**
  * A focus timer on one reading: start, pause, stop. Only running time counts;
@@ -45,12 +46,9 @@ export function FocusTimer({ readingId, onDone }: { readingId: string; onDone: (
 
   const save = async (e: FormEvent<HTMLFormElement>) => {
     e.preventDefault();
-    const f = new FormData(e.currentTarget);
-    const understanding = String(f.get('understanding') ?? '').trim();
     const ok = await saveSession({
       id: newId(), readingId, start: startedAt.toISOString(), end: new Date().toISOString(),
-      activeMinutes: Math.max(minutes, 0), focus: Number(f.get('focus')), interruptions,
-      understanding: understanding === '' ? null : Number(understanding), quizScore: null, notes: String(f.get('notes') ?? ''),
+      activeMinutes: Math.max(minutes, 0), interruptions, quizScore: null, ...ratingsFrom(new FormData(e.currentTarget)),
     });
     if (ok) onDone();
   };
@@ -82,22 +80,7 @@ export function FocusTimer({ readingId, onDone }: { readingId: string; onDone: (
       ) : (
         <form onSubmit={save}>
           <p>{minutes} active minute(s). How did it go?</p>
-          <label>
-            Focus (1–5){' '}
-            <select name="focus" defaultValue="3">
-              {[1, 2, 3, 4, 5].map((v) => (
-                <option key={v} value={v}>
-                  {v}
-                </option>
-              ))}
-            </select>
-          </label>
-          <label>
-            Understanding (0–100) <input name="understanding" type="number" min={0} max={100} />
-          </label>
-          <label>
-            Notes <textarea name="notes" rows={2} />
-          </label>
+          <RatingFields />
           <button type="submit">Save session</button>
           <button type="button" onClick={onDone}>
             Discard

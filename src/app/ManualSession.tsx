@@ -1,5 +1,6 @@
 import type { FormEvent } from 'react';
 import { newId, useStore } from './store';
+import { RatingFields, ratingsFrom } from './SessionFields';
 
 /** Record a session that happened away from the timer. */
 export function ManualSession() {
@@ -10,12 +11,10 @@ export function ManualSession() {
     const f = new FormData(form);
     const start = new Date(String(f.get('start')));
     const minutes = Number(f.get('minutes'));
-    const understanding = String(f.get('understanding') ?? '').trim();
     const ok = await saveSession({
       id: newId(), readingId: String(f.get('reading')), start: start.toISOString(),
       end: new Date(start.getTime() + minutes * 60_000).toISOString(), activeMinutes: minutes,
-      focus: Number(f.get('focus')), interruptions: Number(f.get('interruptions') || 0),
-      understanding: understanding === '' ? null : Number(understanding), quizScore: null, notes: String(f.get('notes') ?? ''),
+      interruptions: Number(f.get('interruptions') || 0), quizScore: null, ...ratingsFrom(f),
     });
     if (ok) form.reset();
   };
@@ -40,17 +39,9 @@ export function ManualSession() {
         Active minutes <input name="minutes" type="number" min={1} max={1440} required />
       </label>
       <label>
-        Focus (1–5) <input name="focus" type="number" min={1} max={5} defaultValue={3} required />
-      </label>
-      <label>
         Interruptions <input name="interruptions" type="number" min={0} defaultValue={0} />
       </label>
-      <label>
-        Understanding (0–100) <input name="understanding" type="number" min={0} max={100} />
-      </label>
-      <label>
-        Notes <textarea name="notes" rows={2} />
-      </label>
+      <RatingFields />
       <button type="submit">Save past session</button>
     </form>
   );

@@ -1,0 +1,58 @@
+/**
+ * "Because you studied A 41%, B 22%": the final layer's attention from the
+ * newest position over the learner's history, averaged over heads, summed per
+ * reading and given as whole percentages that add up to exactly 100.
+ */
+
+/**
+ * Attention of the last query position over the history, averaged over heads.
+ * att: one layer's weights for one history, (H, T, T) row-major; the history
+ * fills the last `len` of the T positions (left padding).
+ */
+export function lastPositionWeights(att: ArrayLike<number>, H: number, T: number, len: number): number[] {
+  const w = new Array<number>(len).fill(0);
+  for (let h = 0; h < H; h++) {
+    const row = (h * T + (T - 1)) * T;
+    for (let k = 0; k < len; k++) w[k] += att[row + T - len + k] / H;
+  }
+  return w;
+}
+
+/** Whole percentages proportional to `values`, summing to exactly 100 (largest remainder). */
+export function percentages(values: number[]): number[] {
+  const total = values.reduce((a, b) => a + Math.max(0, b), 0);
+  if (total <= 0) return values.map(() => 0);
+  const exact = values.map((v) => (100 * Math.max(0, v)) / total);
+  const floor = exact.map(Math.floor);
+  let left = 100 - floor.reduce((a, b) => a + b, 0);
+  const order = exact.map((e, i) => [e - floor[i], i] as const).sort((a, b) => b[0] - a[0] || a[1] - b[1]);
+  for (const [, i] of order) {
+    if (left <= 0) break;
+    floor[i]++;
+    left--;
+  }
+  return floor;
+}
+
+export interface Contribution {
+  readingId: string;
+  percent: number;
+}
+
+/**
+ * The readings that weighed most, largest first. `history` holds the reading
+ * id of each position (oldest first); a reading studied twice counts once with
+ * its weights summed. Readings under `minPercent` are left out of the list.
+ */
+export function explain(weights: number[], history: string[], top = 3, minPercent = 1): Contribution[] {
+  if (weights.length !== history.length) throw new Error(`explain: ${weights.length} weights for ${history.length} events`);
+  const sum = new Map<string, number>();
+  history.forEach((r, i) => sum.set(r, (sum.get(r) ?? 0) + weights[i]));
+  const ids = [...sum.keys()];
+  const pct = percentages(ids.map((id) => sum.get(id)!));
+  return ids
+    .map((readingId, i) => ({ readingId, percent: pct[i] }))
+    .filter((c) => c.percent >= minPercent)
+    .sort((a, b) => b.percent - a.percent || a.readingId.localeCompare(b.readingId))
+    .slice(0, top);
+}

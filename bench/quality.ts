@@ -99,12 +99,7 @@ export async function main(args: string[]): Promise<void> {
   if (o.cpu) {
     const ref = new ReferenceModel(cfg, { batchSize: B, seed: o.seed, optimizer });
     adapter = 'cpu-reference (float64)';
-    trainStep = async (b) => {
-      const l = ref.forward(b).loss;
-      ref.backward();
-      ref.step();
-      return l;
-    };
+    trainStep = async (b) => ref.trainStep(b);
     encode = async (h) => ref.encodeHistories(h);
     itemTable = async () => ref.composeItems();
     save = async () => new Uint8Array(Float64Array.from(ref.params).buffer);

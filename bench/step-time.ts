@@ -66,9 +66,7 @@ export async function main(args: string[]): Promise<void> {
   const cpuTimes: number[] = [];
   for (let i = 0; i < cpuSteps; i++) {
     const c0 = performance.now();
-    ref.forward(batches[i % 4]);
-    ref.backward();
-    ref.step();
+    ref.trainStep(batches[i % 4]);
     cpuTimes.push(performance.now() - c0);
   }
   log(`CPU reference (float64): median ${median(cpuTimes).toFixed(0)} ms/step, ${cpuSteps} steps`);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { NO_SCALE, buildSegments, checkBatch, sampleCandidates } from '../src/model/batch';
+import { NO_SCALE, buildSegments, checkBatch, historyBatch, sampleCandidates } from '../src/model/batch';
 import { makeConfig } from '../src/model/config';
 import { Rng } from '../src/model/random';
 import { testSeed } from './gpu';
@@ -56,5 +56,20 @@ describe('batch validation', () => {
     const b = ok();
     spoil(b);
     expect(() => checkBatch(cfg, b, 2)).toThrow(msg);
+  });
+});
+
+describe('history batches', () => {
+  const cfg = makeConfig({ items: 50, maxlen: 4, dim: 4, blocks: 1, heads: 1, loss: 'bce', features: 2 });
+  it('left-pad the newest items and put each event\'s features on its row', () => {
+    const b = historyBatch(cfg, [[1, 2, 3, 4, 5], [7]], 3, [Float32Array.of(1, 1, 2, 2, 3, 3, 4, 4, 5, 5), Float32Array.of(9, 8)]);
+    expect(Array.from(b.inputs)).toEqual([2, 3, 4, 5, 0, 0, 0, 7, 0, 0, 0, 0]);
+    expect(Array.from(b.features!.slice(0, 8))).toEqual([2, 2, 3, 3, 4, 4, 5, 5]);
+    expect(Array.from(b.features!.slice(8, 16))).toEqual([0, 0, 0, 0, 0, 0, 9, 8]);
+  });
+  it('accept an empty history with features', () => {
+    const b = historyBatch(cfg, [[]], 1, [Float32Array.of(1, 2)]);
+    expect(Array.from(b.features!)).toEqual(new Array(8).fill(0));
+    expect(() => historyBatch(cfg, [[1], [2]], 1)).toThrow(/2 histories do not fit in 1 rows/);
   });
 });

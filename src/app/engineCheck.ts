@@ -39,12 +39,7 @@ export async function runEngineCheck(onProgress: (p: CheckProgress) => void, sig
   } catch (e) {
     const ref = new ReferenceModel(cfg, { batchSize: B, seed: 7, optimizer: { lr: 5e-3 } });
     backend = `CPU reference (WebGPU unavailable: ${e instanceof Error ? e.message : String(e)})`;
-    trainStep = async (b) => {
-      const l = ref.forward(b).loss;
-      ref.backward();
-      ref.step();
-      return l;
-    };
+    trainStep = async (b) => ref.trainStep(b);
     score = async (h) => ref.scoreAll(h);
   }
   const hr10 = async () => {

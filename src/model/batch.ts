@@ -224,17 +224,22 @@ export function contentSegments(content: ItemContent, items: number, buckets: nu
 /**
  * A batch of B rows holding the given histories (newest maxlen items each,
  * left-padded), with no targets: for encoding histories in evaluation mode.
+ * features[b], when given, holds (events, F) for history b; the newest events' rows are used.
  */
-export function historyBatch(cfg: ModelConfig, histories: ArrayLike<number>[], B: number): Batch {
+export function historyBatch(cfg: ModelConfig, histories: ArrayLike<number>[], B: number, features?: (Float32Array | undefined)[]): Batch {
   const T = cfg.maxlen;
+  const F = cfg.features;
   if (histories.length > B) throw new Error(`historyBatch: ${histories.length} histories do not fit in ${B} rows`);
   const inputs = new Int32Array(B * T);
+  const feats = F > 0 ? new Float32Array(B * T * F) : undefined;
   histories.forEach((hist, b) => {
     const h = Array.from(hist).slice(-T);
     inputs.set(h, b * T + T - h.length);
+    const f = features?.[b];
+    if (feats && f) feats.set(f.subarray(Math.max(0, f.length - h.length * F)), (b * T + T - h.length) * F);
   });
   const batch: Batch = { inputs, targets: new Int32Array(B * T), negatives: new Int32Array(B * T) };
-  if (cfg.features > 0) batch.features = new Float32Array(B * T * cfg.features);
+  if (feats) batch.features = feats;
   if (cfg.loss === 'ce') batch.candidates = Int32Array.of(1);
   return batch;
 }

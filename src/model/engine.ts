@@ -196,6 +196,8 @@ export class GpuEngine {
     logits: MatmulDispatch; loss: CeDispatch; dh: MatmulDispatch; de: MatmulDispatch;
   } | null = null;
   private readonly adam: AdamWDispatch;
+  /** Gradient of the residual stream, accumulated through the blocks. */
+  private readonly dx: GPUBuffer;
   private lastForward: { prepared: PreparedBatch; training: boolean; step: number } | null = null;
   private scoring: { h: GPUBuffer; scores: GPUBuffer; exclude: GPUBuffer; partialScore: GPUBuffer; partialIndex: GPUBuffer; topIndex: GPUBuffer; topScore: GPUBuffer; score: Dispatch; scoreExcl: Dispatch; topk: Map<number, Dispatch> } | null = null;
 
@@ -333,8 +335,6 @@ export class GpuEngine {
 
     this.adam = adamw(ctx, { params: this.params, grads: this.grads, m: this.m, v: this.v, n: total, decayEnd: this.layout.decayEnd });
   }
-
-  private readonly dx!: GPUBuffer;
 
   /** Create an engine on a device (see acquireDevice / GpuContext.create). */
   static async create(ctx: GpuContext, cfg: ModelConfig, opts: EngineOptions): Promise<GpuEngine> {
@@ -588,15 +588,7 @@ export class GpuEngine {
     const g = this.inferGraph();
     const hist = Array.from(history).slice(-T);
     for (const id of hist) if (!Number.isInteger(id) || id < 1 || id > cfg.items) throw new Error(`history: ${id} is not an item id in 1..${cfg.items}`);
-    const inputs = new Int32Array(T);
-    inputs.set(hist, T - hist.length);
-    const batch: Batch = { inputs, targets: new Int32Array(T) };
-    if (cfg.features > 0) {
-      const f = new Float32Array(T * cfg.features);
-      if (features) f.set(features.subarray(Math.max(0, features.length - hist.length * cfg.features)), (T - hist.length) * cfg.features);
-      batch.features = f;
-    }
-    g.uploadInputs(batch);
+    g.uploadInputs(historyBatch(cfg, [hist], 1, [features]));
     g.setDropout(false, this.stepCount);
     const s = this.scoringState();
     if (exclude) {
@@ -643,7 +635,7 @@ export class GpuEngine {
    * Final hidden state after each history (newest maxlen items), (n, C), in
    * batches through the training graph with dropout off. For evaluation.
    */
-  async encodeHistories(histories: ArrayLike<number>[]): Promise<Float32Array> {
+  async encodeHistories(histories: ArrayLike<number>[], features?: (Float32Array | undefined)[]): Promise<Float32Array> {
     const { cfg } = this;
     const T = cfg.maxlen;
     const C = cfg.dim;
@@ -651,7 +643,7 @@ export class GpuEngine {
     const out = new Float32Array(histories.length * C);
     for (let s = 0; s < histories.length; s += B) {
       const n = Math.min(B, histories.length - s);
-      await this.forward(historyBatch(cfg, histories.slice(s, s + n), B), { training: false, readLoss: false });
+      await this.forward(historyBatch(cfg, histories.slice(s, s + n), B, features?.slice(s, s + n)), { training: false, readLoss: false });
       const hf = await this.readHidden();
       for (let b = 0; b < n; b++) out.set(hf.subarray((b * T + T - 1) * C, (b * T + T) * C), (s + b) * C);
     }
@@ -681,4 +673,3 @@ export class GpuEngine {
   }
 }
 
-export type { Bindable };

@@ -254,7 +254,7 @@ export class ReferenceModel {
     }
     // embedding
     const demb = new Float64Array(BT * C);
-    op.embedBackward(dx, ids, T, C, key(dropoutSite.embedding), thr, dscale, demb);
+    op.embedBackward(dx, ids, C, key(dropoutSite.embedding), thr, dscale, demb);
     op.colsum(demb, B, T * C, this.gradView('pos_emb'));
     if (cfg.features > 0) {
       op.matmul(a.prep.batch.features!, demb, cfg.features, C, BT, true, false, null, this.gradView('feat_w'));
@@ -268,34 +268,23 @@ export class ReferenceModel {
     }
   }
 
+  /** forward + backward + step, like GpuEngine.trainStep; returns the loss. */
+  trainStep(batch: Batch): number {
+    const loss = this.forward(batch).loss;
+    this.backward();
+    this.step();
+    return loss;
+  }
+
   /** One AdamW step on the gradients from backward(). */
   step(): void {
     this.stepCount++;
     op.adamw(this.params, this.grads, this.m, this.v, this.stepCount, this.opt, this.layout.decayEnd);
   }
 
-  /** Final hidden state at the last position of one history (1, C); history left-padded to maxlen. */
-  hiddenForHistory(history: ArrayLike<number>, features?: Float32Array): Float64Array {
-    const cfg = this.cfg;
-    const T = cfg.maxlen;
-    const B = this.batchSize;
-    const inputs = new Int32Array(B * T);
-    const hist = Array.from(history).slice(-T);
-    inputs.set(hist, T - hist.length);
-    const batch: Batch = { inputs, targets: new Int32Array(B * T), negatives: new Int32Array(B * T) };
-    if (cfg.features > 0) {
-      batch.features = new Float32Array(B * T * cfg.features);
-      if (features) batch.features.set(features.subarray(-hist.length * cfg.features), (T - hist.length) * cfg.features);
-    }
-    if (cfg.loss === 'ce') batch.candidates = Int32Array.of(1);
-    this.forward(batch, { training: false });
-    const a = this.acts!;
-    return a.hf.slice((T - 1) * cfg.dim, T * cfg.dim);
-  }
-
   /** Scores of every item (index = id; id 0 and the excluded ids = -inf) after the given history. */
   scoreAll(history: ArrayLike<number>, exclude?: ArrayLike<number>): Float64Array {
-    const h = this.hiddenForHistory(history);
+    const h = this.encodeHistories([history]);
     const E = this.composeItems();
     const out = new Float64Array(this.cfg.items + 1);
     let mask: Uint8Array | null = null;
@@ -311,8 +300,8 @@ export class ReferenceModel {
     return op.topK(this.scoreAll(history, exclude), k);
   }
 
-  /** Final hidden state after each history, (n, C), dropout off. */
-  encodeHistories(histories: ArrayLike<number>[]): Float64Array {
+  /** Final hidden state after each history, (n, C), dropout off; features[i] optional per history. */
+  encodeHistories(histories: ArrayLike<number>[], features?: (Float32Array | undefined)[]): Float64Array {
     const cfg = this.cfg;
     const T = cfg.maxlen;
     const C = cfg.dim;
@@ -320,7 +309,7 @@ export class ReferenceModel {
     const out = new Float64Array(histories.length * C);
     for (let s = 0; s < histories.length; s += B) {
       const n = Math.min(B, histories.length - s);
-      this.forward(historyBatch(cfg, histories.slice(s, s + n), B), { training: false });
+      this.forward(historyBatch(cfg, histories.slice(s, s + n), B, features?.slice(s, s + n)), { training: false });
       const hf = this.acts!.hf;
       for (let b = 0; b < n; b++) out.set(hf.subarray((b * T + T - 1) * C, (b * T + T) * C), (s + b) * C);
     }

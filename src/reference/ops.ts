@@ -4,7 +4,7 @@
  * layout), so a kernel test is: random inputs -> shader and reference -> compare.
  * Shapes are written as (rows, cols), row-major.
  */
-import { dropoutKeep, hash32 } from '../model/random';
+import { dropoutKeep } from '../model/random';
 import { NO_SCALE, type SegmentList } from '../model/batch';
 
 export type Vec = Float64Array;
@@ -151,7 +151,7 @@ export function embedForward(ids: Arr, E: Arr, pos: Arr, featProj: Arr | null, B
   }
 }
 /** demb = dropout'(dout), zero at padding. */
-export function embedBackward(dout: Arr, ids: Arr, T: number, C: number, key: number, threshold: number, scale: number, demb: Vec): void {
+export function embedBackward(dout: Arr, ids: Arr, C: number, key: number, threshold: number, scale: number, demb: Vec): void {
   const R = ids.length;
   for (let r = 0; r < R; r++) {
     for (let c = 0; c < C; c++) {
@@ -159,7 +159,6 @@ export function embedBackward(dout: Arr, ids: Arr, T: number, C: number, key: nu
       demb[i] = ids[r] === 0 ? 0 : threshold > 0 ? (dropoutKeep(key, i, threshold) ? dout[i] * scale : 0) : dout[i];
     }
   }
-  void T;
 }
 
 /** dst[rows[u]] (+)= sum_e scale(e) * src[entrySrc[e]] : the gather/scatter-add used for embeddings. */
@@ -359,4 +358,3 @@ export function topK(scores: ArrayLike<number>, k: number): number[] {
   return idx.slice(0, k);
 }
 
-export { hash32 };

@@ -34,6 +34,24 @@ describe('repository', () => {
     b.close();
   });
 
+  it('imports and backup restores reach other tabs and fail as StorageError', async () => {
+    const dbName = name();
+    const heard: Change[] = [];
+    const a = new Repo(await openStudyDb(dbName));
+    const b = new Repo(await openStudyDb(dbName), (c) => heard.push(c));
+    await a.importReadings([reading('i1'), reading('i2')], 'refs.bib');
+    await a.restore({ format: 'studypath-backup', version: 1, exportedAt: '', readings: [reading('r')], sessions: [], settings: { dailyBudgetMinutes: 30 }, pathPacks: [] }, 'backup.json');
+    expect((await b.readings()).map((r) => r.id)).toEqual(['r']);
+    await new Promise((r) => setTimeout(r, 20));
+    expect(heard.filter((c) => c.store === 'readings').length).toBe(2);
+    const poisoned = reading('p') as unknown as Record<string, unknown>;
+    poisoned.poison = () => 1;
+    await expect(a.importReadings([poisoned as unknown as Reading], 'bad.csv')).rejects.toThrow(/Could not save the readings from bad\.csv/);
+    expect((await b.readings()).map((r) => r.id)).toEqual(['r']);
+    a.close();
+    b.close();
+  });
+
   it('refuses invalid records before writing, naming the field', async () => {
     const repo = new Repo(await openStudyDb(name()));
     await expect(repo.saveReading(reading('x', { url: 'javascript:alert(1)' }))).rejects.toThrow(/field url: only http and https/);

@@ -3,7 +3,7 @@
  * talk to src/data; every failure becomes a visible message, never a silent drop.
  */
 import { create } from 'zustand';
-import { openStudyDb, exportBackup, parseBackup, restoreBackup } from '../data/db';
+import { openStudyDb, exportBackup, parseBackup } from '../data/db';
 import { Repo } from '../data/repo';
 import { readingsFromZoteroCsv } from '../data/csv';
 import { readingsFromBibtex } from '../data/bibtex';
@@ -82,7 +82,7 @@ export const useStore = create<State>((set, get) => ({
     await guard(set, async () => {
       const res = await fetch(`${import.meta.env.BASE_URL}demo/demo.json`);
       if (!res.ok) throw new Error(`could not load the demo data (HTTP ${res.status})`);
-      await restoreBackup(get().repo!.db, parseBackup(await res.text(), 'demo.json'));
+      await get().repo!.restore(parseBackup(await res.text(), 'demo.json'), 'the demo');
       await get().refresh();
       set({ notice: { kind: 'info', text: 'Demo data loaded: a catalog of real readings and six weeks of a demo learner’s history.' } });
     });
@@ -120,13 +120,11 @@ export const useStore = create<State>((set, get) => ({
       const repo = get().repo!;
       const lower = name.toLowerCase();
       if (lower.endsWith('.json')) {
-        await restoreBackup(repo.db, parseBackup(text, name));
+        await repo.restore(parseBackup(text, name), name);
         set({ notice: { kind: 'info', text: `Restored the backup ${name}.` } });
       } else if (lower.endsWith('.csv') || lower.endsWith('.bib') || lower.endsWith('.bibtex')) {
         const readings = lower.endsWith('.csv') ? readingsFromZoteroCsv(text, name, newId) : readingsFromBibtex(text, name, newId);
-        // All validated above; written in one transaction.
-        const tx = repo.db.transaction('readings', 'readwrite');
-        await Promise.all([...readings.map((r) => tx.store.put(r)), tx.done]);
+        await repo.importReadings(readings, name);
         set({ notice: { kind: 'info', text: `Imported ${readings.length} reading(s) from ${name}.` } });
       } else if (lower.endsWith('.txt')) {
         const p = parsePathPack(text, name, get().readings, newId());

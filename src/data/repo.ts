@@ -6,7 +6,7 @@
  * a StorageError with a message for the user, never dropped.
  */
 import type { IDBPDatabase } from 'idb';
-import type { StudyDB } from './db';
+import { restoreBackup, type Backup, type StudyDB } from './db';
 import { DEFAULT_SETTINGS, type CheckpointRecord, type PathPack, type Reading, type Settings, type StudySession } from './types';
 import { validateReading, validateSession, validateSettings } from './validate';
 
@@ -117,6 +117,19 @@ export class Repo {
   }
   latestCheckpoint(): Promise<CheckpointRecord | undefined> {
     return this.db.getAll('checkpoints').then((all) => all.sort((a, b) => b.createdAt.localeCompare(a.createdAt))[0]);
+  }
+
+  /** Add already-validated readings (an import), all in one transaction. */
+  importReadings(readings: Reading[], from: string): Promise<void> {
+    return this.write(`the readings from ${from}`, { store: 'readings' }, async () => {
+      const tx = this.db.transaction('readings', 'readwrite');
+      await Promise.all([...readings.map((r) => tx.store.put(r)), tx.done]);
+    });
+  }
+
+  /** Replace everything with a validated backup, in one transaction (see restoreBackup). */
+  restore(b: Backup, from: string): Promise<void> {
+    return this.write(`the data from ${from}`, { store: 'readings' }, () => restoreBackup(this.db, b));
   }
 
   savePathPack(p: PathPack): Promise<void> {

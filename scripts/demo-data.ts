@@ -1,8 +1,14 @@
 /**
  * Generates the built-in demo (public/demo/demo.json) from the catalog in
- * scripts/demo-catalog.ts with a fixed seed: the readings, and six weeks of a
+ * scripts/demo-catalog.ts with a fixed seed: the readings, six weeks of a
  * demo learner who works through deep learning, transformers and recommender
- * systems in prerequisite order. The file is a standard backup, so the app
+ * systems in prerequisite order, and a path pack of simulated community
+ * learners with other interests. Every simulated learner follows the same
+ * behaviour: among the readings whose prerequisites they have finished, they
+ * prefer their interests, short readings, and (strongly) a reading that builds
+ * on the one they just finished or shares its topic. That last habit is
+ * sequential: it is what a next-reading model can learn and what popularity or
+ * a fixed prerequisite order cannot. The file is a standard backup, so the app
  * loads it through the same validated import as any other backup.
  *
  *   npm run demo:data            (writes public/demo/demo.json)
@@ -17,6 +23,49 @@ export const DEMO_SEED = 20261001;
 const START = Date.UTC(2026, 9, 1); // 1 October 2026
 const DAYS = 42;
 const INTERESTS = ['deep learning', 'transformers', 'attention', 'recommender systems', 'sequences', 'optimization', 'learning science'];
+/** Simulated community learners in the demo's path pack. */
+export const COMMUNITY_LEARNERS = 400;
+
+/**
+ * One simulated learner's choice among the open readings (prerequisites
+ * finished): interests, shorter readings, and momentum from the last reading.
+ */
+export function chooseReading(open: Reading[], last: Reading | null, interests: Set<string>, rng: Rng): Reading {
+  const weight = open.map((r) => {
+    let w = (1 + 3 * r.topics.filter((t) => interests.has(t)).length) / Math.sqrt(r.minutes);
+    if (last && r.prerequisites.includes(last.id)) w *= 8;
+    else if (last && r.topics.some((t) => last.topics.includes(t))) w *= 2.5;
+    return w;
+  });
+  let x = rng.next() * weight.reduce((a, b) => a + b, 0);
+  for (let i = 0; i < open.length; i++) if ((x -= weight[i]) <= 0) return open[i];
+  return open[open.length - 1];
+}
+
+/** Community learners: each knows some foundations, has two or three interests, and reads 6 to 30 readings. */
+function communitySequences(readings: Reading[], rng: Rng): string[][] {
+  const topics = [...new Set(readings.flatMap((r) => r.topics))].sort();
+  const roots = readings.filter((r) => r.prerequisites.length === 0);
+  const out: string[][] = [];
+  for (let u = 0; u < COMMUNITY_LEARNERS; u++) {
+    const interests = new Set<string>();
+    const want = 2 + rng.int(0, 2);
+    while (interests.size < want) interests.add(topics[rng.int(0, topics.length)]);
+    const finished = new Set(roots.filter(() => rng.next() < 0.6).map((r) => r.id));
+    const seq: string[] = [];
+    const length = 6 + rng.int(0, 25);
+    let last: Reading | null = null;
+    while (seq.length < length) {
+      const open = readings.filter((r) => !finished.has(r.id) && r.minutes <= 400 && r.prerequisites.every((p) => finished.has(p)));
+      if (open.length === 0) break;
+      last = chooseReading(open, last, interests, rng);
+      finished.add(last.id);
+      seq.push(last.id);
+    }
+    if (seq.length >= 2) out.push(seq);
+  }
+  return out;
+}
 
 export function demoBackup(): Backup {
   const rng = new Rng(DEMO_SEED);
@@ -50,14 +99,13 @@ export function demoBackup(): Backup {
   const finished = new Set<string>();
   const sessions: StudySession[] = [];
   let current: string | null = null;
-  const interest = (r: Reading) => r.topics.filter((t) => INTERESTS.includes(t)).length;
+  const interests = new Set(INTERESTS);
+  let last: Reading | null = null;
   const pick = (): string | null => {
     const open = readings.filter((r) => !finished.has(r.id) && r.minutes <= 240 && r.prerequisites.every((p) => finished.has(p)));
     if (open.length === 0) return null;
-    const weight = open.map((r) => (1 + 3 * interest(r)) / Math.sqrt(r.minutes));
-    let x = rng.next() * weight.reduce((a, b) => a + b, 0);
-    for (let i = 0; i < open.length; i++) if ((x -= weight[i]) <= 0) return open[i].id;
-    return open[open.length - 1].id;
+    last = chooseReading(open, last, interests, rng);
+    return last.id;
   };
   // Start from the foundations the learner already knows.
   for (const k of ['nielsen-nndl', 'blitzstein-prob', 'strang-la', 'islr', 'ricci-handbook', 'mitchell-ml', 'clrs', 'deisenroth-mml', 'goodfellow-dl', 'jurafsky-slp', 'sutton-barto', 'patterson-hennessy', 'kirk-hwu', 'boyd-cvx', 'wasserman-stats', 'manning-ir', 'bishop-prml', 'aggarwal-recsys', 'brown-make-it-stick', 'ebbinghaus-memory']) {
@@ -98,9 +146,11 @@ export function demoBackup(): Backup {
     if (finished.has(r.id)) r.status = 'finished';
     else if (sessions.some((s) => s.readingId === r.id)) r.status = 'reading';
   }
+  const community = communitySequences(readings, new Rng(DEMO_SEED + 1));
   return {
     format: BACKUP_FORMAT, version: BACKUP_VERSION, exportedAt: new Date(START + DAYS * 86_400_000).toISOString(),
-    readings, sessions, settings: { dailyBudgetMinutes: 60 }, pathPacks: [],
+    readings, sessions, settings: { dailyBudgetMinutes: 60 },
+    pathPacks: [{ id: 'demo-community', name: 'Community paths (simulated, demo)', importedAt: new Date(START).toISOString(), sequences: community }],
   };
 }
 
@@ -109,5 +159,6 @@ export async function main(): Promise<void> {
   mkdirSync('public/demo', { recursive: true });
   writeFileSync('public/demo/demo.json', JSON.stringify(b, null, 1) + '\n');
   const fin = b.readings.filter((r) => r.status === 'finished').length;
-  console.log(`public/demo/demo.json: ${b.readings.length} readings (${fin} finished in the history), ${b.sessions.length} sessions over ${DAYS} days`);
+  const seqs = b.pathPacks[0].sequences;
+  console.log(`public/demo/demo.json: ${b.readings.length} readings (${fin} finished in the history), ${b.sessions.length} sessions over ${DAYS} days, ${seqs.length} community sequences (${seqs.reduce((a, q) => a + q.length, 0)} readings)`);
 }

@@ -6,6 +6,7 @@
 import { DEFAULT_OPTIMIZER, parameterLayout, tensor, type ModelConfig, type OptimizerConfig, type ParameterLayout } from '../model/config';
 import { contentSegments, historyBatch, prepareBatch, type Batch, type ItemContent, type PreparedBatch, type SegmentList } from '../model/batch';
 import { initParameters } from '../model/init';
+import { decodeCheckpoint, encodeCheckpoint, sameConfig } from '../model/checkpoint';
 import { dropoutKey, dropoutThreshold } from '../model/random';
 import * as op from './ops';
 
@@ -283,8 +284,8 @@ export class ReferenceModel {
   }
 
   /** Scores of every item (index = id; id 0 and the excluded ids = -inf) after the given history. */
-  scoreAll(history: ArrayLike<number>, exclude?: ArrayLike<number>): Float64Array {
-    const h = this.encodeHistories([history]);
+  scoreAll(history: ArrayLike<number>, exclude?: ArrayLike<number>, features?: Float32Array): Float64Array {
+    const h = this.encodeHistories([history], [features]);
     const E = this.composeItems();
     const out = new Float64Array(this.cfg.items + 1);
     let mask: Uint8Array | null = null;
@@ -298,6 +299,30 @@ export class ReferenceModel {
 
   recommend(history: ArrayLike<number>, k: number, exclude?: ArrayLike<number>): number[] {
     return op.topK(this.scoreAll(history, exclude), k);
+  }
+
+  /** Attention weights of every layer for one history (dropout off): per layer (H, T, T), as the GPU engine's historyAttention. */
+  historyAttention(history: ArrayLike<number>, features?: Float32Array): Float64Array[] {
+    const { heads: H, maxlen: T } = this.cfg;
+    const r = this.forward(historyBatch(this.cfg, [Array.from(history).slice(-T)], this.batchSize, [features]), { training: false });
+    return r.attention.map((a) => a.slice(0, H * T * T));
+  }
+
+  /** The same versioned checkpoint blob as GpuEngine.save(), so either engine resumes the other's training. */
+  save(): Uint8Array {
+    return encodeCheckpoint({ config: this.cfg, optimizer: this.opt, seed: this.seed, step: this.stepCount, params: Float32Array.from(this.params), m: Float32Array.from(this.m), v: Float32Array.from(this.v) });
+  }
+
+  load(blob: Uint8Array): void {
+    const c = decodeCheckpoint(blob);
+    if (!sameConfig(c.config, this.cfg)) throw new Error(`checkpoint: its model config ${JSON.stringify(c.config)} differs from this model's ${JSON.stringify(this.cfg)}`);
+    this.params.set(c.params);
+    this.m.set(c.m);
+    this.v.set(c.v);
+    this.opt = { ...c.optimizer };
+    this.stepCount = c.step;
+    this.seed = c.seed;
+    this.acts = null;
   }
 
   /** Final hidden state after each history, (n, C), dropout off; features[i] optional per history. */

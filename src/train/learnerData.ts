@@ -1,0 +1,161 @@
+/**
+ * The trainer's view of the learner's data: a vocabulary that keeps every
+ * item id a checkpoint knows (new readings are appended, deleted ones leave a
+ * hole), the model configuration sized with room for new readings, the
+ * learner's own events with their study outcomes as features, the path packs
+ * as other learners' sequences, and the training rows and batches built from
+ * them. The learner's newest events are held out: they stay in the history the
+ * model reads, but carry no loss, and validation ranks them.
+ */
+import type { PathPack, Reading, StudySession } from '../data/types';
+import type { Batch, ItemContent } from '../model/batch';
+import { makeConfig, type ModelConfig } from '../model/config';
+import type { Rng } from '../model/random';
+import { EVENT_FEATURES, itemContent, learnerSequence, packSequences, type LearnerSequence, type Vocabulary } from './fromHistory';
+
+/** Buckets of the hashed title/topic vocabulary. */
+export const CONTENT_BUCKETS = 256;
+
+/** The app's model: small enough to train in seconds on a software adapter, and on the CPU fallback. */
+export function appModelConfig(items: number): ModelConfig {
+  return makeConfig({ items, maxlen: 32, dim: 32, blocks: 2, heads: 2, ffnDim: 64, dropout: 0.2, loss: 'ce', contentBuckets: CONTENT_BUCKETS, features: EVENT_FEATURES });
+}
+
+/** Item slots for a catalog of n readings: room for about a quarter more before a retrain is needed. */
+export function itemCapacity(n: number): number {
+  return Math.max(64, Math.ceil(((n + 16) * 1.25) / 32) * 32);
+}
+
+/**
+ * Keep every id of `previous` (a checkpoint's vocabulary) for readings still
+ * in the catalog, blank the ids of deleted ones, and append new readings in
+ * the order they were added. Without `previous`, number by date added.
+ */
+export function extendVocabulary(readings: Reading[], previous?: string[]): Vocabulary {
+  const present = new Set(readings.map((r) => r.id));
+  const readingOf = previous ? previous.map((id, i) => (i > 0 && present.has(id) ? id : '')) : [''];
+  const known = new Set(readingOf.filter((id) => id !== ''));
+  const fresh = readings.filter((r) => !known.has(r.id)).sort((a, b) => a.addedAt.localeCompare(b.addedAt) || a.id.localeCompare(b.id));
+  for (const r of fresh) readingOf.push(r.id);
+  const idOf = new Map<string, number>();
+  readingOf.forEach((id, i) => {
+    if (i > 0 && id !== '') idOf.set(id, i);
+  });
+  return { idOf, readingOf };
+}
+
+/** Features of an event whose outcome is unknown (another learner's, or a planned one): average focus and understanding. */
+export function neutralFeatures(minutes: number): number[] {
+  return [0.6, 0.5, Math.log1p(Math.max(0, minutes)) / 5];
+}
+
+export interface TrainingData {
+  vocab: Vocabulary;
+  cfg: ModelConfig;
+  content: ItemContent;
+  readings: Reading[];
+  learner: LearnerSequence;
+  /** The learner's newest events held out for validation (no loss on them). */
+  holdout: number;
+  /** Other learners' sequences (item ids), from the path packs. */
+  community: number[][];
+  /** Identifies the sessions trained on: a checkpoint with the same key needs no update. */
+  dataKey: string;
+}
+
+/** How many of the learner's newest events to hold out: up to 5, never more than a quarter. */
+export function holdoutSize(events: number): number {
+  return Math.min(5, Math.floor(events / 4));
+}
+
+export function sessionsKey(sessions: StudySession[]): string {
+  let h = 0x811c9dc5;
+  const ids = sessions.map((s) => `${s.id}@${s.start}:${s.activeMinutes}:${s.focus}:${s.understanding}`).sort();
+  for (const id of ids) for (let i = 0; i < id.length; i++) h = Math.imul(h ^ id.charCodeAt(i), 0x01000193) >>> 0;
+  return `${sessions.length}:${h.toString(16)}`;
+}
+
+/**
+ * Everything the trainer needs. `previous` is a checkpoint's vocabulary and
+ * item capacity; when the catalog has outgrown it, the result has a larger
+ * config (and the caller must train afresh).
+ */
+export function trainingData(readings: Reading[], sessions: StudySession[], packs: PathPack[], previous?: { readingOf: string[]; items: number }): TrainingData {
+  let vocab = extendVocabulary(readings, previous?.readingOf);
+  let items = previous?.items ?? itemCapacity(readings.length);
+  if (vocab.readingOf.length - 1 > items) {
+    vocab = extendVocabulary(readings);
+    items = itemCapacity(readings.length);
+  }
+  const cfg = appModelConfig(items);
+  // Pad the vocabulary's item table out to the capacity: empty slots have no content.
+  const padded: Vocabulary = { idOf: vocab.idOf, readingOf: [...vocab.readingOf, ...new Array<string>(items + 1 - vocab.readingOf.length).fill('')] };
+  const content = itemContent(readings, padded, CONTENT_BUCKETS);
+  const learner = learnerSequence(sessions, vocab);
+  return {
+    vocab: padded, cfg, content, readings, learner,
+    holdout: holdoutSize(learner.items.length),
+    community: packSequences(packs, vocab),
+    dataKey: sessionsKey(sessions),
+  };
+}
+
+/** A training row: a sequence, its per-event features, and the first position whose target is held out. */
+export interface Row {
+  items: number[];
+  features: Float32Array;
+  /** Targets at index >= lossEnd carry no loss. */
+  lossEnd: number;
+}
+
+export function communityRow(seq: number[], minutesOf: (id: number) => number, lossEnd = seq.length): Row {
+  return { items: seq, features: Float32Array.from(seq.flatMap((id) => neutralFeatures(minutesOf(id)))), lossEnd };
+}
+
+/**
+ * The learner's own rows: windows of at most maxlen + 1 events ending at the
+ * newest trainable target, then every maxlen / 2 events further back.
+ */
+export function learnerRows(l: LearnerSequence, holdout: number, maxlen: number): Row[] {
+  const F = EVENT_FEATURES;
+  const end = l.items.length - holdout; // targets l.items[1..end) carry a loss
+  const rows: Row[] = [];
+  for (let stop = end; stop >= 2; stop -= Math.max(1, maxlen >> 1)) {
+    const start = Math.max(0, stop - maxlen - 1);
+    rows.push({ items: l.items.slice(start, stop), features: l.features.slice(start * F, stop * F), lossEnd: stop - start });
+    if (start === 0) break;
+  }
+  return rows;
+}
+
+/** One batch of B rows (fewer rows are padded with empty ones): every item is a softmax candidate. */
+export function rowBatch(cfg: ModelConfig, rows: Row[], B: number): Batch {
+  const T = cfg.maxlen;
+  const F = cfg.features;
+  const inputs = new Int32Array(B * T);
+  const targets = new Int32Array(B * T);
+  const features = new Float32Array(B * T * F);
+  rows.slice(0, B).forEach((row, b) => {
+    const n = Math.min(row.items.length, row.lossEnd); // events past lossEnd are neither inputs nor targets
+    if (n < 2) return;
+    const len = Math.min(T, n - 1);
+    const start = n - 1 - len;
+    for (let k = 0; k < len; k++) {
+      const t = b * T + T - len + k;
+      const at = start + k;
+      inputs[t] = row.items[at];
+      targets[t] = row.items[at + 1];
+      features.set(row.features.subarray(at * F, at * F + F), t * F);
+    }
+  });
+  return { inputs, targets, negatives: new Int32Array(B * T), features };
+}
+
+/** Fisher–Yates in place. */
+export function shuffleInPlace<T>(a: T[], rng: Rng): T[] {
+  for (let i = a.length - 1; i > 0; i--) {
+    const j = rng.int(0, i + 1);
+    [a[i], a[j]] = [a[j], a[i]];
+  }
+  return a;
+}

@@ -1,0 +1,207 @@
+/**
+ * The training loop the worker runs: epochs over the learner's rows (weighted
+ * up) and the path packs' rows, progress after every step, a checkpoint after
+ * every epoch, validation on the learner's held-out newest events, pause /
+ * resume / cancel between steps, a time budget, a guard that stops on a
+ * non-finite loss and restores the last good checkpoint, and a hand-over to
+ * another backend when the GPU device is lost.
+ */
+import { Rng } from '../model/random';
+import type { ModelBackend } from './backend';
+import { EVENT_FEATURES } from './fromHistory';
+import { communityRow, learnerRows, neutralFeatures, rowBatch, shuffleInPlace, type Row, type TrainingData } from './learnerData';
+
+/** Pause, resume and cancel, checked between steps. */
+export class TrainControl {
+  private pausedWith: (() => void) | null = null;
+  private gate: Promise<void> | null = null;
+  cancelled = false;
+
+  get paused(): boolean {
+    return this.gate !== null;
+  }
+  pause(): void {
+    if (!this.gate) this.gate = new Promise((resolve) => (this.pausedWith = resolve));
+  }
+  resume(): void {
+    this.pausedWith?.();
+    this.pausedWith = null;
+    this.gate = null;
+  }
+  cancel(): void {
+    this.cancelled = true;
+    this.resume();
+  }
+  /** Wait while paused; true when training should stop. */
+  async proceed(): Promise<boolean> {
+    while (this.gate && !this.cancelled) await this.gate;
+    return this.cancelled;
+  }
+}
+
+export interface TrainProgress {
+  phase: 'training' | 'updating';
+  step: number;
+  steps: number;
+  epoch: number;
+  epochs: number;
+  loss: number;
+  /** HR@10 on the learner's held-out newest events, after the latest epoch. */
+  valHr10: number | null;
+  valCases: number;
+  elapsedMs: number;
+  budgetMs: number;
+  /** 0..1: the larger of steps done and time used. */
+  fraction: number;
+}
+
+export interface TrainOutcome {
+  status: 'finished' | 'cancelled' | 'diverged';
+  steps: number;
+  loss: number;
+  valHr10: number | null;
+  valNdcg10: number | null;
+  valCases: number;
+  message?: string;
+  /** The checkpoint the model now holds. */
+  blob: Uint8Array;
+}
+
+export interface TrainOptions {
+  phase?: 'training' | 'updating';
+  epochs: number;
+  budgetMs: number;
+  control?: TrainControl;
+  onProgress?: (p: TrainProgress) => void;
+  /** After each epoch, with a checkpoint of the model (persist it). */
+  onEpoch?: (blob: Uint8Array, p: TrainProgress) => Promise<void> | void;
+  /** The GPU device was lost: return a backend to carry on with (it will be loaded with the last good checkpoint). */
+  onDeviceLost?: (reason: string) => Promise<ModelBackend>;
+}
+
+export interface RankMetrics {
+  hr10: number;
+  ndcg10: number;
+  cases: number;
+}
+
+/** Rank (0 = best) of `target` among the eligible ids; ties count against the target. */
+export function rankAmong(scores: ArrayLike<number>, target: number, eligible: (id: number) => boolean): number {
+  const s = scores[target];
+  let rank = 0;
+  for (let i = 1; i < scores.length; i++) if (i !== target && eligible(i) && scores[i] >= s) rank++;
+  return rank;
+}
+
+export function metricsOf(ranks: number[]): RankMetrics {
+  const hits = ranks.filter((r) => r < 10);
+  return {
+    hr10: ranks.length ? hits.length / ranks.length : 0,
+    ndcg10: ranks.length ? hits.reduce((a, r) => a + 1 / Math.log2(r + 2), 0) / ranks.length : 0,
+    cases: ranks.length,
+  };
+}
+
+export class Trainer {
+  private rng: Rng;
+  private minutes: Map<string, number>;
+  readonly stepsPerEpoch: number;
+
+  constructor(public backend: ModelBackend, readonly data: TrainingData, readonly batchSize: number, seed: number, private learnerWeight = 4, private communityHoldout = false) {
+    this.rng = new Rng(seed);
+    this.minutes = new Map(data.readings.map((r) => [r.id, r.minutes]));
+    this.stepsPerEpoch = Math.max(1, Math.ceil(this.rows().length / batchSize));
+  }
+
+  private minutesOf = (id: number): number => this.minutes.get(this.data.vocab.readingOf[id]) ?? 30;
+
+  /** One epoch's rows: every community sequence once, the learner's windows learnerWeight times. */
+  rows(): Row[] {
+    const { data } = this;
+    const T = data.cfg.maxlen;
+    const community = data.community.map((s) => communityRow(s.length > T + 1 ? s.slice(-(T + 1)) : s, this.minutesOf, this.communityHoldout ? Math.min(s.length, T + 1) - 1 : undefined));
+    const own = learnerRows(data.learner, data.holdout, T);
+    const rows = [...community];
+    for (let k = 0; k < this.learnerWeight; k++) rows.push(...own);
+    return rows.filter((r) => Math.min(r.items.length, r.lossEnd) >= 2);
+  }
+
+  /** HR@10 / NDCG@10 of the learner's held-out newest events, each ranked among every reading not yet in the history. */
+  async validate(): Promise<RankMetrics> {
+    const { learner, holdout, vocab } = this.data;
+    const F = EVENT_FEATURES;
+    const n = learner.items.length;
+    const ranks: number[] = [];
+    for (let j = n - holdout; j < n; j++) {
+      const history = learner.items.slice(0, j);
+      const seen = new Set(history);
+      const scores = await this.backend.scores(history, learner.features.slice(0, j * F));
+      ranks.push(rankAmong(scores, learner.items[j], (id) => vocab.readingOf[id] !== '' && !seen.has(id)));
+    }
+    return metricsOf(ranks);
+  }
+
+  /** The last event of each community sequence, ranked as in validate() (for the quality benchmark). */
+  async validateCommunity(limit = Infinity): Promise<RankMetrics> {
+    const { vocab } = this.data;
+    const ranks: number[] = [];
+    for (const s of this.data.community.slice(0, limit)) {
+      const history = s.slice(0, -1);
+      const seen = new Set(history);
+      const feats = Float32Array.from(history.flatMap((id) => neutralFeatures(this.minutesOf(id))));
+      const scores = await this.backend.scores(history, feats);
+      ranks.push(rankAmong(scores, s[s.length - 1], (id) => vocab.readingOf[id] !== '' && !seen.has(id)));
+    }
+    return metricsOf(ranks);
+  }
+
+  async train(o: TrainOptions): Promise<TrainOutcome> {
+    const start = performance.now();
+    const control = o.control ?? new TrainControl();
+    const steps = o.epochs * this.stepsPerEpoch;
+    let lastGood = await this.backend.save();
+    let step = 0;
+    let loss = NaN;
+    let val: RankMetrics | null = null;
+    const progress = (epoch: number): TrainProgress => {
+      const elapsedMs = performance.now() - start;
+      return {
+        phase: o.phase ?? 'training', step, steps, epoch, epochs: o.epochs, loss, valHr10: val?.hr10 ?? null, valCases: this.data.holdout,
+        elapsedMs, budgetMs: o.budgetMs, fraction: Math.min(1, Math.max(step / steps, elapsedMs / o.budgetMs)),
+      };
+    };
+    const outcome = (status: TrainOutcome['status'], message?: string): TrainOutcome => ({
+      status, steps: step, loss, valHr10: val?.hr10 ?? null, valNdcg10: val?.ndcg10 ?? null, valCases: this.data.holdout, message, blob: lastGood,
+    });
+    for (let epoch = 1; epoch <= o.epochs; epoch++) {
+      const rows = shuffleInPlace(this.rows(), this.rng);
+      for (let i = 0; i < rows.length; i += this.batchSize) {
+        if (await control.proceed()) return outcome('cancelled');
+        const batch = rowBatch(this.data.cfg, rows.slice(i, i + this.batchSize), this.batchSize);
+        try {
+          loss = await this.backend.trainStep(batch);
+        } catch (e) {
+          const reason = this.backend.lostReason();
+          if (reason === null || !o.onDeviceLost) throw e;
+          this.backend = await o.onDeviceLost(reason);
+          this.backend.load(lastGood);
+          continue;
+        }
+        step++;
+        if (!Number.isFinite(loss)) {
+          this.backend.load(lastGood);
+          return outcome('diverged', `Training stopped at step ${step}: the loss became ${loss}. The model was restored to its last good checkpoint.`);
+        }
+        o.onProgress?.(progress(epoch));
+        if (performance.now() - start > o.budgetMs) break;
+      }
+      val = this.data.holdout > 0 ? await this.validate() : null;
+      lastGood = await this.backend.save();
+      const p = progress(epoch);
+      await o.onEpoch?.(lastGood, p);
+      o.onProgress?.(p);
+      if (performance.now() - start > o.budgetMs) break;
+    }
+    return outcome('finished');
+  }
+}

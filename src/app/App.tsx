@@ -7,6 +7,8 @@ import { DataPanel } from './DataPanel';
 import { EngineCheck } from './EngineCheck';
 import { ManualSession } from './ManualSession';
 import { Charts } from './Charts';
+import { AttentionView, ModelPanel, PathPanel, Recommendations } from './Learn';
+import { useModel } from './model';
 
 const TABS = ['Today', 'Catalog', 'History', 'Data', 'Engine check'] as const;
 type Tab = (typeof TABS)[number];
@@ -15,9 +17,18 @@ export function App() {
   const { ready, init, readings, notice, say, loadDemo } = useStore();
   const [tab, setTab] = useState<Tab>('Today');
   const [studying, setStudying] = useState<string | null>(null);
+  const startModel = useModel((s) => s.start);
   useEffect(() => {
     void init();
   }, [init]);
+  useEffect(() => {
+    if (ready) startModel();
+  }, [ready, startModel]);
+  const study = (id: string) => {
+    setStudying(id);
+    setTab('Today');
+    window.scrollTo({ top: 0 });
+  };
 
   const demo = readings.some((r) => r.source === 'demo');
   return (
@@ -55,8 +66,16 @@ export function App() {
             </section>
           )}
           {studying && <FocusTimer readingId={studying} onDone={() => setStudying(null)} />}
-          {tab === 'Today' && <Budget />}
-          {tab === 'Catalog' && <Catalog onStudy={(id) => { setStudying(id); setTab('Today'); }} />}
+          {tab === 'Today' && (
+            <>
+              <Budget />
+              <ModelPanel />
+              <PathPanel onStudy={study} />
+              <Recommendations onStudy={study} />
+              <AttentionView />
+            </>
+          )}
+          {tab === 'Catalog' && <Catalog onStudy={study} />}
           {tab === 'History' && (
             <>
               <Charts />

@@ -59,7 +59,10 @@ export const useStore = create<State>((set, get) => ({
     await guard(set, async () => {
       const db = await openStudyDb();
       db.addEventListener('versionchange', () => db.close());
-      const repo = new Repo(db, () => void get().refresh());
+      // The trainer's checkpoints change nothing the page shows.
+      const repo = new Repo(db, (c) => {
+        if (c.store !== 'checkpoints') void get().refresh();
+      });
       set({ repo });
       if (navigator.storage?.persist) void navigator.storage.persist();
       await get().refresh();

@@ -1,0 +1,21 @@
+/**
+ * With WebGPU disabled (Chromium without --enable-unsafe-webgpu on this
+ * machine: navigator.gpu exists but gives no adapter), the trainer runs the
+ * CPU reference model and the page says so.
+ */
+import { expect, test } from '@playwright/test';
+import { chromiumArgs } from '../playwright.config';
+import { percentSums, setUp } from './learn-helpers';
+
+test.use({ launchOptions: { executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: chromiumArgs.filter((a) => a !== '--enable-unsafe-webgpu') } });
+
+test('the CPU fallback trains and recommends, and says so', async ({ page }) => {
+  await setUp(page, 10);
+  await page.goto('/');
+  await page.getByRole('button', { name: 'Load the demo' }).click();
+  await expect(page.getByTestId('cpu-fallback')).toContainText('runs on the CPU', { timeout: 60_000 });
+  await expect(page.getByTestId('model-state')).toHaveText('Up to date with your history.', { timeout: 180_000 });
+  await expect(page.getByTestId('model-backend')).toContainText('CPU');
+  await expect(page.getByTestId('recommendation').first()).toBeVisible();
+  for (const s of await percentSums(page, 'recommendation')) expect(Math.abs(s - 100)).toBeLessThanOrEqual(1);
+});

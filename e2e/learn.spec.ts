@@ -1,0 +1,100 @@
+/**
+ * The learner's whole loop in the browser: the demo trains in the worker on
+ * WebGPU (SwiftShader here), recommendations and the path come explained by
+ * attention, a reload resumes from the IndexedDB checkpoint, a studied step
+ * updates the model, and without WebGPU the CPU takes over with a note.
+ */
+import { readFileSync } from 'node:fs';
+import { expect, test, type Page } from '@playwright/test';
+import type { Backup } from '../src/data/db';
+import { percentSums, setUp } from './learn-helpers';
+
+const demo = JSON.parse(readFileSync('public/demo/demo.json', 'utf8')) as Backup;
+const byId = new Map(demo.readings.map((r) => [r.id, r]));
+
+async function pathSteps(page: Page): Promise<{ id: string; minutes: number }[]> {
+  const steps = page.getByTestId('path-step');
+  const out: { id: string; minutes: number }[] = [];
+  for (let i = 0; i < (await steps.count()); i++) {
+    out.push({ id: (await steps.nth(i).getAttribute('data-reading-id'))!, minutes: Number(await steps.nth(i).getAttribute('data-minutes')) });
+  }
+  return out;
+}
+
+const recTitles = (page: Page) => page.getByTestId('recommendation').locator('strong').allTextContents();
+
+test('train on the demo, see an explained path that fits 60 minutes, reload without retraining, study a step and see the model update', async ({ page }) => {
+  test.setTimeout(600_000);
+  await setUp(page, 25);
+  await page.goto('/');
+  await page.getByRole('button', { name: 'Load the demo' }).click();
+
+  // Training starts by itself on the new history; the bar advances and finishes.
+  const bar = page.getByRole('progressbar', { name: 'Training progress' });
+  await expect(bar).toBeVisible({ timeout: 60_000 });
+  await expect(page.getByTestId('model-backend')).toContainText('WebGPU');
+  await page.evaluate(() => ((window as unknown as { longTasks: number[] }).longTasks = [])); // count from here: training only
+  const value = () => bar.evaluate((e) => (e as HTMLProgressElement).value);
+  const first = await value();
+  await expect.poll(value, { timeout: 60_000 }).toBeGreaterThan(first);
+  await expect(page.getByTestId('model-state')).toHaveText('Up to date with your history.', { timeout: 180_000 });
+  await expect(page.getByTestId('progress-text')).toContainText('(done)');
+  expect(await page.getByRole('img', { name: /Training loss over \d+ steps/ }).count()).toBe(1);
+  const longTasks = await page.evaluate(() => (window as unknown as { longTasks: number[] }).longTasks);
+  console.log(`main-thread long tasks (over 50 ms) while training: ${longTasks.length}, longest ${Math.max(0, ...longTasks).toFixed(0)} ms`);
+  expect(longTasks).toEqual([]);
+
+  // Recommendations, each explained by attention percentages that sum to 100.
+  await expect(page.getByTestId('recommendation').first()).toBeVisible();
+  const sums = await percentSums(page, 'recommendation');
+  expect(sums.length).toBeGreaterThan(0);
+  for (const s of sums) expect(Math.abs(s - 100)).toBeLessThanOrEqual(1);
+  await expect(page.getByRole('img', { name: /Layer 2, head 1: how each of your \d+ latest readings/ })).toBeVisible();
+  await page.getByRole('combobox', { name: /^Head/ }).selectOption('2');
+  await expect(page.getByRole('img', { name: /Layer 2, head 2:/ })).toBeVisible();
+
+  // A 60-minute path: fits, respects prerequisites, every step explained.
+  await page.getByLabel('Minutes available').fill('60');
+  await expect(page.getByTestId('path-total')).toContainText('of 60 minutes');
+  const steps = await pathSteps(page);
+  expect(steps.length).toBeGreaterThan(0);
+  expect(steps.reduce((a, s) => a + s.minutes, 0)).toBeLessThanOrEqual(60);
+  const before = new Set<string>();
+  for (const s of steps) {
+    for (const p of byId.get(s.id)!.prerequisites) expect(byId.get(p)!.status === 'finished' || before.has(p), `${s.id} needs ${p}`).toBe(true);
+    before.add(s.id);
+  }
+  for (const s of await percentSums(page, 'path-step')) expect(Math.abs(s - 100)).toBeLessThanOrEqual(1);
+
+  // Skipping a step re-plans without it.
+  const skipped = steps[0].id;
+  await page.getByRole('button', { name: `Skip ${byId.get(skipped)!.title} for now` }).click();
+  await expect(page.locator(`[data-testid="path-step"][data-reading-id="${skipped}"]`)).toHaveCount(0);
+
+  // Reload: the same recommendations come from the saved checkpoint, with no training.
+  const titles = await recTitles(page);
+  const trainedText = await page.getByTestId('model-backend').textContent();
+  await page.reload();
+  await expect(page.getByTestId('model-state')).toHaveText('Up to date with your history.', { timeout: 60_000 });
+  await expect(page.getByTestId('recommendation').first()).toBeVisible();
+  expect(await recTitles(page)).toEqual(titles);
+  expect(await page.getByTestId('model-backend').textContent()).toBe(trainedText);
+  expect(await bar.count()).toBe(0);
+
+  // Accept the first step: the focus timer starts; the saved session triggers a short update.
+  await page.getByLabel('Minutes available').fill('60');
+  const next = (await pathSteps(page))[0].id;
+  await page.getByRole('button', { name: `Accept ${byId.get(next)!.title} and start the focus timer` }).click();
+  await expect(page.getByRole('heading', { name: `Studying: ${byId.get(next)!.title}` })).toBeVisible();
+  await page.waitForTimeout(1200);
+  await page.getByRole('button', { name: 'Stop' }).click();
+  await page.getByLabel('Focus (1–5)').selectOption('5');
+  await page.getByLabel('Understanding (0–100)').fill('85');
+  await page.getByRole('button', { name: 'Save session' }).click();
+  await expect(page.getByTestId('progress-text')).toContainText('Update', { timeout: 60_000 });
+  await expect(page.getByTestId('model-state')).toHaveText('Up to date with your history.', { timeout: 120_000 });
+  // The history the model reads now ends with the step just studied.
+  await expect(page.getByText('Rows and columns, oldest first')).toBeVisible();
+  const rows = await page.locator('details ol li').allTextContents();
+  expect(rows[rows.length - 1]).toBe(byId.get(next)!.title);
+});

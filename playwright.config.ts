@@ -11,6 +11,8 @@ export const chromiumArgs = [
   '--no-first-run',
   '--enable-unsafe-webgpu',
   '--enable-features=Vulkan',
+  // On a machine with a GPU: E2E_REAL_GPU=1 npx playwright test
+  ...(process.env.E2E_REAL_GPU ? ['--use-angle=vulkan', '--ignore-gpu-blocklist'] : []),
 ];
 
 const port = 4173;

@@ -3,7 +3,7 @@
  * trained exactly as the app's worker trains it (src/train/trainer.ts), against
  * popularity and "next in prerequisite order" on held-out next readings.
  *
- *   npm run bench:demo -- [--epochs N] [--cpu] [--json] [--seed N]
+ *   npm run bench:demo -- [--epochs N] [--lr X] [--cpu] [--json] [--seed N]
  *
  * Held out: the last reading of each of the 400 community learners in the
  * demo's path pack, and the demo learner's newest events (as in the app).
@@ -16,6 +16,7 @@ import { parseBackup } from '../src/data/db';
 import { createBackend } from '../src/train/backend';
 import { PrerequisiteOrder, popularityScores } from '../src/train/baselines';
 import { trainingData } from '../src/train/learnerData';
+import { LR } from '../src/train/service';
 import { Trainer, metricsOf, rankAmong, type RankMetrics } from '../src/train/trainer';
 
 export async function main(args: string[]): Promise<void> {
@@ -28,7 +29,8 @@ export async function main(args: string[]): Promise<void> {
   const json = args.includes('--json');
   const b = parseBackup(readFileSync('public/demo/demo.json', 'utf8'), 'public/demo/demo.json');
   const data = trainingData(b.readings, b.sessions, b.pathPacks);
-  const { backend, fallback } = await createBackend(data.cfg, { batchSize: 32, seed, content: data.content, lr: 2e-3 }, args.includes('--cpu') ? 'cpu' : 'auto', gpu);
+  const lr = Number(arg('lr', String(LR)));
+  const { backend, fallback } = await createBackend(data.cfg, { batchSize: 32, seed, content: data.content, lr }, args.includes('--cpu') ? 'cpu' : 'auto', gpu);
   const trainer = new Trainer(backend, data, 32, seed, 4, true);
   const t0 = performance.now();
   const out = await trainer.train({

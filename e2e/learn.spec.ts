@@ -95,6 +95,5 @@ test('train on the demo, see an explained path that fits 60 minutes, reload with
   await expect(page.getByTestId('model-state')).toHaveText('Up to date with your history.', { timeout: 120_000 });
   // The history the model reads now ends with the step just studied.
   await expect(page.getByText('Rows and columns, oldest first')).toBeVisible();
-  const rows = await page.locator('details ol li').allTextContents();
-  expect(rows[rows.length - 1]).toBe(byId.get(next)!.title);
+  await expect.poll(async () => (await page.locator('details ol li').allTextContents()).at(-1), { timeout: 30_000 }).toBe(byId.get(next)!.title);
 });

@@ -165,9 +165,14 @@ export class ModelService {
           const backend = await this.newBackend(d);
           backend.load(ckpt.blob);
           this.data = d;
-          this.setState('ready', { trainedAt: ckpt.createdAt, valHr10: meta.valHr10, valCases: meta.valCases, steps: meta.steps });
-          if (d.dataKey !== meta.dataKey) this.startUpdate();
-          else await this.publish();
+          const restored = { trainedAt: ckpt.createdAt, valHr10: meta.valHr10, valCases: meta.valCases, steps: meta.steps };
+          if (d.dataKey !== meta.dataKey) {
+            this.setState('ready', restored);
+            this.startUpdate();
+          } else {
+            await this.publish();
+            this.setState('ready', restored);
+          }
           return;
         } catch (e) {
           this.post({ type: 'notice', kind: 'error', text: `The saved model could not be restored (${e instanceof Error ? e.message : String(e)}); it will be trained again.` });
@@ -283,8 +288,9 @@ export class ModelService {
         this.setState('untrained');
         return;
       }
-      this.setState('ready', { trainedAt: new Date().toISOString(), valHr10: out.valHr10 ?? this.info.valHr10, valCases: out.valCases, steps: steps0 + out.steps });
+      // Recommendations first, so that "ready" never shows the previous model's.
       await this.publish();
+      this.setState('ready', { trainedAt: new Date().toISOString(), valHr10: out.valHr10 ?? this.info.valHr10, valCases: out.valCases, steps: steps0 + out.steps });
     })();
     const running = task.finally(() => {
       this.running = null;

@@ -14,10 +14,12 @@ import { readFileSync } from 'node:fs';
 import { gpu } from './webgpu-node';
 import { parseBackup } from '../src/data/db';
 import { createBackend } from '../src/train/backend';
-import { PrerequisiteOrder, popularityScores } from '../src/train/baselines';
+import { PrerequisiteOrder } from '../src/train/baselines';
+import { rankOf } from '../src/train/batching';
+import { metricsFromRanks, popularityCounts, type Metrics } from '../src/train/evaluate';
 import { trainingData } from '../src/train/learnerData';
 import { LR } from '../src/train/service';
-import { Trainer, metricsOf, rankAmong, type RankMetrics } from '../src/train/trainer';
+import { Trainer } from '../src/train/trainer';
 
 export async function main(args: string[]): Promise<void> {
   const arg = (name: string, def: string) => {
@@ -46,14 +48,14 @@ export async function main(args: string[]): Promise<void> {
   // Baselines on the same cases, trained on the same data (held-out events excluded).
   const { vocab, learner, holdout, community, cfg } = data;
   const trainSeqs = [...community.map((s) => s.slice(0, -1)), learner.items.slice(0, learner.items.length - holdout)];
-  const pop = popularityScores(trainSeqs, cfg.items);
+  const pop = popularityCounts(trainSeqs, cfg.items);
   const prereq = new PrerequisiteOrder(b.readings, vocab, cfg.items);
   const known = new Set(b.readings.filter((r) => r.status === 'finished' && !b.sessions.some((s) => s.readingId === r.id)).map((r) => r.id));
-  const evalBaseline = (score: (history: number[], isLearner: boolean) => ArrayLike<number>): { community: RankMetrics; learner: RankMetrics } => {
+  const evalBaseline = (score: (history: number[], isLearner: boolean) => ArrayLike<number>): { community: Metrics; learner: Metrics } => {
     const ranks = (cases: { history: number[]; target: number }[], isLearner: boolean) =>
-      metricsOf(cases.map(({ history, target }) => {
+      metricsFromRanks(cases.map(({ history, target }) => {
         const seen = new Set(history);
-        return rankAmong(score(history, isLearner), target, (id) => vocab.readingOf[id] !== '' && !seen.has(id));
+        return rankOf(score(history, isLearner), target, (id) => vocab.readingOf[id] !== '' && !seen.has(id));
       }));
     const n = learner.items.length;
     return {
@@ -64,7 +66,7 @@ export async function main(args: string[]): Promise<void> {
   const popularity = evalBaseline(() => pop);
   const prerequisites = evalBaseline((h, isLearner) => prereq.scores(h, isLearner ? known : undefined));
   const result = {
-    dataset: 'built-in demo', community_cases: model.community.cases, learner_cases: model.learner.cases, items: b.readings.length,
+    dataset: 'built-in demo', community_cases: model.community.users, learner_cases: model.learner.users, items: b.readings.length,
     hr10: model.community.hr10, ndcg10: model.community.ndcg10, learner_hr10: model.learner.hr10, learner_ndcg10: model.learner.ndcg10,
     pop_hr10: popularity.community.hr10, pop_ndcg10: popularity.community.ndcg10, pop_learner_hr10: popularity.learner.hr10,
     prereq_hr10: prerequisites.community.hr10, prereq_ndcg10: prerequisites.community.ndcg10, prereq_learner_hr10: prerequisites.learner.hr10,

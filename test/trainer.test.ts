@@ -14,11 +14,13 @@ import { openStudyDb, parseBackup, type Backup } from '../src/data/db';
 import { Repo } from '../src/data/repo';
 import type { Reading } from '../src/data/types';
 import { CpuBackend, GpuBackend, createBackend, type ModelBackend } from '../src/train/backend';
-import { PrerequisiteOrder, popularityScores } from '../src/train/baselines';
+import { PrerequisiteOrder } from '../src/train/baselines';
+import { rankOf } from '../src/train/batching';
+import { metricsFromRanks, popularityCounts } from '../src/train/evaluate';
 import { extendVocabulary, learnerRows, rowBatch, trainingData } from '../src/train/learnerData';
 import type { FromWorker, ModelInfo, PlannedStep, Recommendation } from '../src/train/protocol';
 import { ModelService } from '../src/train/service';
-import { TrainControl, Trainer, metricsOf, rankAmong } from '../src/train/trainer';
+import { TrainControl, Trainer } from '../src/train/trainer';
 
 Object.assign(globalThis, globals);
 const newGpu = () => create([]) as unknown as GPU;
@@ -247,14 +249,14 @@ describe('quality on the demo', () => {
     await trainer.train({ epochs: 14, budgetMs: Infinity });
     const model = await trainer.validateCommunity();
     const cases = d.community.map((s) => ({ history: s.slice(0, -1), target: s[s.length - 1] }));
-    const pop = popularityScores(cases.map((c) => c.history), d.cfg.items);
+    const pop = popularityCounts(cases.map((c) => c.history), d.cfg.items);
     const prereq = new PrerequisiteOrder(demo.readings, d.vocab, d.cfg.items);
     const rank = (score: (h: number[]) => ArrayLike<number>) =>
-      metricsOf(cases.map(({ history, target }) => rankAmong(score(history), target, (id) => d.vocab.readingOf[id] !== '' && !history.includes(id))));
+      metricsFromRanks(cases.map(({ history, target }) => rankOf(score(history), target, (id) => d.vocab.readingOf[id] !== '' && !history.includes(id))));
     const popM = rank(() => pop);
     const preM = rank((h) => prereq.scores(h));
     console.log(`demo quality: model HR@10 ${model.hr10.toFixed(3)} NDCG@10 ${model.ndcg10.toFixed(3)}; popularity ${popM.hr10.toFixed(3)} / ${popM.ndcg10.toFixed(3)}; prerequisite order ${preM.hr10.toFixed(3)} / ${preM.ndcg10.toFixed(3)}`);
-    expect(model.cases).toBe(d.community.length);
+    expect(model.users).toBe(d.community.length);
     expect(model.hr10).toBeGreaterThan(popM.hr10 + 0.1);
     expect(model.hr10).toBeGreaterThan(preM.hr10 + 0.1);
     expect(model.ndcg10).toBeGreaterThan(Math.max(popM.ndcg10, preM.ndcg10));

@@ -4,16 +4,11 @@
  * "next in prerequisite order": readings that build on the latest reading
  * first, then every other reading whose prerequisites are done, in a fixed
  * topological order of the catalog, then the rest in that order.
- * Both return scores indexed by item id, like the model.
+ * Both give scores indexed by item id, like the model (popularity is
+ * `popularityCounts` in evaluate.ts).
  */
 import type { Reading } from '../data/types';
 import type { Vocabulary } from './fromHistory';
-
-export function popularityScores(sequences: number[][], items: number): Float32Array {
-  const s = new Float32Array(items + 1);
-  for (const seq of sequences) for (const id of seq) s[id] += 1;
-  return s;
-}
 
 /** Kahn's algorithm over the prerequisite graph; ties broken by date added, then id. */
 export function topologicalOrder(readings: Reading[]): string[] {

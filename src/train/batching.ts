@@ -59,10 +59,13 @@ export function shuffled(n: number, rng: Rng): number[] {
   return a;
 }
 
-/** Rank (0 = best) of `target` among the scores (index = item id); ties count against the target. */
-export function rankOf(scores: ArrayLike<number>, target: number): number {
+/**
+ * Rank (0 = best) of `target` among the scores (index = item id), counting
+ * only the ids `eligible` accepts (default: all); ties count against the target.
+ */
+export function rankOf(scores: ArrayLike<number>, target: number, eligible: (id: number) => boolean = () => true): number {
   const s = scores[target];
   let rank = 0;
-  for (let i = 1; i < scores.length; i++) if (i !== target && scores[i] >= s) rank++;
+  for (let i = 1; i < scores.length; i++) if (i !== target && eligible(i) && scores[i] >= s) rank++;
   return rank;
 }

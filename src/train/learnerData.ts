@@ -10,7 +10,6 @@
 import type { PathPack, Reading, StudySession } from '../data/types';
 import type { Batch, ItemContent } from '../model/batch';
 import { makeConfig, type ModelConfig } from '../model/config';
-import type { Rng } from '../model/random';
 import { EVENT_FEATURES, itemContent, learnerSequence, packSequences, type LearnerSequence, type Vocabulary } from './fromHistory';
 
 /** Buckets of the hashed title/topic vocabulary. */
@@ -59,6 +58,8 @@ export interface TrainingData {
   holdout: number;
   /** Other learners' sequences (item ids), from the path packs. */
   community: number[][];
+  /** Estimated minutes of each item id (30 for empty slots). */
+  minutes: Float32Array;
   /** Identifies the sessions trained on: a checkpoint with the same key needs no update. */
   dataKey: string;
 }
@@ -92,8 +93,10 @@ export function trainingData(readings: Reading[], sessions: StudySession[], pack
   const padded: Vocabulary = { idOf: vocab.idOf, readingOf: [...vocab.readingOf, ...new Array<string>(items + 1 - vocab.readingOf.length).fill('')] };
   const content = itemContent(readings, padded, CONTENT_BUCKETS);
   const learner = learnerSequence(sessions, vocab);
+  const byId = new Map(readings.map((r) => [r.id, r.minutes]));
+  const minutes = Float32Array.from(padded.readingOf, (id) => byId.get(id) ?? 30);
   return {
-    vocab: padded, cfg, content, readings, learner,
+    vocab: padded, cfg, content, readings, learner, minutes,
     holdout: holdoutSize(learner.items.length),
     community: packSequences(packs, vocab),
     dataKey: sessionsKey(sessions),
@@ -108,8 +111,13 @@ export interface Row {
   lossEnd: number;
 }
 
-export function communityRow(seq: number[], minutesOf: (id: number) => number, lossEnd = seq.length): Row {
-  return { items: seq, features: Float32Array.from(seq.flatMap((id) => neutralFeatures(minutesOf(id)))), lossEnd };
+/** Neutral features for each item of a sequence; `minutes` is indexed by item id. */
+export function neutralSequenceFeatures(seq: number[], minutes: ArrayLike<number>): Float32Array {
+  return Float32Array.from(seq.flatMap((id) => neutralFeatures(minutes[id])));
+}
+
+export function communityRow(seq: number[], minutes: ArrayLike<number>, lossEnd = seq.length): Row {
+  return { items: seq, features: neutralSequenceFeatures(seq, minutes), lossEnd };
 }
 
 /**
@@ -149,13 +157,4 @@ export function rowBatch(cfg: ModelConfig, rows: Row[], B: number): Batch {
     }
   });
   return { inputs, targets, negatives: new Int32Array(B * T), features };
-}
-
-/** Fisher–Yates in place. */
-export function shuffleInPlace<T>(a: T[], rng: Rng): T[] {
-  for (let i = a.length - 1; i > 0; i--) {
-    const j = rng.int(0, i + 1);
-    [a[i], a[j]] = [a[j], a[i]];
-  }
-  return a;
 }

@@ -330,12 +330,8 @@ export class ModelService {
     const F = EVENT_FEATURES;
     const last = new Map<string, number>();
     learner.items.forEach((id, i) => last.set(vocab.readingOf[id], learner.features[i * F + 1]));
-    return new Set([...last].filter(([id, u]) => u < 0.5 && this.data!.readings.find((r) => r.id === id)?.status === 'finished').map(([id]) => id));
-  }
-
-  private minutesOf(id: number): number {
-    const rid = this.data!.vocab.readingOf[id];
-    return this.data!.readings.find((r) => r.id === rid)?.minutes ?? 30;
+    const finished = new Set(this.data!.readings.filter((r) => r.status === 'finished').map((r) => r.id));
+    return new Set([...last].filter(([id, u]) => u < 0.5 && finished.has(id)).map(([id]) => id));
   }
 
   /** Final-layer attention of the last position over the window before it, as "because" percentages. */
@@ -404,7 +400,7 @@ export class ModelService {
     const featsFor = (ids: string[]) => {
       const f = new Float32Array(ids.length * F);
       f.set(features.subarray(0, Math.min(features.length, ids.length * F)));
-      for (let i = items.length; i < ids.length; i++) f.set(neutralFeatures(this.minutesOf(vocab.idOf.get(ids[i]) ?? 0)), i * F);
+      for (let i = items.length; i < ids.length; i++) f.set(neutralFeatures(this.data!.minutes[vocab.idOf.get(ids[i]) ?? 0]), i * F);
       return f;
     };
     const { due } = this.candidates();

@@ -7,9 +7,11 @@
  * another backend when the GPU device is lost.
  */
 import { Rng } from '../model/random';
+import { rankOf, shuffled } from './batching';
+import { metricsFromRanks, type Metrics } from './evaluate';
 import type { ModelBackend } from './backend';
 import { EVENT_FEATURES } from './fromHistory';
-import { communityRow, learnerRows, neutralFeatures, rowBatch, shuffleInPlace, type Row, type TrainingData } from './learnerData';
+import { communityRow, learnerRows, neutralSequenceFeatures, rowBatch, type Row, type TrainingData } from './learnerData';
 
 /** Pause, resume and cancel, checked between steps. */
 export class TrainControl {
@@ -79,47 +81,21 @@ export interface TrainOptions {
   onDeviceLost?: (reason: string) => Promise<ModelBackend>;
 }
 
-export interface RankMetrics {
-  hr10: number;
-  ndcg10: number;
-  cases: number;
-}
-
-/** Rank (0 = best) of `target` among the eligible ids; ties count against the target. */
-export function rankAmong(scores: ArrayLike<number>, target: number, eligible: (id: number) => boolean): number {
-  const s = scores[target];
-  let rank = 0;
-  for (let i = 1; i < scores.length; i++) if (i !== target && eligible(i) && scores[i] >= s) rank++;
-  return rank;
-}
-
-export function metricsOf(ranks: number[]): RankMetrics {
-  const hits = ranks.filter((r) => r < 10);
-  return {
-    hr10: ranks.length ? hits.length / ranks.length : 0,
-    ndcg10: ranks.length ? hits.reduce((a, r) => a + 1 / Math.log2(r + 2), 0) / ranks.length : 0,
-    cases: ranks.length,
-  };
-}
-
 export class Trainer {
   private rng: Rng;
-  private minutes: Map<string, number>;
   readonly stepsPerEpoch: number;
 
   constructor(public backend: ModelBackend, readonly data: TrainingData, readonly batchSize: number, seed: number, private learnerWeight = 4, private communityHoldout = false) {
     this.rng = new Rng(seed);
-    this.minutes = new Map(data.readings.map((r) => [r.id, r.minutes]));
     this.stepsPerEpoch = Math.max(1, Math.ceil(this.rows().length / batchSize));
   }
 
-  private minutesOf = (id: number): number => this.minutes.get(this.data.vocab.readingOf[id]) ?? 30;
 
   /** One epoch's rows: every community sequence once, the learner's windows learnerWeight times. */
   rows(): Row[] {
     const { data } = this;
     const T = data.cfg.maxlen;
-    const community = data.community.map((s) => communityRow(s.length > T + 1 ? s.slice(-(T + 1)) : s, this.minutesOf, this.communityHoldout ? Math.min(s.length, T + 1) - 1 : undefined));
+    const community = data.community.map((s) => communityRow(s.length > T + 1 ? s.slice(-(T + 1)) : s, data.minutes, this.communityHoldout ? Math.min(s.length, T + 1) - 1 : undefined));
     const own = learnerRows(data.learner, data.holdout, T);
     const rows = [...community];
     for (let k = 0; k < this.learnerWeight; k++) rows.push(...own);
@@ -127,7 +103,7 @@ export class Trainer {
   }
 
   /** HR@10 / NDCG@10 of the learner's held-out newest events, each ranked among every reading not yet in the history. */
-  async validate(): Promise<RankMetrics> {
+  async validate(): Promise<Metrics> {
     const { learner, holdout, vocab } = this.data;
     const F = EVENT_FEATURES;
     const n = learner.items.length;
@@ -136,23 +112,22 @@ export class Trainer {
       const history = learner.items.slice(0, j);
       const seen = new Set(history);
       const scores = await this.backend.scores(history, learner.features.slice(0, j * F));
-      ranks.push(rankAmong(scores, learner.items[j], (id) => vocab.readingOf[id] !== '' && !seen.has(id)));
+      ranks.push(rankOf(scores, learner.items[j], (id) => vocab.readingOf[id] !== '' && !seen.has(id)));
     }
-    return metricsOf(ranks);
+    return metricsFromRanks(ranks);
   }
 
   /** The last event of each community sequence, ranked as in validate() (for the quality benchmark). */
-  async validateCommunity(limit = Infinity): Promise<RankMetrics> {
+  async validateCommunity(limit = Infinity): Promise<Metrics> {
     const { vocab } = this.data;
     const ranks: number[] = [];
     for (const s of this.data.community.slice(0, limit)) {
       const history = s.slice(0, -1);
       const seen = new Set(history);
-      const feats = Float32Array.from(history.flatMap((id) => neutralFeatures(this.minutesOf(id))));
-      const scores = await this.backend.scores(history, feats);
-      ranks.push(rankAmong(scores, s[s.length - 1], (id) => vocab.readingOf[id] !== '' && !seen.has(id)));
+      const scores = await this.backend.scores(history, neutralSequenceFeatures(history, this.data.minutes));
+      ranks.push(rankOf(scores, s[s.length - 1], (id) => vocab.readingOf[id] !== '' && !seen.has(id)));
     }
-    return metricsOf(ranks);
+    return metricsFromRanks(ranks);
   }
 
   async train(o: TrainOptions): Promise<TrainOutcome> {
@@ -162,7 +137,7 @@ export class Trainer {
     let lastGood = await this.backend.save();
     let step = 0;
     let loss = NaN;
-    let val: RankMetrics | null = null;
+    let val: Metrics | null = null;
     const progress = (epoch: number): TrainProgress => {
       const elapsedMs = performance.now() - start;
       return {
@@ -174,7 +149,8 @@ export class Trainer {
       status, steps: step, loss, valHr10: val?.hr10 ?? null, valNdcg10: val?.ndcg10 ?? null, valCases: this.data.holdout, message, blob: lastGood,
     });
     for (let epoch = 1; epoch <= o.epochs; epoch++) {
-      const rows = shuffleInPlace(this.rows(), this.rng);
+      const unshuffled = this.rows();
+      const rows = shuffled(unshuffled.length, this.rng).map((i) => unshuffled[i]);
       for (let i = 0; i < rows.length; i += this.batchSize) {
         if (await control.proceed()) return outcome('cancelled');
         const batch = rowBatch(this.data.cfg, rows.slice(i, i + this.batchSize), this.batchSize);

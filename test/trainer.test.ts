@@ -167,7 +167,8 @@ describe('the trainer service on WebGPU (lavapipe)', () => {
     while (steps() < 2) await new Promise((r) => setTimeout(r, 20));
     await a.s.handle({ type: 'pause' });
     expect(a.info().state).toBe('paused');
-    await new Promise((r) => setTimeout(r, 300)); // a step in flight may still land
+    // A step (or an epoch's validation and checkpoint) in flight may still land; wait until the loop is parked.
+    while (!a.s.held) await new Promise((r) => setTimeout(r, 20));
     const frozen = steps();
     await new Promise((r) => setTimeout(r, 1000));
     expect(steps()).toBe(frozen);

@@ -61,6 +61,11 @@ export class ModelService {
   private lastPlan: { minutes: number; skip: string[] } | null = null;
   private lastProgressAt = 0;
 
+  /** True when training is paused and no step is still in flight. */
+  get held(): boolean {
+    return this.control?.held ?? false;
+  }
+
   constructor(private repo: Repo, private post: (m: FromWorker) => void, private opts: ServiceOptions = {}) {}
 
   /** Messages that steer a running training act at once; the rest wait their turn. */

@@ -18,6 +18,8 @@ export class TrainControl {
   private pausedWith: (() => void) | null = null;
   private gate: Promise<void> | null = null;
   cancelled = false;
+  /** True while the training loop is parked at the gate (no step in flight). */
+  held = false;
 
   get paused(): boolean {
     return this.gate !== null;
@@ -36,7 +38,11 @@ export class TrainControl {
   }
   /** Wait while paused; true when training should stop. */
   async proceed(): Promise<boolean> {
-    while (this.gate && !this.cancelled) await this.gate;
+    while (this.gate && !this.cancelled) {
+      this.held = true;
+      await this.gate;
+    }
+    this.held = false;
     return this.cancelled;
   }
 }

@@ -1,13 +1,12 @@
 /**
- * With WebGPU disabled (Chromium without --enable-unsafe-webgpu on this
- * machine: navigator.gpu exists but gives no adapter), the trainer runs the
- * CPU reference model and the page says so.
+ * With WebGPU disabled (navigator.gpu exists but gives no adapter: see
+ * noAdapterArgs), the trainer runs the CPU reference model and the page says so.
  */
 import { expect, test } from '@playwright/test';
-import { chromiumArgs } from '../playwright.config';
+import { noAdapterArgs } from '../playwright.config';
 import { percentSums, setUp } from './learn-helpers';
 
-test.use({ launchOptions: { executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: chromiumArgs.filter((a) => a !== '--enable-unsafe-webgpu') } });
+test.use({ launchOptions: { executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: noAdapterArgs } });
 
 test('the CPU fallback trains and recommends, and says so', async ({ page }) => {
   await setUp(page, 10);

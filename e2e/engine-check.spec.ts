@@ -12,6 +12,7 @@ test('the engine check trains on WebGPU in the browser and learns the rule', asy
   const bar = page.getByRole('progressbar', { name: 'Training progress' });
   await expect(bar).toBeVisible();
   await expect(page.getByTestId('backend')).toContainText('WebGPU');
+  if (process.env.E2E_REAL_GPU) await expect(page.getByTestId('backend')).not.toContainText('swiftshader');
   await expect(bar).toHaveAttribute('aria-valuenow', '100', { timeout: 280_000 });
   const hr = Number(await page.getByTestId('hr10').textContent());
   console.log(`browser engine check: ${await page.getByTestId('backend').textContent()}, held-out HR@10 ${hr}`);

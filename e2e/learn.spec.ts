@@ -33,12 +33,16 @@ test('train on the demo, see an explained path that fits 60 minutes, reload with
   const bar = page.getByRole('progressbar', { name: 'Training progress' });
   await expect(bar).toBeVisible({ timeout: 60_000 });
   await expect(page.getByTestId('model-backend')).toContainText('WebGPU');
+  // On a real GPU (E2E_REAL_GPU=1) the adapter must be the hardware one, not SwiftShader.
+  if (process.env.E2E_REAL_GPU) await expect(page.getByTestId('model-backend')).not.toContainText('software adapter');
   await page.evaluate(() => ((window as unknown as { longTasks: number[] }).longTasks = [])); // count from here: training only
   const value = () => bar.evaluate((e) => (e as HTMLProgressElement).value);
   const first = await value();
+  const trainStart = Date.now();
   await expect.poll(value, { timeout: 60_000 }).toBeGreaterThan(first);
   await expect(page.getByTestId('model-state')).toHaveText('Up to date with your history.', { timeout: 180_000 });
   await expect(page.getByTestId('progress-text')).toContainText('(done)');
+  console.log(`trained on ${await page.getByTestId('model-backend').textContent()}: ${await page.getByTestId('progress-text').textContent()}, about ${((Date.now() - trainStart) / 1000).toFixed(0)} s`);
   expect(await page.getByRole('img', { name: /Training loss over \d+ steps/ }).count()).toBe(1);
   const longTasks = await page.evaluate(() => (window as unknown as { longTasks: number[] }).longTasks);
   console.log(`main-thread long tasks (over 50 ms) while training: ${longTasks.length}, longest ${Math.max(0, ...longTasks).toFixed(0)} ms`);

@@ -14,9 +14,10 @@ cp node_modules/webgpu/index.js node_modules/webgpu/package.json "$out/app/node_
 echo "device pack: compressing Dawn's Node binding and Node itself"
 xz -T0 -6 -c node_modules/webgpu/dist/linux-x64/dawn.node > "$out/dawn.node.xz"
 xz -T0 -6 -c "$(readlink -f "$(command -v node)")" > "$out/node.xz"
-echo "device pack: the Vulkan loader (the NVIDIA driver brings its own ICD)"
-(cd "$out/debs" && apt-get download libvulkan1 >/dev/null 2>&1) || {
-  apt-get update -qq && (cd "$out/debs" && apt-get download libvulkan1)
+echo "device pack: the Vulkan loader and libglvnd (the NVIDIA driver brings its ICD, which needs libGLdispatch)"
+debs="libvulkan1 libglvnd0 libglx0 libegl1"
+(cd "$out/debs" && apt-get download $debs >/dev/null 2>&1) || {
+  apt-get update -qq && (cd "$out/debs" && apt-get download $debs)
 }
 data=../shared/datasets/amazon-games.txt
 if [ -f "$data" ]; then cp "$data" "$out/"; fi # carried for the run, never committed

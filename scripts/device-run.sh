@@ -4,15 +4,17 @@
 #   bash scripts/device-run.sh speed   [bench args]
 #   bash scripts/device-run.sh quality [bench args]
 #   bash scripts/device-run.sh step    [bench args]
+#   bash scripts/device-run.sh demo    [bench args]   (the app's trainer on the built-in demo)
 # JSON goes to $OUT/<what>.json and the log to $OUT/<what>.log (OUT defaults to /tmp/device-out).
 set -uo pipefail
 cd "$(dirname "$0")/.."
-what="${1:?usage: device-run.sh speed|quality|step [args]}"
+what="${1:?usage: device-run.sh speed|quality|step|demo [args]}"
 shift
 d=.device
 out="${OUT:-/tmp/device-out}"
 mkdir -p "$out" /tmp/device-bin
-if ! ldconfig -p | grep -q libvulkan.so.1; then
+# Without libGLdispatch the NVIDIA ICD fails ("Could not get 'vkCreateInstance'") and Dawn finds no adapter.
+if ! ldconfig -p | grep -q libvulkan.so.1 || ! ldconfig -p | grep -q libGLdispatch.so.0; then
   for f in "$d"/debs/*.deb; do dpkg -x "$f" /; done
   ldconfig
 fi

@@ -116,6 +116,20 @@ export function neutralSequenceFeatures(seq: number[], minutes: ArrayLike<number
   return Float32Array.from(seq.flatMap((id) => neutralFeatures(minutes[id])));
 }
 
+/**
+ * Features for the learner's history followed by readings not yet studied
+ * (candidates, planned steps): the first events keep the learner's own
+ * features, the appended ones get neutral features.
+ */
+export function withNeutralTail(features: Float32Array, seq: number[], minutes: ArrayLike<number>): Float32Array {
+  const F = EVENT_FEATURES;
+  const out = new Float32Array(seq.length * F);
+  const known = Math.min(Math.floor(features.length / F), seq.length);
+  out.set(features.subarray(0, known * F));
+  for (let i = known; i < seq.length; i++) out.set(neutralFeatures(minutes[seq[i]]), i * F);
+  return out;
+}
+
 export function communityRow(seq: number[], minutes: ArrayLike<number>, lossEnd = seq.length): Row {
   return { items: seq, features: neutralSequenceFeatures(seq, minutes), lossEnd };
 }

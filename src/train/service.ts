@@ -11,7 +11,7 @@ import { explain, lastPositionWeights } from '../recommend/explain';
 import { planPath } from '../recommend/path';
 import { CpuBackend, createBackend, type BackendOptions, type ModelBackend } from './backend';
 import { EVENT_FEATURES } from './fromHistory';
-import { neutralFeatures, trainingData, type TrainingData } from './learnerData';
+import { trainingData, withNeutralTail, type TrainingData } from './learnerData';
 import type { AttentionMaps, Because, FromWorker, ModelInfo, PlannedStep, Recommendation, ToWorker } from './protocol';
 import { TrainControl, Trainer, type TrainOutcome, type TrainProgress } from './trainer';
 
@@ -320,13 +320,12 @@ export class ModelService {
   }
 
   /** Readings that may come next: not hidden, not finished (unless due for review), prerequisites finished. */
-  private candidates(extraDone: Set<string> = new Set()): { open: Reading[]; due: Set<string> } {
+  private candidates(): Reading[] {
     const { readings } = this.data!;
     const byId = new Map(readings.map((r) => [r.id, r]));
     const due = this.dueForReview();
-    const done = (id: string) => byId.get(id)?.status === 'finished' || extraDone.has(id) || !byId.has(id);
-    const open = readings.filter((r) => r.status !== 'hidden' && (r.status !== 'finished' || due.has(r.id)) && r.prerequisites.every(done));
-    return { open, due };
+    const done = (id: string) => byId.get(id)?.status === 'finished' || !byId.has(id);
+    return readings.filter((r) => r.status !== 'hidden' && (r.status !== 'finished' || due.has(r.id)) && r.prerequisites.every(done));
   }
 
   /** Finished readings whose last rated understanding was under 50 come back for review. */
@@ -362,20 +361,17 @@ export class ModelService {
     if (!this.data || !this.backend) return;
     const { vocab, cfg } = this.data;
     const { items, features } = this.history();
-    const F = EVENT_FEATURES;
     const scores = await this.backend.scores(items, features);
-    const { open } = this.candidates();
+    const open = this.candidates();
     const scored = open.map((r) => ({ r, s: scores[vocab.idOf.get(r.id) ?? 0] })).filter((x) => x.r.id !== '' && Number.isFinite(x.s) && vocab.idOf.has(x.r.id));
     const max = Math.max(...scored.map((x) => x.s));
     const z = scored.reduce((a, x) => a + Math.exp(x.s - max), 0);
     scored.sort((a, b) => b.s - a.s || a.r.id.localeCompare(b.r.id));
     const recommendations: Recommendation[] = [];
     for (const { r, s } of scored.slice(0, 10)) {
-      const id = vocab.idOf.get(r.id)!;
-      const feats = new Float32Array((items.length + 1) * F);
-      feats.set(features);
-      feats.set(neutralFeatures(r.minutes), items.length * F);
-      recommendations.push({ readingId: r.id, score: s, probability: Math.exp(s - max) / z, because: items.length > 0 ? await this.because([...items, id], feats, items.length) : [] });
+      const seq = [...items, vocab.idOf.get(r.id)!];
+      const because = items.length > 0 ? await this.because(seq, withNeutralTail(features, seq, this.data.minutes), items.length) : [];
+      recommendations.push({ readingId: r.id, score: s, probability: Math.exp(s - max) / z, because });
     }
     const T = cfg.maxlen;
     const len = Math.min(T, items.length);
@@ -400,31 +396,24 @@ export class ModelService {
     const { minutes, skip } = this.lastPlan;
     const { vocab } = this.data;
     const { items, features } = this.history();
-    const F = EVENT_FEATURES;
-    const historyIds = items.map((id) => vocab.readingOf[id]);
-    const featsFor = (ids: string[]) => {
-      const f = new Float32Array(ids.length * F);
-      f.set(features.subarray(0, Math.min(features.length, ids.length * F)));
-      for (let i = items.length; i < ids.length; i++) f.set(neutralFeatures(this.data!.minutes[vocab.idOf.get(ids[i]) ?? 0]), i * F);
-      return f;
-    };
-    const { due } = this.candidates();
+    const itemMinutes = this.data.minutes;
     const path = await planPath({
       catalog: this.data.readings.filter((r) => vocab.idOf.has(r.id)),
-      history: historyIds,
+      history: items.map((id) => vocab.readingOf[id]),
       minutes,
-      dueForReview: due,
+      dueForReview: this.dueForReview(),
       skip: new Set(skip),
       score: async (ids) => {
-        const s = await this.backend!.scores(ids.map((id) => vocab.idOf.get(id)!), featsFor(ids));
+        const seq = ids.map((id) => vocab.idOf.get(id)!);
+        const s = await this.backend!.scores(seq, withNeutralTail(features, seq, itemMinutes));
         return new Map([...vocab.idOf].map(([rid, id]) => [rid, s[id]]));
       },
     });
     const steps: PlannedStep[] = [];
-    const ids = [...historyIds];
+    const seq = [...items];
     for (const p of path) {
-      ids.push(p.readingId);
-      const because = ids.length > 1 ? await this.because(ids.map((id) => vocab.idOf.get(id)!), featsFor(ids), items.length) : [];
+      seq.push(vocab.idOf.get(p.readingId)!);
+      const because = seq.length > 1 ? await this.because(seq, withNeutralTail(features, seq, itemMinutes), items.length) : [];
       steps.push({ ...p, because });
     }
     this.post({ type: 'path', minutes, steps });

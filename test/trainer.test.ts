@@ -27,6 +27,11 @@ const newGpu = () => create([]) as unknown as GPU;
 const demo: Backup = parseBackup(readFileSync('public/demo/demo.json', 'utf8'), 'demo.json');
 let n = 0;
 
+/** Wait (polling) until `cond` holds; the test's own timeout bounds it. */
+async function until(cond: () => boolean): Promise<void> {
+  while (!cond()) await new Promise((r) => setTimeout(r, 20));
+}
+
 async function demoRepo(): Promise<Repo> {
   const repo = new Repo(await openStudyDb(`trainer-${Date.now()}-${n++}`));
   await repo.restore(demo, 'the demo');
@@ -164,17 +169,17 @@ describe('the trainer service on WebGPU (lavapipe)', () => {
     await a.s.handle({ type: 'init', prefer: 'auto', budgetMs: 60_000, autoTrain: false });
     await a.s.handle({ type: 'train', budgetMs: 120_000 });
     const steps = () => a.got.filter((m) => m.type === 'progress').length;
-    while (steps() < 2) await new Promise((r) => setTimeout(r, 20));
+    await until(() => steps() >= 2);
     await a.s.handle({ type: 'pause' });
     expect(a.info().state).toBe('paused');
     // A step (or an epoch's validation and checkpoint) in flight may still land; wait until the loop is parked.
-    while (!a.s.held) await new Promise((r) => setTimeout(r, 20));
+    await until(() => a.s.held);
     const frozen = steps();
     await new Promise((r) => setTimeout(r, 1000));
     expect(steps()).toBe(frozen);
     await a.s.handle({ type: 'resume' });
     expect(a.info().state).toBe('training');
-    while (steps() < frozen + 2) await new Promise((r) => setTimeout(r, 20));
+    await until(() => steps() >= frozen + 2);
     await a.s.handle({ type: 'cancel' });
     await a.s.idle();
     expect(['untrained', 'ready']).toContain(a.info().state);
@@ -187,7 +192,7 @@ describe('the trainer service on WebGPU (lavapipe)', () => {
     const a = service(repo, newGpu());
     await a.s.handle({ type: 'init', prefer: 'auto', budgetMs: 60_000, autoTrain: false });
     await a.s.handle({ type: 'train', budgetMs: 8_000 });
-    while (!a.got.some((m) => m.type === 'progress')) await new Promise((r) => setTimeout(r, 20));
+    await until(() => a.got.some((m) => m.type === 'progress'));
     (a.s.currentBackend as GpuBackend).ctx.device.destroy();
     await a.s.idle();
     expect(a.info()).toMatchObject({ state: 'ready', backendKind: 'cpu' });

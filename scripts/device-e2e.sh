@@ -23,19 +23,8 @@ if [ ! -x /tmp/chr/chromium/chromium ]; then
   done
   echo "libraries carried and used: $(ls /tmp/chr/lib | tr '\n' ' ')"
 fi
-# Node (from scripts/device-pack.sh) and the Vulkan loader.
-# The NVIDIA Vulkan driver needs libglvnd's dispatch libraries beside the loader.
-if ! ldconfig -p | grep -q libGLdispatch.so.0 || ! ldconfig -p | grep -q libvulkan.so.1; then
-  for f in .device/debs/*.deb /tmp/dchr/*.deb; do [ -f "$f" ] && dpkg -x "$f" /; done
-  ldconfig
-fi
-mkdir -p /tmp/device-bin
-[ -x /tmp/device-bin/node ] || { xz -dc .device/node.xz > /tmp/device-bin/node && chmod +x /tmp/device-bin/node; }
-export PATH="/tmp/device-bin:$PATH"
-for icd in /usr/local/nvidia/share/vulkan/icd.d/nvidia_icd.json /usr/share/vulkan/icd.d/nvidia_icd.json /etc/vulkan/icd.d/nvidia_icd.json; do
-  if [ -f "$icd" ]; then export VK_ICD_FILENAMES="$icd" VK_DRIVER_FILES="$icd"; break; fi
-done
-export XDG_RUNTIME_DIR=/tmp
+# Node (from scripts/device-pack.sh), the Vulkan loader and the NVIDIA ICD.
+. scripts/device-env.sh
 cat > /tmp/chr/fonts.conf <<CONF
 <?xml version="1.0"?><!DOCTYPE fontconfig SYSTEM "fonts.dtd"><fontconfig><dir>/tmp/chr/fonts</dir><cachedir>/tmp/chr/fontcache</cachedir></fontconfig>
 CONF

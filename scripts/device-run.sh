@@ -12,25 +12,14 @@ what="${1:?usage: device-run.sh speed|quality|step|demo [args]}"
 shift
 d=.device
 out="${OUT:-/tmp/device-out}"
-mkdir -p "$out" /tmp/device-bin
-# Without libGLdispatch the NVIDIA ICD fails ("Could not get 'vkCreateInstance'") and Dawn finds no adapter.
-if ! ldconfig -p | grep -q libvulkan.so.1 || ! ldconfig -p | grep -q libGLdispatch.so.0; then
-  for f in "$d"/debs/*.deb; do dpkg -x "$f" /; done
-  ldconfig
-fi
-[ -x /tmp/device-bin/node ] || { xz -dc "$d/node.xz" > /tmp/device-bin/node && chmod +x /tmp/device-bin/node; }
+mkdir -p "$out"
+. scripts/device-env.sh
 dawn="$d/app/node_modules/webgpu/dist/linux-x64/dawn.node"
 [ -f "$dawn" ] || xz -dc "$d/dawn.node.xz" > "$dawn"
-if [ -z "${VK_ICD_FILENAMES:-}" ]; then
-  for icd in /usr/local/nvidia/share/vulkan/icd.d/nvidia_icd.json /usr/share/vulkan/icd.d/nvidia_icd.json /etc/vulkan/icd.d/nvidia_icd.json; do
-    if [ -f "$icd" ]; then export VK_ICD_FILENAMES="$icd" VK_DRIVER_FILES="$icd"; break; fi
-  done
-fi
-export XDG_RUNTIME_DIR="${XDG_RUNTIME_DIR:-/tmp}"
 echo "device run: $what on ICD ${VK_ICD_FILENAMES:-<default>}; nvidia-smi: $(nvidia-smi --query-gpu=name,driver_version --format=csv,noheader 2>/dev/null || echo none)"
 extra=()
 if [ "$what" = "quality" ] && ! printf '%s\n' "$@" | grep -qx -- '--data'; then extra=(--data "$d/amazon-games.txt"); fi
-/tmp/device-bin/node "$d/app/device.mjs" "$what" --json "${extra[@]}" "$@" > "$out/$what.json" 2> >(tee "$out/$what.log" >&2)
+node "$d/app/device.mjs" "$what" --json "${extra[@]}" "$@" > "$out/$what.json" 2> >(tee "$out/$what.log" >&2)
 status=$?
 tail -c 2000 "$out/$what.json"
 exit $status

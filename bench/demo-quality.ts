@@ -15,11 +15,10 @@ import { gpu } from './webgpu-node';
 import { parseBackup } from '../src/data/db';
 import { createBackend } from '../src/train/backend';
 import { PrerequisiteOrder } from '../src/train/baselines';
-import { rankOf } from '../src/train/batching';
 import { metricsFromRanks, popularityCounts, type Metrics } from '../src/train/evaluate';
 import { trainingData } from '../src/train/learnerData';
 import { LR } from '../src/train/service';
-import { Trainer } from '../src/train/trainer';
+import { rankAmongUnread, Trainer } from '../src/train/trainer';
 
 export async function main(args: string[]): Promise<void> {
   const arg = (name: string, def: string) => {
@@ -53,10 +52,7 @@ export async function main(args: string[]): Promise<void> {
   const known = new Set(b.readings.filter((r) => r.status === 'finished' && !b.sessions.some((s) => s.readingId === r.id)).map((r) => r.id));
   const evalBaseline = (score: (history: number[], isLearner: boolean) => ArrayLike<number>): { community: Metrics; learner: Metrics } => {
     const ranks = (cases: { history: number[]; target: number }[], isLearner: boolean) =>
-      metricsFromRanks(cases.map(({ history, target }) => {
-        const seen = new Set(history);
-        return rankOf(score(history, isLearner), target, (id) => vocab.readingOf[id] !== '' && !seen.has(id));
-      }));
+      metricsFromRanks(cases.map(({ history, target }) => rankAmongUnread(score(history, isLearner), target, history, vocab.readingOf)));
     const n = learner.items.length;
     return {
       community: ranks(community.map((s) => ({ history: s.slice(0, -1), target: s[s.length - 1] })), false),

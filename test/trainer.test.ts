@@ -15,12 +15,11 @@ import { Repo } from '../src/data/repo';
 import type { Reading } from '../src/data/types';
 import { CpuBackend, GpuBackend, createBackend, type ModelBackend } from '../src/train/backend';
 import { PrerequisiteOrder } from '../src/train/baselines';
-import { rankOf } from '../src/train/batching';
 import { metricsFromRanks, popularityCounts } from '../src/train/evaluate';
 import { extendVocabulary, learnerRows, rowBatch, trainingData } from '../src/train/learnerData';
 import type { FromWorker, ModelInfo, PlannedStep, Recommendation } from '../src/train/protocol';
 import { ModelService } from '../src/train/service';
-import { TrainControl, Trainer } from '../src/train/trainer';
+import { rankAmongUnread, TrainControl, Trainer } from '../src/train/trainer';
 
 Object.assign(globalThis, globals);
 const newGpu = () => create([]) as unknown as GPU;
@@ -258,7 +257,7 @@ describe('quality on the demo', () => {
     const pop = popularityCounts(cases.map((c) => c.history), d.cfg.items);
     const prereq = new PrerequisiteOrder(demo.readings, d.vocab, d.cfg.items);
     const rank = (score: (h: number[]) => ArrayLike<number>) =>
-      metricsFromRanks(cases.map(({ history, target }) => rankOf(score(history), target, (id) => d.vocab.readingOf[id] !== '' && !history.includes(id))));
+      metricsFromRanks(cases.map(({ history, target }) => rankAmongUnread(score(history), target, history, d.vocab.readingOf)));
     const popM = rank(() => pop);
     const preM = rank((h) => prereq.scores(h));
     console.log(`demo quality: model HR@10 ${model.hr10.toFixed(3)} NDCG@10 ${model.ndcg10.toFixed(3)}; popularity ${popM.hr10.toFixed(3)} / ${popM.ndcg10.toFixed(3)}; prerequisite order ${preM.hr10.toFixed(3)} / ${preM.ndcg10.toFixed(3)}`);

@@ -87,6 +87,12 @@ export interface TrainOptions {
   onDeviceLost?: (reason: string) => Promise<ModelBackend>;
 }
 
+/** Rank (1 = best) of `target` among the real readings (no empty slots) not already in `history`. */
+export function rankAmongUnread(scores: ArrayLike<number>, target: number, history: number[], readingOf: string[]): number {
+  const seen = new Set(history);
+  return rankOf(scores, target, (id) => readingOf[id] !== '' && !seen.has(id));
+}
+
 export class Trainer {
   private rng: Rng;
   readonly stepsPerEpoch: number;
@@ -116,9 +122,8 @@ export class Trainer {
     const ranks: number[] = [];
     for (let j = n - holdout; j < n; j++) {
       const history = learner.items.slice(0, j);
-      const seen = new Set(history);
       const scores = await this.backend.scores(history, learner.features.slice(0, j * F));
-      ranks.push(rankOf(scores, learner.items[j], (id) => vocab.readingOf[id] !== '' && !seen.has(id)));
+      ranks.push(rankAmongUnread(scores, learner.items[j], history, vocab.readingOf));
     }
     return metricsFromRanks(ranks);
   }
@@ -129,9 +134,8 @@ export class Trainer {
     const ranks: number[] = [];
     for (const s of this.data.community.slice(0, limit)) {
       const history = s.slice(0, -1);
-      const seen = new Set(history);
       const scores = await this.backend.scores(history, neutralSequenceFeatures(history, this.data.minutes));
-      ranks.push(rankOf(scores, s[s.length - 1], (id) => vocab.readingOf[id] !== '' && !seen.has(id)));
+      ranks.push(rankAmongUnread(scores, s[s.length - 1], history, vocab.readingOf));
     }
     return metricsFromRanks(ranks);
   }

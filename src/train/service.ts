@@ -28,6 +28,9 @@ const UPDATE_BUDGET_MS = 20_000;
 /** Readings explained per recommendation, before "everything else". */
 const TOP_BECAUSE = 3;
 
+/** The app's training settings for a model over `data` (both engines). */
+const backendOptions = (data: TrainingData): BackendOptions => ({ batchSize: BATCH, seed: SEED, content: data.content, lr: LR });
+
 interface CheckpointMeta {
   vocab: string[];
   items: number;
@@ -148,8 +151,7 @@ export class ModelService {
   private async newBackend(data: TrainingData): Promise<ModelBackend> {
     this.backend?.destroy();
     this.backend = null;
-    const o: BackendOptions = { batchSize: BATCH, seed: SEED, content: data.content, lr: LR };
-    const { backend, fallback } = await createBackend(data.cfg, o, this.prefer, this.opts.gpu);
+    const { backend, fallback } = await createBackend(data.cfg, backendOptions(data), this.prefer, this.opts.gpu);
     this.backend = backend;
     this.info = { ...this.info, backend: backend.label, backendKind: backend.kind, fallback };
     return backend;
@@ -268,7 +270,7 @@ export class ModelService {
             this.post({ type: 'progress', progress: p });
           },
           onDeviceLost: async (reason) => {
-            const cpu = new CpuBackend(data.cfg, { batchSize: BATCH, seed: SEED, content: data.content, lr: LR });
+            const cpu = new CpuBackend(data.cfg, backendOptions(data));
             this.backend = cpu;
             this.info = { ...this.info, backend: cpu.label, backendKind: 'cpu', fallback: `the WebGPU device was lost (${reason})` };
             this.post({ type: 'notice', kind: 'error', text: `The GPU stopped working (${reason}). Training goes on on the CPU from the last checkpoint; it is slower.` });

@@ -5,7 +5,7 @@
  * main thread only copies small messages into state.
  */
 import { create } from 'zustand';
-import type { AttentionMaps, FromWorker, ModelInfo, PlannedStep, Recommendation, ToWorker } from '../train/protocol';
+import { LOADING_INFO, type AttentionMaps, type FromWorker, type ModelInfo, type PlannedStep, type Recommendation, type ToWorker } from '../train/protocol';
 import type { TrainProgress } from '../train/trainer';
 import { useStore } from './store';
 
@@ -51,7 +51,7 @@ let lastMinutes = 60;
 const send = (m: ToWorker) => worker?.postMessage(m);
 
 export const useModel = create<ModelStore>((set, get) => ({
-  info: { state: 'loading', backend: '', backendKind: null, fallback: null, trainedAt: null, valHr10: null, valCases: 0, steps: 0 },
+  info: LOADING_INFO,
   progress: null,
   losses: [],
   recommendations: [],

@@ -12,7 +12,7 @@ import { planPath } from '../recommend/path';
 import { CpuBackend, createBackend, type BackendOptions, type ModelBackend } from './backend';
 import { EVENT_FEATURES } from './fromHistory';
 import { trainingData, withNeutralTail, type TrainingData } from './learnerData';
-import type { AttentionMaps, Because, FromWorker, ModelInfo, PlannedStep, Recommendation, ToWorker } from './protocol';
+import { LOADING_INFO, type AttentionMaps, type Because, type FromWorker, type ModelInfo, type PlannedStep, type Recommendation, type ToWorker } from './protocol';
 import { TrainControl, Trainer, type TrainOutcome, type TrainProgress } from './trainer';
 
 export const CHECKPOINT_ID = 'model';
@@ -50,7 +50,7 @@ export interface ServiceOptions {
 }
 
 export class ModelService {
-  private info: ModelInfo = { state: 'loading', backend: '', backendKind: null, fallback: null, trainedAt: null, valHr10: null, valCases: 0, steps: 0 };
+  private info: ModelInfo = { ...LOADING_INFO };
   private prefer: 'auto' | 'cpu' = 'auto';
   private auto = { budgetMs: 60_000, autoTrain: false };
   private data: TrainingData | null = null;

@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import { BUDGETS, useModel } from './model';
 import { useStore } from './store';
 import type { AttentionMaps, Because } from '../train/protocol';
@@ -16,7 +16,7 @@ const STATE_TEXT: Record<string, string> = {
 
 function useTitles(): (id: string) => string {
   const readings = useStore((s) => s.readings);
-  const map = new Map(readings.map((r) => [r.id, r.title]));
+  const map = useMemo(() => new Map(readings.map((r) => [r.id, r.title])), [readings]);
   return (id) => map.get(id) ?? '(a deleted reading)';
 }
 

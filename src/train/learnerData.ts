@@ -113,7 +113,7 @@ export interface Row {
 
 /** Neutral features for each item of a sequence; `minutes` is indexed by item id. */
 export function neutralSequenceFeatures(seq: number[], minutes: ArrayLike<number>): Float32Array {
-  return Float32Array.from(seq.flatMap((id) => neutralFeatures(minutes[id])));
+  return withNeutralTail(new Float32Array(0), seq, minutes);
 }
 
 /**

@@ -29,6 +29,15 @@ export interface PathInput {
   maxSteps?: number;
 }
 
+/**
+ * Whether a reading may come next: not hidden, not finished unless due for
+ * review, and every prerequisite done (`done` decides: finished, planned
+ * earlier, or gone from the catalog). Recommendations and paths share it.
+ */
+export function mayComeNext(r: Reading, done: (id: string) => boolean, dueForReview?: Set<string>): boolean {
+  return r.status !== 'hidden' && (r.status !== 'finished' || dueForReview?.has(r.id) === true) && r.prerequisites.every(done);
+}
+
 export async function planPath(input: PathInput): Promise<PathStep[]> {
   const byId = new Map(input.catalog.map((r) => [r.id, r]));
   const finished = new Set(input.catalog.filter((r) => r.status === 'finished').map((r) => r.id));
@@ -37,14 +46,10 @@ export async function planPath(input: PathInput): Promise<PathStep[]> {
   const inPath = new Set<string>();
   let left = input.minutes;
   const maxSteps = input.maxSteps ?? 20;
+  const done = (p: string) => finished.has(p) || inPath.has(p) || !byId.has(p);
   while (path.length < maxSteps) {
     const eligible = input.catalog.filter((r) =>
-      r.status !== 'hidden' &&
-      !inPath.has(r.id) &&
-      !input.skip?.has(r.id) &&
-      (!finished.has(r.id) || input.dueForReview?.has(r.id) === true) &&
-      r.minutes <= left &&
-      r.prerequisites.every((p) => finished.has(p) || inPath.has(p) || !byId.has(p)),
+      !inPath.has(r.id) && !input.skip?.has(r.id) && r.minutes <= left && mayComeNext(r, done, input.dueForReview),
     );
     if (eligible.length === 0) break;
     const scores = await input.score(history);

@@ -8,7 +8,7 @@
 import type { Repo } from '../data/repo';
 import type { Reading, StudySession } from '../data/types';
 import { explain, lastPositionWeights } from '../recommend/explain';
-import { planPath } from '../recommend/path';
+import { mayComeNext, planPath } from '../recommend/path';
 import { CpuBackend, createBackend, type BackendOptions, type ModelBackend } from './backend';
 import { EVENT_FEATURES } from './fromHistory';
 import { trainingData, withNeutralTail, type TrainingData } from './learnerData';
@@ -327,7 +327,7 @@ export class ModelService {
     const byId = new Map(readings.map((r) => [r.id, r]));
     const due = this.dueForReview();
     const done = (id: string) => byId.get(id)?.status === 'finished' || !byId.has(id);
-    return readings.filter((r) => r.status !== 'hidden' && (r.status !== 'finished' || due.has(r.id)) && r.prerequisites.every(done));
+    return readings.filter((r) => mayComeNext(r, done, due));
   }
 
   /** Finished readings whose last rated understanding was under 50 come back for review. */

@@ -140,6 +140,8 @@ describe('the trainer service on WebGPU (lavapipe)', () => {
     await b.s.idle();
     expect(b.got.some((m) => m.type === 'progress')).toBe(false);
     expect(b.info().state).toBe('ready');
+    // The page said what the checkpoint says: the same time, step count and validation after a reload.
+    expect(b.info()).toMatchObject({ trainedAt: a.info().trainedAt, steps: a.info().steps, valHr10: a.info().valHr10 });
     const again = b.last('recommendations')!;
     expect(again.recommendations.map((r) => r.readingId)).toEqual(recs.recommendations.map((r) => r.readingId));
     for (let i = 0; i < recs.recommendations.length; i++) expect(again.recommendations[i].score).toBeCloseTo(recs.recommendations[i].score, 4);
@@ -183,6 +185,8 @@ describe('the trainer service on WebGPU (lavapipe)', () => {
     await a.s.idle();
     expect(['untrained', 'ready']).toContain(a.info().state);
     expect(a.got.some((m) => m.type === 'notice' && /cancelled/.test(m.text))).toBe(true);
+    // Cancelled: the model went back to its last checkpoint, and so did the step count shown.
+    if (a.info().state === 'ready') expect(a.info().steps).toBe((await repo.latestCheckpoint())!.meta.steps);
     a.s.currentBackend?.destroy();
   }, 120_000);
 

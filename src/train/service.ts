@@ -248,7 +248,8 @@ export class ModelService {
     this.control = control;
     this.setState(phase);
     const hadModel = phase === 'updating';
-    let savedAny = false;
+    /** The checkpoint the model holds after this run (the page shows it, as a reload would). */
+    let saved = null as { at: string; steps: number; valHr10: number | null } | null;
     const every = this.opts.progressEveryMs ?? 100;
     const onProgress = (p: TrainProgress) => {
       const now = performance.now();
@@ -265,8 +266,8 @@ export class ModelService {
         out = await trainer.train({
           phase, epochs, budgetMs, control, onProgress,
           onEpoch: async (blob, p) => {
-            await this.saveCheckpoint(blob, data, steps0 + p.step, p.valHr10, trainer.backend.label);
-            savedAny = true;
+            const at = await this.saveCheckpoint(blob, data, steps0 + p.step, p.valHr10, trainer.backend.label);
+            saved = { at, steps: steps0 + p.step, valHr10: p.valHr10 };
             this.post({ type: 'progress', progress: p });
           },
           onDeviceLost: async (reason) => {
@@ -280,14 +281,14 @@ export class ModelService {
         });
       } catch (e) {
         this.fail(e);
-        this.setState(hadModel || savedAny ? 'ready' : 'untrained');
+        this.setState(hadModel || saved ? 'ready' : 'untrained');
         return;
       } finally {
         this.control = null;
         this.training = false;
       }
       this.backend = trainer.backend;
-      const trained = hadModel || savedAny;
+      const trained = hadModel || saved !== null;
       if (out.status === 'diverged') this.post({ type: 'notice', kind: 'error', text: out.message ?? 'Training diverged.' });
       if (out.status === 'cancelled') this.post({ type: 'notice', kind: 'info', text: trained ? 'Training cancelled: the model keeps its last checkpoint.' : 'Training cancelled before the first checkpoint: no model yet.' });
       if (out.status !== 'finished') this.backend.load(out.blob);
@@ -297,7 +298,9 @@ export class ModelService {
       }
       // Recommendations first, so that "ready" never shows the previous model's.
       await this.publish();
-      this.setState('ready', { trainedAt: new Date().toISOString(), valHr10: out.valHr10 ?? this.info.valHr10, valCases: out.valCases, steps: steps0 + out.steps });
+      // What the last checkpoint says, not the run's end: a cancelled or diverged run goes back to that
+      // checkpoint, and a reload shows the same time and step count.
+      this.setState('ready', saved ? { trainedAt: saved.at, valHr10: saved.valHr10 ?? this.info.valHr10, valCases: out.valCases, steps: saved.steps } : {});
     })();
     const running = task.finally(() => {
       this.running = null;
@@ -310,9 +313,12 @@ export class ModelService {
     return Promise.resolve();
   }
 
-  private async saveCheckpoint(blob: Uint8Array, data: TrainingData, steps: number, valHr10: number | null, backend: string): Promise<void> {
+  /** Saves the checkpoint and returns its time. */
+  private async saveCheckpoint(blob: Uint8Array, data: TrainingData, steps: number, valHr10: number | null, backend: string): Promise<string> {
     const meta: CheckpointMeta = { vocab: data.vocab.readingOf, items: data.cfg.items, dataKey: data.dataKey, steps, valHr10, valCases: data.holdout, backend };
-    await this.repo.saveCheckpoint({ id: CHECKPOINT_ID, createdAt: new Date().toISOString(), blob, meta });
+    const createdAt = new Date().toISOString();
+    await this.repo.saveCheckpoint({ id: CHECKPOINT_ID, createdAt, blob, meta });
+    return createdAt;
   }
 
   /** The learner's history (item ids), with features. */

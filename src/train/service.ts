@@ -24,7 +24,8 @@ export const LR = 5e-3;
 export const TRAIN_EPOCHS = 30;
 /** An incremental update after new sessions. */
 export const UPDATE_EPOCHS = 2;
-const UPDATE_BUDGET_MS = 20_000;
+/** Time budget of an incremental update (unless runs are bounded by epochs). */
+export const UPDATE_BUDGET_MS = 20_000;
 /** Readings explained per recommendation, before "everything else". */
 const TOP_BECAUSE = 3;
 
@@ -47,12 +48,16 @@ export interface ServiceOptions {
   gpu?: GPU;
   /** Shortest gap between two progress messages. */
   progressEveryMs?: number;
+  /** Milliseconds on a monotonic clock (performance.now by default): time budgets and progress pacing read it. */
+  clock?: () => number;
 }
 
 export class ModelService {
   private info: ModelInfo = { ...LOADING_INFO };
   private prefer: 'auto' | 'cpu' = 'auto';
   private auto = { budgetMs: 60_000, autoTrain: false };
+  /** Bounds every run by epochs instead of time (ToWorker init.epochs); null: the time budgets hold. */
+  private epochs: number | null = null;
   private data: TrainingData | null = null;
   private backend: ModelBackend | null = null;
   private control: TrainControl | null = null;
@@ -98,6 +103,7 @@ export class ModelService {
       case 'init':
         this.prefer = msg.prefer;
         this.auto = { budgetMs: msg.budgetMs, autoTrain: msg.autoTrain };
+        this.epochs = msg.epochs !== undefined && Number.isInteger(msg.epochs) && msg.epochs > 0 ? msg.epochs : null;
         return this.enqueue(() => this.init(msg.budgetMs, msg.autoTrain));
       case 'train':
         return this.enqueue(() => this.startTraining(msg.budgetMs));
@@ -221,7 +227,7 @@ export class ModelService {
       const { data } = await this.load();
       if (!this.data || !this.backend) return;
       this.data = data({ readingOf: this.data.vocab.readingOf, items: this.data.cfg.items });
-      await this.run(this.backend, 'updating', UPDATE_EPOCHS, UPDATE_BUDGET_MS);
+      await this.run(this.backend, 'updating', UPDATE_EPOCHS, this.epochs ? Infinity : UPDATE_BUDGET_MS);
     });
   }
 
@@ -237,7 +243,7 @@ export class ModelService {
     const d = data();
     this.data = d;
     const backend = await this.newBackend(d);
-    await this.run(backend, 'training', TRAIN_EPOCHS, budgetMs);
+    await this.run(backend, 'training', this.epochs ?? TRAIN_EPOCHS, this.epochs ? Infinity : budgetMs);
   }
 
   /** Train in the background; the queue moves on so pause/cancel/plan messages are answered meanwhile. */
@@ -251,8 +257,9 @@ export class ModelService {
     /** The checkpoint the model holds after this run (the page shows it, as a reload would). */
     let saved = null as { at: string; steps: number; valHr10: number | null } | null;
     const every = this.opts.progressEveryMs ?? 100;
+    const clock = this.opts.clock ?? (() => performance.now());
     const onProgress = (p: TrainProgress) => {
-      const now = performance.now();
+      const now = clock();
       if (now - this.lastProgressAt >= every || p.step === p.steps) {
         this.lastProgressAt = now;
         this.post({ type: 'progress', progress: p });
@@ -264,7 +271,7 @@ export class ModelService {
       this.training = true;
       try {
         out = await trainer.train({
-          phase, epochs, budgetMs, control, onProgress,
+          phase, epochs, budgetMs, control, onProgress, clock,
           onEpoch: async (blob, p) => {
             const at = await this.saveCheckpoint(blob, data, steps0 + p.step, p.valHr10, trainer.backend.label);
             saved = { at, steps: steps0 + p.step, valHr10: p.valHr10 };

@@ -3,7 +3,7 @@ import { explain, lastPositionWeights, percentages } from '../src/recommend/expl
 import { planPath } from '../src/recommend/path';
 import { Rng } from '../src/model/random';
 import type { Reading } from '../src/data/types';
-import { testSeed } from './gpu';
+import { testSeed } from './support';
 
 describe('attention explanations', () => {
   it('percentages always sum to exactly 100', () => {

@@ -1,5 +1,9 @@
-/** The test plumbing itself: TEST_SEED replays, a bad TEST_SEED is refused. */
+/**
+ * The test plumbing itself: TEST_SEED replays, a bad TEST_SEED is refused,
+ * and until() waits for a state or fails naming it.
+ */
 import { describe, expect, it, vi } from 'vitest';
+import { until } from './support';
 
 async function freshTestSeed(): Promise<() => number> {
   vi.resetModules();
@@ -27,5 +31,21 @@ describe('testSeed', () => {
         vi.unstubAllEnvs();
       }
     }
+  });
+});
+
+describe('until', () => {
+  it('resolves once the condition holds, after the events that make it hold', async () => {
+    let ticks = 0;
+    const tick = () => {
+      ticks++;
+      if (ticks < 5) setTimeout(tick, 0);
+    };
+    setTimeout(tick, 0);
+    await until(() => ticks === 5, 'five ticks');
+    expect(ticks).toBe(5);
+  });
+  it('fails naming what it waited for when the ceiling passes', async () => {
+    await expect(until(() => false, 'a state that never comes', 20)).rejects.toThrow(/gave up waiting for a state that never comes after 20 ms/);
   });
 });

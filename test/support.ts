@@ -1,6 +1,6 @@
 /**
  * Test plumbing shared by every test file, with no GPU or model imports:
- * the one source of random seeds.
+ * the one source of random seeds and the one way to wait for a state.
  */
 import { beforeEach, onTestFailed, type TestContext } from 'vitest';
 
@@ -41,4 +41,20 @@ export function testSeed(): number {
     beforeEach(() => onTestFailed(report));
   }
   return seed;
+}
+
+/**
+ * Waits until `cond()` holds, polling on timers (so other tasks, events and
+ * messages run in between). Fails, naming `what`, if the ceiling passes first:
+ * the ceiling is a generous safety net, never the thing a test measures.
+ * It needs real timers (not vi.useFakeTimers()) to poll.
+ */
+export async function until(cond: () => boolean, what = 'the condition', ceilingMs = 60_000): Promise<void> {
+  const start = performance.now();
+  let wait = 1;
+  while (!cond()) {
+    if (performance.now() - start > ceilingMs) throw new Error(`gave up waiting for ${what} after ${ceilingMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, wait));
+    wait = Math.min(wait * 2, 50);
+  }
 }

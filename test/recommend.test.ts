@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { explain, lastPositionWeights, percentages } from '../src/recommend/explain';
-import { planPath } from '../src/recommend/path';
+import { mayComeNext, planPath } from '../src/recommend/path';
 import { Rng } from '../src/model/random';
 import type { Reading } from '../src/data/types';
 import { testSeed } from './support';
@@ -74,5 +74,49 @@ describe('learning path', () => {
         done.add(r.id);
       }
     }
+  });
+});
+
+describe('the prerequisite rule: every prerequisite done, not some', () => {
+  // "two" needs both "met" (finished) and "unmet" (not yet studied), in either order;
+  // the scores put the two-prerequisite readings first, so only the rule keeps them back.
+  const catalog = [
+    reading('met', 10, [], 'finished'),
+    reading('unmet', 10),
+    reading('two', 10, ['met', 'unmet']),
+    reading('two-reversed', 10, ['unmet', 'met']),
+    reading('free', 10),
+  ];
+  const byId = new Map(catalog.map((r) => [r.id, r]));
+  const scores = new Map([['two', 10], ['two-reversed', 9], ['unmet', 5], ['free', 1], ['met', 0]]);
+
+  it('mayComeNext refuses a reading with one prerequisite met and one not, and accepts it once both are', () => {
+    const finishedOnly = (id: string) => id === 'met';
+    const both = (id: string) => id === 'met' || id === 'unmet';
+    const neither = () => false;
+    for (const id of ['two', 'two-reversed']) {
+      expect(mayComeNext(byId.get(id)!, finishedOnly), `${id} with only "met" done`).toBe(false);
+      expect(mayComeNext(byId.get(id)!, (p) => p === 'unmet'), `${id} with only "unmet" done`).toBe(false);
+      expect(mayComeNext(byId.get(id)!, neither), `${id} with nothing done`).toBe(false);
+      expect(mayComeNext(byId.get(id)!, both), `${id} with both done`).toBe(true);
+    }
+    expect(mayComeNext(byId.get('free')!, neither)).toBe(true);
+  });
+
+  it('planPath leaves it out while a prerequisite is unmet', async () => {
+    // "unmet" skipped: it never comes, so neither do the readings that need it.
+    const path = await planPath({ catalog, history: [], minutes: 600, score: () => scores, skip: new Set(['unmet']) });
+    expect(path.map((s) => s.readingId)).toEqual(['free']);
+  });
+
+  it('planPath puts it after the second prerequisite once that is planned earlier in the same path', async () => {
+    const path = await planPath({ catalog, history: [], minutes: 600, score: () => scores });
+    expect(path.map((s) => s.readingId)).toEqual(['unmet', 'two', 'two-reversed', 'free']);
+  });
+
+  it('planPath takes it first once both prerequisites are finished', async () => {
+    const bothFinished = catalog.map((r) => (r.id === 'unmet' ? { ...r, status: 'finished' as const } : r));
+    const path = await planPath({ catalog: bothFinished, history: [], minutes: 600, score: () => scores });
+    expect(path.map((s) => s.readingId)).toEqual(['two', 'two-reversed', 'free']);
   });
 });

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { NO_SCALE, buildSegments, checkBatch, historyBatch, sampleCandidates } from '../src/model/batch';
 import { makeConfig } from '../src/model/config';
 import { Rng } from '../src/model/random';
-import { testSeed } from './gpu';
+import { testSeed } from './support';
 
 describe('segment lists (the inverse index behind the scatter-adds)', () => {
   it('group every entry under its key, each key once, in a fixed order', () => {

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { leaveLastTwo, parseUserItemLines } from '../src/train/dataset';
 import { evalCases, evaluateMarkov, evaluateModel, evaluatePopularity, metricsFromRanks, popularityCounts } from '../src/train/evaluate';
 import { Rng } from '../src/model/random';
-import { testSeed } from './gpu';
+import { testSeed } from './support';
 
 describe('user item sequence files', () => {
   it('groups lines by user in file order', () => {

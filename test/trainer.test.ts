@@ -20,16 +20,12 @@ import { extendVocabulary, learnerRows, rowBatch, trainingData } from '../src/tr
 import type { FromWorker, ModelInfo, PlannedStep, Recommendation } from '../src/train/protocol';
 import { ModelService, UPDATE_BUDGET_MS, UPDATE_EPOCHS } from '../src/train/service';
 import { rankAmongUnread, TrainControl, Trainer } from '../src/train/trainer';
+import { until } from './support';
 
 Object.assign(globalThis, globals);
 const newGpu = () => create([]) as unknown as GPU;
 const demo: Backup = parseBackup(readFileSync('public/demo/demo.json', 'utf8'), 'demo.json');
 let n = 0;
-
-/** Wait (polling) until `cond` holds; the test's own timeout bounds it. */
-async function until(cond: () => boolean): Promise<void> {
-  while (!cond()) await new Promise((r) => setTimeout(r, 20));
-}
 
 /** Let every timer and I/O callback queued so far run (a few turns of the event loop), without waiting on a clock. */
 async function turns(n = 20): Promise<void> {
@@ -220,7 +216,7 @@ describe('the trainer service on WebGPU (lavapipe)', () => {
     await a.s.handle({ type: 'init', prefer: 'auto', budgetMs: 60_000, autoTrain: false, epochs: 3 });
     await a.s.handle({ type: 'train', budgetMs: 60_000 });
     const steps = () => a.got.filter((m) => m.type === 'progress').map((m) => m.progress.step);
-    await until(() => a.s.held);
+    await until(() => a.s.held, 'the training loop parked at the pause gate', 150_000);
     expect(a.info().state).toBe('paused');
     expect(steps()).toEqual([1, 2]);
     await turns(); // parked at the gate: nothing lands, however long the event loop runs

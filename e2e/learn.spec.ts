@@ -43,7 +43,7 @@ test('train on the demo, see an explained path that fits 60 minutes, reload with
   const trainStart = Date.now();
   await expect.poll(value, { timeout: 60_000 }).toBeGreaterThan(first);
   await expect(page.getByTestId('model-state')).toHaveText('Up to date with your history.', { timeout: 180_000 });
-  await expect(page.getByTestId('progress-text')).toContainText('epoch 3 of 3 (done)');
+  await expect(page.getByTestId('progress-text')).toContainText(/^Training: epoch 3 of 3, .*\(done\)$/);
   console.log(`trained on ${await page.getByTestId('model-backend').textContent()}: ${await page.getByTestId('progress-text').textContent()}, about ${((Date.now() - trainStart) / 1000).toFixed(0)} s`);
   expect(await page.getByRole('img', { name: /Training loss over \d+ steps/ }).count()).toBe(1);
   const longTasks = await page.evaluate(() => (window as unknown as { longTasks: number[] }).longTasks);

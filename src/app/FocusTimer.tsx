@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState, type FormEvent } from 'react';
+import { useCallback, useEffect, useLayoutEffect, useRef, useState, type FormEvent } from 'react';
 import { newId, useStore } from './store';
 import { RatingFields, ratingsFrom } from './SessionFields';
 
@@ -16,29 +16,37 @@ export function FocusTimer({ readingId, onDone }: { readingId: string; onDone: (
   const [interruptions, setInterruptions] = useState(0);
   const [stopped, setStopped] = useState(false);
   const last = useRef(performance.now());
+  /**
+   * Adds the running time since the last bank to the total. The delta is taken now, not inside a state
+   * updater: React may run an updater later, after `last` has moved on, and the minutes would be lost
+   * (seen after a long sleep of the page: the first tick's 8 minutes vanished).
+   */
+  const bank = useCallback(() => {
+    const now = performance.now();
+    const delta = now - last.current;
+    last.current = now;
+    setActiveMs((ms) => ms + delta);
+  }, []);
 
-  useEffect(() => {
+  // A layout effect: the clock starts in the same task as the click that (re)started it, not after the next paint.
+  useLayoutEffect(() => {
     if (!running) return;
     last.current = performance.now();
-    const t = setInterval(() => {
-      const now = performance.now();
-      setActiveMs((ms) => ms + (now - last.current));
-      last.current = now;
-    }, 1000);
+    const t = setInterval(bank, 1000);
     return () => clearInterval(t);
-  }, [running]);
+  }, [running, bank]);
 
   useEffect(() => {
     const onVisibility = () => {
       if (document.hidden && running) {
-        setActiveMs((ms) => ms + (performance.now() - last.current));
+        bank();
         setRunning(false);
         setInterruptions((n) => n + 1);
       }
     };
     document.addEventListener('visibilitychange', onVisibility);
     return () => document.removeEventListener('visibilitychange', onVisibility);
-  }, [running]);
+  }, [running, bank]);
 
   if (!reading) return null;
   const minutes = Math.round(activeMs / 60_000);
@@ -65,7 +73,7 @@ export function FocusTimer({ readingId, onDone }: { readingId: string; onDone: (
       {!stopped ? (
         <div className="row">
           {running ? (
-            <button type="button" onClick={() => { setActiveMs((ms) => ms + (performance.now() - last.current)); setRunning(false); }}>
+            <button type="button" onClick={() => { bank(); setRunning(false); }}>
               Pause
             </button>
           ) : (
@@ -73,7 +81,7 @@ export function FocusTimer({ readingId, onDone }: { readingId: string; onDone: (
               Resume
             </button>
           )}
-          <button type="button" onClick={() => { if (running) setActiveMs((ms) => ms + (performance.now() - last.current)); setRunning(false); setStopped(true); }}>
+          <button type="button" onClick={() => { if (running) bank(); setRunning(false); setStopped(true); }}>
             Stop
           </button>
         </div>

@@ -23,7 +23,8 @@ import { ReferenceModel } from '../src/reference/model';
 import { makeConfig, type LossKind } from '../src/model/config';
 import { Rng } from '../src/model/random';
 import { sequenceBatch, shuffled } from '../src/train/batching';
-import { leaveLastTwo, parseUserItemLines } from '../src/train/dataset';
+import { parseUserItemLines } from '../src/data/userItems';
+import { leaveLastTwo } from '../src/train/dataset';
 import { evalCases, evaluateMarkov, evaluateModel, evaluatePopularity, popularityCounts, type Metrics } from '../src/train/evaluate';
 
 interface Opts {

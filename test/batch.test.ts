@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { NO_SCALE, buildSegments, checkBatch, historyBatch, sampleCandidates } from '../src/model/batch';
+import { NO_SCALE, buildSegments } from '../src/kernels/segments';
+import { checkBatch, historyBatch, sampleCandidates } from '../src/model/batch';
 import { makeConfig } from '../src/model/config';
 import { Rng } from '../src/model/random';
 import { testSeed } from './gpu';

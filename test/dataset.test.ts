@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { leaveLastTwo, parseUserItemLines } from '../src/train/dataset';
+import { parseUserItemLines } from '../src/data/userItems';
+import { leaveLastTwo } from '../src/train/dataset';
 import { evalCases, evaluateMarkov, evaluateModel, evaluatePopularity, metricsFromRanks, popularityCounts } from '../src/train/evaluate';
 import { Rng } from '../src/model/random';
 import { testSeed } from './gpu';

@@ -17,7 +17,7 @@ import * as adam from '../src/kernels/adamw';
 import * as score from '../src/kernels/score';
 import * as ref from '../src/reference/ops';
 import { Rng, dropoutKey, dropoutThreshold } from '../src/model/random';
-import { buildSegments } from '../src/model/batch';
+import { buildSegments } from '../src/kernels/segments';
 
 const FWD = 1e-4;
 const BWD = 1e-3;

@@ -1,5 +1,5 @@
 import { useRef, useState } from 'react';
-import { runEngineCheck, type CheckProgress } from './engineCheck';
+import { runEngineCheck, type CheckProgress } from '../eval/engineCheck';
 
 export function EngineCheck() {
   const [progress, setProgress] = useState<CheckProgress | null>(null);

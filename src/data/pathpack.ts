@@ -8,7 +8,7 @@
  * counted; a pack that maps nothing at all is refused. Sequences shorter than
  * two mapped readings carry no transition and are dropped too.
  */
-import { parseUserItemLines } from '../train/dataset';
+import { parseUserItemLines } from './userItems';
 import type { PathPack, Reading } from './types';
 import { ValidationError } from './validate';
 

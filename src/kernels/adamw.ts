@@ -1,9 +1,17 @@
 import { Dispatch, grid1d, type Bindable, type GpuContext } from '../gpu/context';
-import type { OptimizerConfig } from '../model/config';
+
+/** AdamW's hyperparameters, as adamw.wgsl reads them (the model's OptimizerConfig). */
+export interface AdamWHyperparameters {
+  lr: number;
+  beta1: number;
+  beta2: number;
+  eps: number;
+  weightDecay: number;
+}
 
 export class AdamWDispatch extends Dispatch {
   /** Hyper-parameters for optimizer step t (counting from 1). */
-  setStep(t: number, h: OptimizerConfig): this {
+  setStep(t: number, h: AdamWHyperparameters): this {
     return this.setF32(2, h.lr).setF32(3, h.beta1).setF32(4, h.beta2).setF32(5, h.eps).setF32(6, h.weightDecay)
       .setF32(7, 1 - Math.pow(h.beta1, t)).setF32(8, 1 - Math.pow(h.beta2, t));
   }

@@ -1,5 +1,5 @@
 import { Dispatch, grid1d, type Bindable, type GpuContext } from '../gpu/context';
-import type { SegmentList } from '../model/batch';
+import type { SegmentList } from './segments';
 
 export class EmbedDispatch extends Dispatch {
   setDropout(key: number, threshold: number, scale: number): this {

@@ -5,6 +5,8 @@
  * the reference, and AdamW runs over a single buffer.
  */
 
+import type { AdamWHyperparameters } from '../kernels/adamw';
+
 export type LossKind = 'bce' | 'ce';
 
 export interface ModelConfig {
@@ -30,13 +32,8 @@ export interface ModelConfig {
   features: number;
 }
 
-export interface OptimizerConfig {
-  lr: number;
-  beta1: number;
-  beta2: number;
-  eps: number;
-  weightDecay: number;
-}
+/** AdamW's hyperparameters; the kernel (kernels/adamw.ts) declares the fields it reads. */
+export type OptimizerConfig = AdamWHyperparameters;
 
 export const DEFAULT_OPTIMIZER: OptimizerConfig = {
   lr: 1e-3,

@@ -14,7 +14,8 @@ import { layernormBackward, layernormBackwardParams, layernormForward } from '..
 import { bceLoss, softmaxCrossEntropy, type CeDispatch, type LossDispatch } from '../kernels/loss';
 import { colsum, matmul, type MatmulDispatch } from '../kernels/matmul';
 import { scoreItems, topk } from '../kernels/score';
-import { NO_SCALE, contentSegments, historyBatch, prepareBatch, type Batch, type ItemContent, type PreparedBatch, type SegmentList } from './batch';
+import { contentSegments, historyBatch, prepareBatch, type Batch, type ItemContent, type PreparedBatch } from './batch';
+import { NO_SCALE, type SegmentList } from '../kernels/segments';
 import { decodeCheckpoint, encodeCheckpoint, sameConfig } from './checkpoint';
 import { DEFAULT_OPTIMIZER, parameterLayout, tensor, validateConfig, type ModelConfig, type OptimizerConfig, type ParameterLayout } from './config';
 import { initParameters } from './init';

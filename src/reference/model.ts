@@ -4,7 +4,8 @@
  * API (forward / backward / step / parameters / save / load).
  */
 import { DEFAULT_OPTIMIZER, parameterLayout, tensor, type ModelConfig, type OptimizerConfig, type ParameterLayout } from '../model/config';
-import { contentSegments, historyBatch, prepareBatch, type Batch, type ItemContent, type PreparedBatch, type SegmentList } from '../model/batch';
+import { contentSegments, historyBatch, prepareBatch, type Batch, type ItemContent, type PreparedBatch } from '../model/batch';
+import type { SegmentList } from '../kernels/segments';
 import { initParameters } from '../model/init';
 import { decodeCheckpoint, encodeCheckpoint, sameConfig } from '../model/checkpoint';
 import { dropoutKey, dropoutThreshold } from '../model/random';

@@ -5,7 +5,7 @@
  * Shapes are written as (rows, cols), row-major.
  */
 import { dropoutKeep } from '../model/random';
-import { NO_SCALE, type SegmentList } from '../model/batch';
+import { NO_SCALE, type SegmentList } from '../kernels/segments';
 
 export type Vec = Float64Array;
 type Arr = ArrayLike<number>;

@@ -15,7 +15,8 @@ export function FocusTimer({ readingId, onDone }: { readingId: string; onDone: (
   const [activeMs, setActiveMs] = useState(0);
   const [interruptions, setInterruptions] = useState(0);
   const [stopped, setStopped] = useState(false);
-  const last = useRef(performance.now());
+  // Set by the running effect before anything reads it (running starts true).
+  const last = useRef(0);
 
   useEffect(() => {
     if (!running) return;

@@ -24,6 +24,8 @@ export function text(v: unknown, where: string, field: string, opts: { required?
     return '';
   }
   if (typeof v !== 'string') fail(where, field, `must be text, got ${typeof v}`);
+  // Control characters are stripped on purpose (imports are untrusted text).
+  // eslint-disable-next-line no-control-regex
   const s = (v as string).replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g, '').trim();
   if (s.length > (opts.max ?? MAX_TEXT)) fail(where, field, `is longer than ${opts.max ?? MAX_TEXT} characters`);
   if (opts.required && s === '') fail(where, field, 'is required');

@@ -231,7 +231,10 @@ export class GpuContext {
     } finally {
       const oom = await settle(this.device.popErrorScope());
       const val = await settle(this.device.popErrorScope());
+      // A WebGPU error is the cause of whatever fn threw, so it is the one to report.
+      // eslint-disable-next-line no-unsafe-finally
       if (val) throw new Error(`WebGPU validation error: ${val.message}`);
+      // eslint-disable-next-line no-unsafe-finally
       if (oom) throw new Error(`WebGPU out of memory: ${oom.message}`);
     }
     return result;

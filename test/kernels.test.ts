@@ -6,7 +6,8 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { gpuContext, relErr, testSeed } from './gpu';
-import { Dispatch, GpuContext, submit } from '../src/gpu/context';
+import { GpuContext } from '../src/gpu/context';
+import { Dispatch, submit } from '../src/gpu/dispatch';
 import * as k from '../src/kernels/matmul';
 import * as ln from '../src/kernels/layernorm';
 import * as ew from '../src/kernels/elementwise';

@@ -5,7 +5,8 @@
  * uniforms (dropout keys, loss normaliser, segment counts) and replays the
  * recorded dispatches.
  */
-import { Dispatch, GpuContext, slice, submit, type Bindable, type BufferSlice } from '../gpu/context';
+import { GpuContext, slice, type Bindable, type BufferSlice } from '../gpu/context';
+import { submit, type Dispatch } from '../gpu/dispatch';
 import { adamw, type AdamWDispatch } from '../kernels/adamw';
 import { attentionBackward, attentionBackwardGemm, attentionForward, attentionForwardGemm } from '../kernels/attention';
 import { dropoutBackward, geluBackward, geluForward, residualDropoutForward, type DropoutDispatch } from '../kernels/elementwise';

@@ -17,7 +17,7 @@ import { createBackend } from '../src/train/backend';
 import { PrerequisiteOrder } from '../src/train/baselines';
 import { metricsFromRanks, popularityCounts, type Metrics } from '../src/train/evaluate';
 import { trainingData } from '../src/train/learnerData';
-import { LR } from '../src/train/service';
+import { APP_TRAINING } from '../src/model/config';
 import { rankAmongUnread, Trainer } from '../src/train/trainer';
 
 export async function main(args: string[]): Promise<void> {
@@ -30,7 +30,7 @@ export async function main(args: string[]): Promise<void> {
   const json = args.includes('--json');
   const b = parseBackup(readFileSync('public/demo/demo.json', 'utf8'), 'public/demo/demo.json');
   const data = trainingData(b.readings, b.sessions, b.pathPacks);
-  const lr = Number(arg('lr', String(LR)));
+  const lr = Number(arg('lr', String(APP_TRAINING.lr)));
   const { backend, fallback } = await createBackend(data.cfg, { batchSize: 32, seed, content: data.content, lr }, args.includes('--cpu') ? 'cpu' : 'auto', gpu);
   const trainer = new Trainer(backend, data, 32, seed, 4, true);
   const t0 = performance.now();

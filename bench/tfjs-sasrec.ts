@@ -7,7 +7,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 // Method-style ops (x.add(y)) and their types.
 import '@tensorflow/tfjs-core/dist/public/chained_ops/register_all_chained_ops';
-import { parameterLayout, type ModelConfig } from '../src/model/config';
+import type { ModelConfig } from '../src/model/config';
+import { parameterLayout } from '../src/model/parameters';
 import type { Batch } from '../src/model/batch';
 
 const GELU_K = Math.sqrt(2 / Math.PI);

@@ -5,18 +5,19 @@
  * main thread only copies small messages into state.
  */
 import { create } from 'zustand';
+import { APP_TRAINING } from '../model/config';
 import { LOADING_INFO, type AttentionMaps, type FromWorker, type ModelInfo, type PlannedStep, type Recommendation, type ToWorker } from '../train/protocol';
 import type { TrainProgress } from '../train/trainer';
 import { useStore } from './store';
 
 /** Training budgets offered (seconds). */
-export const BUDGETS = [20, 60, 180, 600] as const;
+export const BUDGETS = APP_TRAINING.budgetChoicesSeconds;
 const MAX_POINTS = 400;
 
 const pref = {
   get budget(): number {
     const v = Number(localStorage.getItem('studypath.trainSeconds'));
-    return Number.isFinite(v) && v > 0 ? v : 60;
+    return Number.isFinite(v) && v > 0 ? v : APP_TRAINING.defaultBudgetSeconds;
   },
   set budget(v: number) {
     localStorage.setItem('studypath.trainSeconds', String(v));
@@ -57,7 +58,7 @@ export const useModel = create<ModelStore>((set, get) => ({
   recommendations: [],
   attention: null,
   path: null,
-  budgetSeconds: typeof localStorage === 'undefined' ? 60 : pref.budget,
+  budgetSeconds: typeof localStorage === 'undefined' ? APP_TRAINING.defaultBudgetSeconds : pref.budget,
   skipped: [],
 
   start() {

@@ -7,7 +7,7 @@
 import { GpuContext } from '../gpu/context';
 import { GpuEngine } from '../model/engine';
 import { ReferenceModel } from '../reference/model';
-import { makeConfig } from '../model/config';
+import { ENGINE_CHECK, makeConfig } from '../model/config';
 import { Rng } from '../model/random';
 import { rankOf, sequenceBatch, shuffled } from '../train/batching';
 import { pairRuleTask } from '../train/synthetic';
@@ -20,11 +20,11 @@ export interface CheckProgress {
   backend: string;
 }
 
-export async function runEngineCheck(onProgress: (p: CheckProgress) => void, signal: AbortSignal, steps = 300): Promise<CheckProgress> {
+export async function runEngineCheck(onProgress: (p: CheckProgress) => void, signal: AbortSignal, steps: number = ENGINE_CHECK.steps): Promise<CheckProgress> {
   const task = pairRuleTask(40, 12);
-  const cfg = makeConfig({ items: task.items, maxlen: task.length, dim: 32, blocks: 2, heads: 2, ffnDim: 64, dropout: 0, loss: 'ce' });
-  const B = 32;
-  const rng = new Rng(7);
+  const cfg = makeConfig({ items: task.items, maxlen: task.length, ...ENGINE_CHECK.model });
+  const B = ENGINE_CHECK.batchSize;
+  const rng = new Rng(ENGINE_CHECK.seed);
   const train = task.sequences(600, rng);
   const test = task.sequences(100, rng);
   let backend: string;
@@ -32,12 +32,12 @@ export async function runEngineCheck(onProgress: (p: CheckProgress) => void, sig
   let score: (h: number[]) => Promise<ArrayLike<number>>;
   try {
     const ctx = await GpuContext.create();
-    const eng = await GpuEngine.create(ctx, cfg, { batchSize: B, seed: 7, optimizer: { lr: 5e-3 } });
+    const eng = await GpuEngine.create(ctx, cfg, { batchSize: B, seed: ENGINE_CHECK.seed, optimizer: { lr: ENGINE_CHECK.lr } });
     backend = `WebGPU: ${ctx.adapterName}`;
     trainStep = (b, read) => eng.trainStep(b, read);
     score = (h) => eng.scoreAll(h);
   } catch (e) {
-    const ref = new ReferenceModel(cfg, { batchSize: B, seed: 7, optimizer: { lr: 5e-3 } });
+    const ref = new ReferenceModel(cfg, { batchSize: B, seed: ENGINE_CHECK.seed, optimizer: { lr: ENGINE_CHECK.lr } });
     backend = `CPU reference (WebGPU unavailable: ${e instanceof Error ? e.message : String(e)})`;
     trainStep = async (b) => ref.trainStep(b);
     score = async (h) => ref.scoreAll(h);

@@ -6,7 +6,8 @@
  *   H bytes      JSON header: config, optimizer, seed, step, tensor table
  *   pad to 4     then params, m, v as float32 (layout.total each)
  */
-import { parameterLayout, validateConfig, type ModelConfig, type OptimizerConfig } from './config';
+import { validateConfig, type ModelConfig, type OptimizerConfig } from './config';
+import { parameterLayout } from './parameters';
 
 export const CHECKPOINT_MAGIC = 0x4b435053; // "SPCK" read as little-endian u32
 export const CHECKPOINT_VERSION = 1;

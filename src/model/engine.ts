@@ -18,7 +18,8 @@ import { scoreItems, topk } from '../kernels/score';
 import { contentSegments, historyBatch, prepareBatch, type Batch, type ItemContent, type PreparedBatch } from './batch';
 import { NO_SCALE, type SegmentList } from '../kernels/segments';
 import { decodeCheckpoint, encodeCheckpoint, sameConfig } from './checkpoint';
-import { DEFAULT_OPTIMIZER, parameterLayout, tensor, validateConfig, type ModelConfig, type OptimizerConfig, type ParameterLayout } from './config';
+import { DEFAULT_OPTIMIZER, validateConfig, type ModelConfig, type OptimizerConfig } from './config';
+import { parameterLayout, tensor, type ParameterLayout } from './parameters';
 import { initParameters } from './init';
 import { dropoutKey, dropoutThreshold } from './random';
 

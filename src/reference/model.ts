@@ -3,7 +3,8 @@
  * the trainer's fallback where WebGPU is missing. It mirrors the GPU engine's
  * API (forward / backward / step / parameters / save / load).
  */
-import { DEFAULT_OPTIMIZER, parameterLayout, tensor, type ModelConfig, type OptimizerConfig, type ParameterLayout } from '../model/config';
+import { DEFAULT_OPTIMIZER, type ModelConfig, type OptimizerConfig } from '../model/config';
+import { parameterLayout, tensor, type ParameterLayout } from '../model/parameters';
 import { contentSegments, historyBatch, prepareBatch, type Batch, type ItemContent, type PreparedBatch } from '../model/batch';
 import type { SegmentList } from '../kernels/segments';
 import { initParameters } from '../model/init';

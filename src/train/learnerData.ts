@@ -9,15 +9,12 @@
  */
 import type { PathPack, Reading, StudySession } from '../data/types';
 import type { Batch, ItemContent } from '../model/batch';
-import { makeConfig, type ModelConfig } from '../model/config';
+import { APP_MODEL, makeConfig, type ModelConfig } from '../model/config';
 import { EVENT_FEATURES, itemContent, learnerSequence, packSequences, type LearnerSequence, type Vocabulary } from './fromHistory';
 
-/** Buckets of the hashed title/topic vocabulary. */
-export const CONTENT_BUCKETS = 256;
-
-/** The app's model: small enough to train in seconds on a software adapter, and on the CPU fallback. */
+/** The app's model (hyperparameters in model/config.ts) over `items` readings with the event features. */
 export function appModelConfig(items: number): ModelConfig {
-  return makeConfig({ items, maxlen: 32, dim: 32, blocks: 2, heads: 2, ffnDim: 64, dropout: 0.2, loss: 'ce', contentBuckets: CONTENT_BUCKETS, features: EVENT_FEATURES });
+  return makeConfig({ items, ...APP_MODEL, features: EVENT_FEATURES });
 }
 
 /** Item slots for a catalog of n readings: room for about a quarter more before a retrain is needed. */
@@ -91,7 +88,7 @@ export function trainingData(readings: Reading[], sessions: StudySession[], pack
   const cfg = appModelConfig(items);
   // Pad the vocabulary's item table out to the capacity: empty slots have no content.
   const padded: Vocabulary = { idOf: vocab.idOf, readingOf: [...vocab.readingOf, ...new Array<string>(items + 1 - vocab.readingOf.length).fill('')] };
-  const content = itemContent(readings, padded, CONTENT_BUCKETS);
+  const content = itemContent(readings, padded, APP_MODEL.contentBuckets);
   const learner = learnerSequence(sessions, vocab);
   const byId = new Map(readings.map((r) => [r.id, r.minutes]));
   const minutes = Float32Array.from(padded.readingOf, (id) => byId.get(id) ?? 30);

@@ -6,6 +6,7 @@
  * recommendations, attention maps and learning paths.
  */
 import type { Repo } from '../data/repo';
+import { APP_TRAINING } from '../model/config';
 import type { Reading, StudySession } from '../data/types';
 import { explain, lastPositionWeights } from '../recommend/explain';
 import { mayComeNext, planPath } from '../recommend/path';
@@ -16,15 +17,8 @@ import { LOADING_INFO, type AttentionMaps, type Because, type FromWorker, type M
 import { TrainControl, Trainer, type TrainOutcome, type TrainProgress } from './trainer';
 
 export const CHECKPOINT_ID = 'model';
-const BATCH = 32;
-const SEED = 1;
-/** Chosen on the demo (bench:demo): 5e-3 leaves the early plateau sooner than 2e-3 in short budgets. */
-export const LR = 5e-3;
-/** Full training: at most this many epochs (the time budget usually ends it first). */
-export const TRAIN_EPOCHS = 30;
-/** An incremental update after new sessions. */
-export const UPDATE_EPOCHS = 2;
-const UPDATE_BUDGET_MS = 20_000;
+/** Batch size, seed, learning rate, epochs and budgets: model/config.ts. */
+const { batchSize: BATCH, seed: SEED, lr: LR, trainEpochs: TRAIN_EPOCHS, updateEpochs: UPDATE_EPOCHS, updateBudgetMs: UPDATE_BUDGET_MS, trainBudgetMs: TRAIN_BUDGET_MS } = APP_TRAINING;
 /** Readings explained per recommendation, before "everything else". */
 const TOP_BECAUSE = 3;
 
@@ -52,7 +46,7 @@ export interface ServiceOptions {
 export class ModelService {
   private info: ModelInfo = { ...LOADING_INFO };
   private prefer: 'auto' | 'cpu' = 'auto';
-  private auto = { budgetMs: 60_000, autoTrain: false };
+  private auto: { budgetMs: number; autoTrain: boolean } = { budgetMs: TRAIN_BUDGET_MS, autoTrain: false };
   private data: TrainingData | null = null;
   private backend: ModelBackend | null = null;
   private control: TrainControl | null = null;
@@ -204,7 +198,7 @@ export class ModelService {
     const d = data({ readingOf: this.data.vocab.readingOf, items: this.data.cfg.items });
     if (d.cfg.items !== this.data.cfg.items) {
       this.post({ type: 'notice', kind: 'info', text: 'The catalog outgrew the model: training a larger one.' });
-      await this.startTraining(60_000);
+      await this.startTraining(TRAIN_BUDGET_MS);
       return;
     }
     if (d.dataKey !== this.data.dataKey) {

@@ -10,6 +10,7 @@ import type { SegmentList } from '../kernels/segments';
 import { initParameters } from '../model/init';
 import { decodeCheckpoint, encodeCheckpoint, sameConfig } from '../model/checkpoint';
 import { dropoutKey, dropoutThreshold } from '../model/random';
+import { dropoutSite } from '../model/dropout';
 import * as op from './ops';
 
 export interface ForwardOptions {
@@ -53,7 +54,6 @@ interface Acts {
   ecand: Float64Array | null;
 }
 
-export const dropoutSite = { embedding: 0, attention: (l: number) => 1 + 2 * l, ffn: (l: number) => 2 + 2 * l };
 
 export class ReferenceModel {
   readonly cfg: ModelConfig;

@@ -21,7 +21,7 @@ function useTitles(): (id: string) => string {
 }
 
 /** "Because you studied A 41%, B 22%, and earlier sessions 37%" */
-export function BecauseText({ because }: { because: Because[] }) {
+function BecauseText({ because }: { because: Because[] }) {
   const title = useTitles();
   if (because.length === 0) return <p className="because">No history yet to explain it with.</p>;
   return (

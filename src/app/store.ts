@@ -10,7 +10,7 @@ import { readingsFromBibtex } from '../data/bibtex';
 import { parsePathPack } from '../data/pathpack';
 import { DEFAULT_SETTINGS, type Reading, type Settings, type StudySession } from '../data/types';
 
-export interface Notice {
+interface Notice {
   kind: 'error' | 'info';
   text: string;
 }

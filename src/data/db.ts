@@ -12,7 +12,7 @@ import { openDB, type DBSchema, type IDBPDatabase, type IDBPTransaction } from '
 import { DEFAULT_SETTINGS, type CheckpointRecord, type PathPack, type Reading, type Settings, type StudySession } from './types';
 import { ValidationError, validateReading, validateSession, validateSettings, text, isoDate } from './validate';
 
-export const DB_NAME = 'studypath';
+const DB_NAME = 'studypath';
 export const DB_VERSION = 3;
 
 export interface StudyDB extends DBSchema {

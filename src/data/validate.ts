@@ -38,7 +38,7 @@ export function int(v: unknown, where: string, field: string, lo: number, hi: nu
   return n as number;
 }
 
-export function optionalInt(v: unknown, where: string, field: string, lo: number, hi: number): number | null {
+function optionalInt(v: unknown, where: string, field: string, lo: number, hi: number): number | null {
   return v === undefined || v === null || v === '' ? null : int(v, where, field, lo, hi);
 }
 

@@ -55,7 +55,7 @@ export type Bindable = GPUBuffer | BufferSlice;
  * re-enter the device while Dawn still holds its lock (seen as a crash in
  * Dawn's Node binding). Every await on a WebGPU promise goes through this.
  */
-export async function settle<T>(p: Promise<T>): Promise<T> {
+async function settle<T>(p: Promise<T>): Promise<T> {
   const v = await p;
   await new Promise<void>((resolve) => setTimeout(resolve, 0));
   return v;

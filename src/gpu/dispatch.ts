@@ -8,7 +8,7 @@
 import type { Bindable, GpuContext } from './context';
 
 /** Every uniform field is one 4-byte scalar. */
-export type UniformType = 'u32' | 'f32';
+type UniformType = 'u32' | 'f32';
 
 export interface KernelLayoutSpec<Storage extends string, Field extends string> {
   /** The shader file in shaders/. */

@@ -9,8 +9,8 @@
 import { validateConfig, type ModelConfig, type OptimizerConfig } from './config';
 import { parameterLayout } from './parameters';
 
-export const CHECKPOINT_MAGIC = 0x4b435053; // "SPCK" read as little-endian u32
-export const CHECKPOINT_VERSION = 1;
+const CHECKPOINT_MAGIC = 0x4b435053; // "SPCK" read as little-endian u32
+const CHECKPOINT_VERSION = 1;
 
 export interface CheckpointData {
   config: ModelConfig;

@@ -27,7 +27,7 @@ export interface ParameterLayout {
 }
 
 /** Buffer binding offsets must be 256-byte aligned: pad every tensor to 64 floats. */
-export const ALIGN_FLOATS = 64;
+const ALIGN_FLOATS = 64;
 const pad = (n: number) => Math.ceil(n / ALIGN_FLOATS) * ALIGN_FLOATS;
 
 export function parameterLayout(cfg: ModelConfig): ParameterLayout {

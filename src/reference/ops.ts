@@ -42,7 +42,7 @@ export function colsum(x: Arr, M: number, N: number, out: Vec, accumulate = fals
   return out;
 }
 
-export const LN_EPS = 1e-5;
+const LN_EPS = 1e-5;
 
 /** LayerNorm over rows of x (R, C); ln = [gamma(C); beta(C)]. */
 export function layernormForward(x: Arr, ln: Arr, R: number, C: number, out: Vec, mean: Vec, rstd: Vec): void {
@@ -102,10 +102,10 @@ function tanhClamped(u: number): number {
   const e = Math.exp(2 * z);
   return (e - 1) / (e + 1);
 }
-export function gelu(x: number): number {
+function gelu(x: number): number {
   return 0.5 * x * (1 + tanhClamped(GELU_K * (x + 0.044715 * x * x * x)));
 }
-export function geluGrad(x: number): number {
+function geluGrad(x: number): number {
   const u = GELU_K * (x + 0.044715 * x * x * x);
   const t = tanhClamped(u);
   const du = Math.abs(u) < 15 ? GELU_K * (1 + 3 * 0.044715 * x * x) : 0;

@@ -11,7 +11,7 @@ import type { Reading } from '../data/types';
 import type { Vocabulary } from './fromHistory';
 
 /** Kahn's algorithm over the prerequisite graph; ties broken by date added, then id. */
-export function topologicalOrder(readings: Reading[]): string[] {
+function topologicalOrder(readings: Reading[]): string[] {
   const ids = new Set(readings.map((r) => r.id));
   const indegree = new Map(readings.map((r) => [r.id, r.prerequisites.filter((p) => ids.has(p)).length]));
   const next = new Map<string, string[]>();

@@ -25,7 +25,7 @@ export function buildVocabulary(readings: Reading[]): Vocabulary {
 const STOP = new Set(['the', 'and', 'for', 'with', 'from', 'into', 'via', 'are', 'all', 'you', 'its', 'how', 'what', 'towards', 'using', 'introduction']);
 
 /** 32-bit FNV-1a. */
-export function fnv1a(s: string): number {
+function fnv1a(s: string): number {
   let h = 0x811c9dc5;
   for (let i = 0; i < s.length; i++) {
     h ^= s.charCodeAt(i);

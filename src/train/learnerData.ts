@@ -13,12 +13,12 @@ import { APP_MODEL, makeConfig, type ModelConfig } from '../model/config';
 import { EVENT_FEATURES, itemContent, learnerSequence, packSequences, type LearnerSequence, type Vocabulary } from './fromHistory';
 
 /** The app's model (hyperparameters in model/config.ts) over `items` readings with the event features. */
-export function appModelConfig(items: number): ModelConfig {
+function appModelConfig(items: number): ModelConfig {
   return makeConfig({ items, ...APP_MODEL, features: EVENT_FEATURES });
 }
 
 /** Item slots for a catalog of n readings: room for about a quarter more before a retrain is needed. */
-export function itemCapacity(n: number): number {
+function itemCapacity(n: number): number {
   return Math.max(64, Math.ceil(((n + 16) * 1.25) / 32) * 32);
 }
 
@@ -41,7 +41,7 @@ export function extendVocabulary(readings: Reading[], previous?: string[]): Voca
 }
 
 /** Features of an event whose outcome is unknown (another learner's, or a planned one): average focus and understanding. */
-export function neutralFeatures(minutes: number): number[] {
+function neutralFeatures(minutes: number): number[] {
   return [0.6, 0.5, Math.log1p(Math.max(0, minutes)) / 5];
 }
 
@@ -62,11 +62,11 @@ export interface TrainingData {
 }
 
 /** How many of the learner's newest events to hold out: up to 5, never more than a quarter. */
-export function holdoutSize(events: number): number {
+function holdoutSize(events: number): number {
   return Math.min(5, Math.floor(events / 4));
 }
 
-export function sessionsKey(sessions: StudySession[]): string {
+function sessionsKey(sessions: StudySession[]): string {
   let h = 0x811c9dc5;
   const ids = sessions.map((s) => `${s.id}@${s.start}:${s.activeMinutes}:${s.focus}:${s.understanding}`).sort();
   for (const id of ids) for (let i = 0; i < id.length; i++) h = Math.imul(h ^ id.charCodeAt(i), 0x01000193) >>> 0;

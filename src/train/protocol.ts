@@ -4,7 +4,7 @@
  */
 import type { TrainProgress } from './trainer';
 
-export type ModelState = 'loading' | 'empty' | 'untrained' | 'training' | 'paused' | 'updating' | 'ready';
+type ModelState = 'loading' | 'empty' | 'untrained' | 'training' | 'paused' | 'updating' | 'ready';
 
 export type ToWorker =
   | { type: 'init'; prefer: 'auto' | 'cpu'; budgetMs: number; autoTrain: boolean }

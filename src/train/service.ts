@@ -16,7 +16,7 @@ import { trainingData, withNeutralTail, type TrainingData } from './learnerData'
 import { LOADING_INFO, type AttentionMaps, type Because, type FromWorker, type ModelInfo, type PlannedStep, type Recommendation, type ToWorker } from './protocol';
 import { TrainControl, Trainer, type TrainOutcome, type TrainProgress } from './trainer';
 
-export const CHECKPOINT_ID = 'model';
+const CHECKPOINT_ID = 'model';
 /** Batch size, seed, learning rate, epochs and budgets: model/config.ts. */
 const { batchSize: BATCH, seed: SEED, lr: LR, trainEpochs: TRAIN_EPOCHS, updateEpochs: UPDATE_EPOCHS, updateBudgetMs: UPDATE_BUDGET_MS, trainBudgetMs: TRAIN_BUDGET_MS } = APP_TRAINING;
 /** Readings explained per recommendation, before "everything else". */

@@ -30,8 +30,7 @@ module.exports = {
       name: `layer-${from}`,
       comment: `src/${from} may not import src/${notTo.join(', src/')} (see the layer order at the top of .dependency-cruiser.cjs)`,
       severity: 'error',
-      // Until issue 11 moves the worker's service out of train/ into worker/.
-      from: from === 'train' ? { path: `^src/${from}/`, pathNot: '^src/train/service[.]ts$' } : { path: `^src/${from}/` },
+      from: { path: `^src/${from}/` },
       to: { path: alt(notTo) },
     })),
     {

@@ -7,7 +7,7 @@ import { GpuContext, acquireDevice } from '../src/gpu/context';
 import { GpuEngine } from '../src/model/engine';
 import { DEFAULT_CONFIG, makeConfig } from '../src/model/config';
 import { Rng } from '../src/model/random';
-import { sequenceBatch } from '../src/train/batching';
+import { sequenceBatch } from '../src/train/sampling';
 
 export async function main(args: string[]): Promise<void> {
   const get = (n: string, d: number) => {

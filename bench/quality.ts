@@ -22,10 +22,11 @@ import { GpuEngine } from '../src/model/engine';
 import { ReferenceModel } from '../src/reference/model';
 import { makeConfig, type LossKind } from '../src/model/config';
 import { Rng } from '../src/model/random';
-import { sequenceBatch, shuffled } from '../src/train/batching';
+import { sequenceBatch, shuffled } from '../src/train/sampling';
 import { parseUserItemLines } from '../src/data/userItems';
-import { leaveLastTwo } from '../src/train/dataset';
-import { evalCases, evaluateMarkov, evaluateModel, evaluatePopularity, popularityCounts, type Metrics } from '../src/train/evaluate';
+import { leaveLastTwo } from '../src/eval/split';
+import { evalCases, evaluateMarkov, evaluateModel, evaluatePopularity, popularityCounts } from '../src/eval/evaluate';
+import type { Metrics } from '../src/train/metrics';
 
 interface Opts {
   data: string; maxlen: number; epochs: number; loss: LossKind; cpu: boolean; json: boolean; dim: number; blocks: number;

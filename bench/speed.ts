@@ -17,7 +17,7 @@ import { DEFAULT_CONFIG, makeConfig } from '../src/model/config';
 import { parameterLayout } from '../src/model/parameters';
 import { initParameters } from '../src/model/init';
 import { Rng } from '../src/model/random';
-import { sequenceBatch } from '../src/train/batching';
+import { sequenceBatch } from '../src/train/sampling';
 import { TfSasrec } from './tfjs-sasrec';
 
 const median = (xs: number[]) => {

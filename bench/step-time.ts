@@ -12,7 +12,7 @@ import { GpuEngine } from '../src/model/engine';
 import { ReferenceModel } from '../src/reference/model';
 import { DEFAULT_CONFIG, makeConfig, type ModelConfig } from '../src/model/config';
 import { Rng } from '../src/model/random';
-import { sequenceBatch } from '../src/train/batching';
+import { sequenceBatch } from '../src/train/sampling';
 
 function arg(args: string[], name: string): string | undefined {
   const i = args.indexOf(`--${name}`);

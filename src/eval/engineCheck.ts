@@ -9,8 +9,9 @@ import { GpuEngine } from '../model/engine';
 import { ReferenceModel } from '../reference/model';
 import { ENGINE_CHECK, makeConfig } from '../model/config';
 import { Rng } from '../model/random';
-import { rankOf, sequenceBatch, shuffled } from '../train/batching';
-import { pairRuleTask } from '../train/synthetic';
+import { rankOf } from '../train/metrics';
+import { sequenceBatch, shuffled } from '../train/sampling';
+import { pairRuleTask } from './synthetic';
 
 export interface CheckProgress {
   step: number;

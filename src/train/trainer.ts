@@ -7,8 +7,8 @@
  * another backend when the GPU device is lost.
  */
 import { Rng } from '../model/random';
-import { rankOf, shuffled } from './batching';
-import { metricsFromRanks, type Metrics } from './evaluate';
+import { metricsFromRanks, rankOf, type Metrics } from './metrics';
+import { shuffled } from './sampling';
 import type { ModelBackend } from './backend';
 import { EVENT_FEATURES } from './fromHistory';
 import { communityRow, learnerRows, neutralSequenceFeatures, rowBatch, type Row, type TrainingData } from './learnerData';

@@ -2,7 +2,11 @@
  * Messages between the page and the training worker. Everything crossing is
  * plain data (reading ids, numbers); the page maps ids to titles itself.
  */
+import type { AttentionMaps, PlannedStep, Recommendation } from '../recommend/advice';
 import type { TrainProgress } from '../train/trainer';
+
+/** What the page shows of a recommendation and a path step (defined where they are computed). */
+export type { AttentionMaps, Because, PlannedStep, Recommendation } from '../recommend/advice';
 
 type ModelState = 'loading' | 'empty' | 'untrained' | 'training' | 'paused' | 'updating' | 'ready';
 
@@ -14,40 +18,6 @@ export type ToWorker =
   | { type: 'cancel' }
   | { type: 'data-changed' }
   | { type: 'plan'; minutes: number; skip: string[] };
-
-export interface Because {
-  /** A reading id, or '' for "everything else" (the rest of the history). */
-  readingId: string;
-  percent: number;
-  /** True when the reading is an earlier step of the planned path, not a past session. */
-  planned?: boolean;
-}
-
-export interface Recommendation {
-  readingId: string;
-  /** The model's raw score (a logit). */
-  score: number;
-  /** Share of the softmax over every reading that may come next, 0..1. */
-  probability: number;
-  /** Final-layer attention (averaged over heads) from this reading's position back over the history; sums to 100. */
-  because: Because[];
-}
-
-export interface AttentionMaps {
-  /** Reading id of each position, oldest first. */
-  history: string[];
-  heads: number;
-  /** [layer][head] a (len x len) row-major matrix; row = query position. */
-  weights: number[][][];
-}
-
-export interface PlannedStep {
-  readingId: string;
-  minutes: number;
-  cumulative: number;
-  score: number;
-  because: Because[];
-}
 
 export interface ModelInfo {
   state: ModelState;

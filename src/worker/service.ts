@@ -8,19 +8,15 @@
 import type { Repo } from '../data/repo';
 import { APP_TRAINING } from '../model/config';
 import type { Reading, StudySession } from '../data/types';
-import { explain, lastPositionWeights } from '../recommend/explain';
-import { mayComeNext, planPath } from '../recommend/path';
+import { planSteps, recommendNext } from '../recommend/advice';
 import { CpuBackend, createBackend, type BackendOptions, type ModelBackend } from '../train/backend';
-import { EVENT_FEATURES } from '../train/fromHistory';
-import { trainingData, withNeutralTail, type TrainingData } from '../train/learnerData';
-import { LOADING_INFO, type AttentionMaps, type Because, type FromWorker, type ModelInfo, type PlannedStep, type Recommendation, type ToWorker } from './protocol';
+import { trainingData, type TrainingData } from '../train/learnerData';
+import { LOADING_INFO, type FromWorker, type ModelInfo, type ToWorker } from './protocol';
 import { TrainControl, Trainer, type TrainOutcome, type TrainProgress } from '../train/trainer';
 
 const CHECKPOINT_ID = 'model';
 /** Batch size, seed, learning rate, epochs and budgets: model/config.ts. */
 const { batchSize: BATCH, seed: SEED, lr: LR, trainEpochs: TRAIN_EPOCHS, updateEpochs: UPDATE_EPOCHS, updateBudgetMs: UPDATE_BUDGET_MS, trainBudgetMs: TRAIN_BUDGET_MS } = APP_TRAINING;
-/** Readings explained per recommendation, before "everything else". */
-const TOP_BECAUSE = 3;
 
 /** The app's training settings for a model over `data` (both engines). */
 const backendOptions = (data: TrainingData): BackendOptions => ({ batchSize: BATCH, seed: SEED, content: data.content, lr: LR });
@@ -315,79 +311,10 @@ export class ModelService {
     return createdAt;
   }
 
-  /** The learner's history (item ids), with features. */
-  private history(): { items: number[]; features: Float32Array } {
-    const l = this.data!.learner;
-    return { items: l.items, features: l.features };
-  }
-
-  /** Readings that may come next: not hidden, not finished (unless due for review), prerequisites finished. */
-  private candidates(): Reading[] {
-    const { readings } = this.data!;
-    const byId = new Map(readings.map((r) => [r.id, r]));
-    const due = this.dueForReview();
-    const done = (id: string) => byId.get(id)?.status === 'finished' || !byId.has(id);
-    return readings.filter((r) => mayComeNext(r, done, due));
-  }
-
-  /** Finished readings whose last rated understanding was under 50 come back for review. */
-  private dueForReview(): Set<string> {
-    const { learner, vocab } = this.data!;
-    const F = EVENT_FEATURES;
-    const last = new Map<string, number>();
-    learner.items.forEach((id, i) => last.set(vocab.readingOf[id], learner.features[i * F + 1]));
-    const finished = new Set(this.data!.readings.filter((r) => r.status === 'finished').map((r) => r.id));
-    return new Set([...last].filter(([id, u]) => u < 0.5 && finished.has(id)).map(([id]) => id));
-  }
-
-  /** Final-layer attention of the last position over the window before it, as "because" percentages. */
-  private async because(items: number[], features: Float32Array, plannedFrom: number): Promise<Because[]> {
-    const backend = this.backend!;
-    const { cfg, vocab } = this.data!;
-    const T = cfg.maxlen;
-    const att = await backend.attention(items, features);
-    const len = Math.min(T, items.length);
-    const w = lastPositionWeights(att[att.length - 1], cfg.heads, T, len).slice(0, len - 1);
-    const windowStart = items.length - len;
-    const ids = items.slice(windowStart, items.length - 1).map((id) => vocab.readingOf[id]);
-    const all = explain(w, ids, Infinity, 0);
-    const top = all.slice(0, TOP_BECAUSE).filter((c) => c.percent > 0);
-    const rest = 100 - top.reduce((a, c) => a + c.percent, 0);
-    const plannedIds = new Set(items.slice(plannedFrom).map((id) => vocab.readingOf[id]));
-    const out: Because[] = top.map((c) => ({ readingId: c.readingId, percent: c.percent, ...(plannedIds.has(c.readingId) ? { planned: true } : {}) }));
-    if (rest > 0 && top.length > 0) out.push({ readingId: '', percent: rest });
-    return out;
-  }
-
+  /** Recommendations and attention maps for the current model, then the path if one was asked for. */
   private async publish(): Promise<void> {
     if (!this.data || !this.backend) return;
-    const { vocab, cfg } = this.data;
-    const { items, features } = this.history();
-    const scores = await this.backend.scores(items, features);
-    const open = this.candidates();
-    const scored = open.map((r) => ({ r, s: scores[vocab.idOf.get(r.id) ?? 0] })).filter((x) => x.r.id !== '' && Number.isFinite(x.s) && vocab.idOf.has(x.r.id));
-    const max = Math.max(...scored.map((x) => x.s));
-    const z = scored.reduce((a, x) => a + Math.exp(x.s - max), 0);
-    scored.sort((a, b) => b.s - a.s || a.r.id.localeCompare(b.r.id));
-    const recommendations: Recommendation[] = [];
-    for (const { r, s } of scored.slice(0, 10)) {
-      const seq = [...items, vocab.idOf.get(r.id)!];
-      const because = items.length > 0 ? await this.because(seq, withNeutralTail(features, seq, this.data.minutes), items.length) : [];
-      recommendations.push({ readingId: r.id, score: s, probability: Math.exp(s - max) / z, because });
-    }
-    const T = cfg.maxlen;
-    const len = Math.min(T, items.length);
-    const attention: AttentionMaps = { history: items.slice(items.length - len).map((id) => vocab.readingOf[id]), heads: cfg.heads, weights: [] };
-    if (len > 0) {
-      const att = await this.backend.attention(items, features);
-      attention.weights = att.map((layer) =>
-        Array.from({ length: cfg.heads }, (_, h) => {
-          const m: number[] = [];
-          for (let q = T - len; q < T; q++) for (let k = T - len; k < T; k++) m.push(layer[(h * T + q) * T + k]);
-          return m;
-        }),
-      );
-    }
+    const { recommendations, attention } = await recommendNext(this.data, this.backend);
     this.post({ type: 'recommendations', recommendations, attention });
     if (this.lastPlan) await this.plan();
   }
@@ -396,28 +323,7 @@ export class ModelService {
     // While training runs, the plan waits: publish() re-plans when it ends.
     if (!this.data || !this.backend || !this.lastPlan || this.training) return;
     const { minutes, skip } = this.lastPlan;
-    const { vocab } = this.data;
-    const { items, features } = this.history();
-    const itemMinutes = this.data.minutes;
-    const path = await planPath({
-      catalog: this.data.readings.filter((r) => vocab.idOf.has(r.id)),
-      history: items.map((id) => vocab.readingOf[id]),
-      minutes,
-      dueForReview: this.dueForReview(),
-      skip: new Set(skip),
-      score: async (ids) => {
-        const seq = ids.map((id) => vocab.idOf.get(id)!);
-        const s = await this.backend!.scores(seq, withNeutralTail(features, seq, itemMinutes));
-        return new Map([...vocab.idOf].map(([rid, id]) => [rid, s[id]]));
-      },
-    });
-    const steps: PlannedStep[] = [];
-    const seq = [...items];
-    for (const p of path) {
-      seq.push(vocab.idOf.get(p.readingId)!);
-      const because = seq.length > 1 ? await this.because(seq, withNeutralTail(features, seq, itemMinutes), items.length) : [];
-      steps.push({ ...p, because });
-    }
+    const steps = await planSteps(this.data, this.backend, minutes, skip);
     this.post({ type: 'path', minutes, steps });
   }
 }

@@ -47,12 +47,7 @@ module.exports = {
       from: { path: '^src/' },
       to: { path: '^(test|bench|scripts|e2e)/' },
     },
-    {
-      name: 'not-to-unresolvable',
-      severity: 'error',
-      from: {},
-      to: { couldNotResolve: true },
-    },
+    { name: 'not-to-unresolvable', severity: 'error', from: {}, to: { couldNotResolve: true } },
   ],
   options: {
     doNotFollow: { path: 'node_modules' },

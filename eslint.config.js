@@ -18,15 +18,9 @@ export default tseslint.config(
   ...tseslint.configs.recommended,
   {
     languageOptions: { globals: { ...globals.browser, ...globals.node } },
-    rules: {
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' }],
-    },
+    rules: { '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' }] },
   },
-  {
-    files: ['src/app/**/*.{ts,tsx}'],
-    plugins: { 'react-hooks': reactHooks },
-    rules: { ...reactHooks.configs.recommended.rules },
-  },
+  { files: ['src/app/**/*.{ts,tsx}'], plugins: { 'react-hooks': reactHooks }, rules: { ...reactHooks.configs.recommended.rules } },
   {
     // Everything above src/gpu reaches the GPU only through src/gpu.
     files: ['src/**/*.{ts,tsx}'],
@@ -40,12 +34,6 @@ export default tseslint.config(
   {
     // The UI does not even name a WebGPU type: it sees the engine through the worker and src/eval.
     files: ['src/app/**/*.{ts,tsx}'],
-    rules: {
-      'no-restricted-syntax': [
-        'error',
-        navigatorGpu,
-        { selector: 'Identifier[name=/^GPU[A-Z]/]', message: 'The UI never touches the WebGPU API.' },
-      ],
-    },
+    rules: { 'no-restricted-syntax': ['error', navigatorGpu, { selector: 'Identifier[name=/^GPU[A-Z]/]', message: 'The UI never touches the WebGPU API.' }] },
   },
 );

@@ -126,6 +126,8 @@ export async function main(args: string[]): Promise<void> {
     steps,
   };
   log(`training step: ours ${result.ours_step_ms} ms, TF.js ${result.tfjs_step_ms} ms -> ${result.speedup}x`);
-  log(`inference (${inferLen}-event history, all ${cfg.items} items, top 10): ours ${result.ours_infer_ms} ms, TF.js ${result.tfjs_infer_ms} ms -> ${result.infer_speedup}x`);
+  log(
+    `inference (${inferLen}-event history, all ${cfg.items} items, top 10): ours ${result.ours_infer_ms} ms, TF.js ${result.tfjs_infer_ms} ms -> ${result.infer_speedup}x`,
+  );
   if (json) console.log(JSON.stringify(result));
 }

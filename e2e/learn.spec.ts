@@ -42,7 +42,9 @@ test('train on the demo, see an explained path that fits 60 minutes, reload with
   await expect.poll(value, { timeout: 60_000 }).toBeGreaterThan(first);
   await expect(page.getByTestId('model-state')).toHaveText('Up to date with your history.', { timeout: 180_000 });
   await expect(page.getByTestId('progress-text')).toContainText('(done)');
-  console.log(`trained on ${await page.getByTestId('model-backend').textContent()}: ${await page.getByTestId('progress-text').textContent()}, about ${((Date.now() - trainStart) / 1000).toFixed(0)} s`);
+  console.log(
+    `trained on ${await page.getByTestId('model-backend').textContent()}: ${await page.getByTestId('progress-text').textContent()}, about ${((Date.now() - trainStart) / 1000).toFixed(0)} s`,
+  );
   expect(await page.getByRole('img', { name: /Training loss over \d+ steps/ }).count()).toBe(1);
   const longTasks = await page.evaluate(() => (window as unknown as { longTasks: number[] }).longTasks);
   console.log(`main-thread long tasks (over 50 ms) while training: ${longTasks.length}, longest ${Math.max(0, ...longTasks).toFixed(0)} ms`);

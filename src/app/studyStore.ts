@@ -34,7 +34,7 @@ interface State {
   exportJson(): Promise<string>;
 }
 
-export const newId = () => (globalThis.crypto?.randomUUID?.() ?? `id-${Date.now()}-${Math.random().toString(36).slice(2)}`);
+export const newId = () => globalThis.crypto?.randomUUID?.() ?? `id-${Date.now()}-${Math.random().toString(36).slice(2)}`;
 
 async function guard(set: (p: Partial<State>) => void, fn: () => Promise<void>): Promise<boolean> {
   try {
@@ -132,7 +132,12 @@ export const useStore = create<State>((set, get) => ({
       } else if (lower.endsWith('.txt')) {
         const p = parsePathPack(text, name, get().readings, newId());
         await repo.savePathPack(p.pack);
-        set({ notice: { kind: 'info', text: `Imported a path pack of ${p.users} learner sequence(s) over ${p.mappedItems} mapped reading(s); ${p.droppedInteractions} unmapped interaction(s) dropped.` } });
+        set({
+          notice: {
+            kind: 'info',
+            text: `Imported a path pack of ${p.users} learner sequence(s) over ${p.mappedItems} mapped reading(s); ${p.droppedInteractions} unmapped interaction(s) dropped.`,
+          },
+        });
       } else {
         throw new Error(`${name}: unknown file type (expected .json backup, .csv from Zotero, .bib, or a .txt path pack)`);
       }

@@ -62,10 +62,5 @@ export function parsePathPack(input: string, file: string, catalog: Reading[], i
     if (mapped.length >= 2) sequences.push(mapped);
     else dropped += mapped.length;
   }
-  return {
-    pack: { id, name: file, importedAt: now.toISOString(), sequences },
-    users: sequences.length,
-    mappedItems: map.size,
-    droppedInteractions: dropped,
-  };
+  return { pack: { id, name: file, importedAt: now.toISOString(), sequences }, users: sequences.length, mappedItems: map.size, droppedInteractions: dropped };
 }

@@ -34,7 +34,8 @@ export function text(v: unknown, where: string, field: string, opts: { required?
 
 export function int(v: unknown, where: string, field: string, lo: number, hi: number): number {
   const n = typeof v === 'string' && v.trim() !== '' ? Number(v) : v;
-  if (typeof n !== 'number' || !Number.isInteger(n) || n < lo || n > hi) fail(where, field, `must be a whole number from ${lo} to ${hi}, got ${JSON.stringify(v)}`);
+  if (typeof n !== 'number' || !Number.isInteger(n) || n < lo || n > hi)
+    fail(where, field, `must be a whole number from ${lo} to ${hi}, got ${JSON.stringify(v)}`);
   return n as number;
 }
 

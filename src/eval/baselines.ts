@@ -18,7 +18,10 @@ function topologicalOrder(readings: Reading[]): string[] {
   for (const r of readings) for (const p of r.prerequisites) if (ids.has(p)) next.set(p, [...(next.get(p) ?? []), r.id]);
   const byId = new Map(readings.map((r) => [r.id, r]));
   const cmp = (a: string, b: string) => byId.get(a)!.addedAt.localeCompare(byId.get(b)!.addedAt) || a.localeCompare(b);
-  const ready = readings.filter((r) => indegree.get(r.id) === 0).map((r) => r.id).sort(cmp);
+  const ready = readings
+    .filter((r) => indegree.get(r.id) === 0)
+    .map((r) => r.id)
+    .sort(cmp);
   const out: string[] = [];
   while (ready.length > 0) {
     const id = ready.shift()!;
@@ -39,7 +42,11 @@ function topologicalOrder(readings: Reading[]): string[] {
 export class PrerequisiteOrder {
   private rank: Map<string, number>;
   private byId: Map<string, Reading>;
-  constructor(readings: Reading[], private vocab: Vocabulary, private items: number) {
+  constructor(
+    readings: Reading[],
+    private vocab: Vocabulary,
+    private items: number,
+  ) {
     this.rank = new Map(topologicalOrder(readings).map((id, i) => [id, i]));
     this.byId = new Map(readings.map((r) => [r.id, r]));
   }

@@ -51,7 +51,13 @@ function rankFirst(scores: ArrayLike<number>): number {
 }
 
 /** Score with a model: `encode` gives each history's final hidden state (n, C); E is the item table (items+1, C). */
-export async function evaluateModel(cases: EvalCase[], C: number, encode: (histories: number[][]) => Promise<Float32Array | Float64Array>, E: ArrayLike<number>, batch = 256): Promise<Metrics> {
+export async function evaluateModel(
+  cases: EvalCase[],
+  C: number,
+  encode: (histories: number[][]) => Promise<Float32Array | Float64Array>,
+  E: ArrayLike<number>,
+  batch = 256,
+): Promise<Metrics> {
   const ranks: number[] = [];
   const sc = new Float64Array(cases[0]?.candidates.length ?? 0);
   for (let s = 0; s < cases.length; s += batch) {

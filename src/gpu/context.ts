@@ -123,7 +123,9 @@ export class GpuContext {
   storage(floats: number, label: string): GPUBuffer {
     const size = Math.max(16, Math.ceil((floats * 4) / 16) * 16);
     if (size > this.device.limits.maxStorageBufferBindingSize) {
-      throw new Error(`buffer ${label} needs ${(size / 2 ** 20).toFixed(1)} MiB, over this adapter's limit of ${(this.device.limits.maxStorageBufferBindingSize / 2 ** 20).toFixed(0)} MiB per binding`);
+      throw new Error(
+        `buffer ${label} needs ${(size / 2 ** 20).toFixed(1)} MiB, over this adapter's limit of ${(this.device.limits.maxStorageBufferBindingSize / 2 ** 20).toFixed(0)} MiB per binding`,
+      );
     }
     const b = this.device.createBuffer({ size, usage: STORAGE | COPY_SRC | COPY_DST, label });
     this.owned.push(b);
@@ -211,11 +213,7 @@ export class GpuContext {
     const key = `${file}:${entryPoint}:${JSON.stringify(constants)}`;
     let p = this.pipelines.get(key);
     if (!p) {
-      p = this.device.createComputePipeline({
-        layout: 'auto',
-        compute: { module: this.module(file), entryPoint, constants },
-        label: key,
-      });
+      p = this.device.createComputePipeline({ layout: 'auto', compute: { module: this.module(file), entryPoint, constants }, label: key });
       this.pipelines.set(key, p);
     }
     return p;

@@ -6,14 +6,23 @@ const uniform = { name: 'dims', binding: 0, struct: 'EwDims', fields: { n: 'u32'
 
 export const GELU_FORWARD = kernelLayout({ file: 'elementwise.wgsl', entryPoints: ['gelu_forward'], uniform, storage: { gx: 1, gout: 2 } });
 export const GELU_BACKWARD = kernelLayout({ file: 'elementwise.wgsl', entryPoints: ['gelu_backward'], uniform, storage: { gdout: 3, bx: 4, gdx: 5 } });
-export const RESIDUAL_DROPOUT_FORWARD = kernelLayout({ file: 'elementwise.wgsl', entryPoints: ['residual_dropout_forward'], uniform, storage: { rx: 6, ry: 7, rout: 8 } });
+export const RESIDUAL_DROPOUT_FORWARD = kernelLayout({
+  file: 'elementwise.wgsl',
+  entryPoints: ['residual_dropout_forward'],
+  uniform,
+  storage: { rx: 6, ry: 7, rout: 8 },
+});
 export const DROPOUT_BACKWARD = kernelLayout({ file: 'elementwise.wgsl', entryPoints: ['dropout_backward'], uniform, storage: { ddout: 9, ddy: 10 } });
 
 export function geluForward(ctx: GpuContext, a: { x: Bindable; out: Bindable; n: number }, label = 'gelu_forward'): DispatchOf<typeof GELU_FORWARD> {
   return new Dispatch(ctx, label, GELU_FORWARD, 'gelu_forward', { gx: a.x, gout: a.out }, grid1d(a.n)).set('n', a.n);
 }
 
-export function geluBackward(ctx: GpuContext, a: { dout: Bindable; x: Bindable; dx: Bindable; n: number }, label = 'gelu_backward'): DispatchOf<typeof GELU_BACKWARD> {
+export function geluBackward(
+  ctx: GpuContext,
+  a: { dout: Bindable; x: Bindable; dx: Bindable; n: number },
+  label = 'gelu_backward',
+): DispatchOf<typeof GELU_BACKWARD> {
   return new Dispatch(ctx, label, GELU_BACKWARD, 'gelu_backward', { gdout: a.dout, bx: a.x, gdx: a.dx }, grid1d(a.n)).set('n', a.n);
 }
 
@@ -25,7 +34,11 @@ export class DropoutDispatch<Storage extends string = string> extends Dispatch<S
 }
 
 /** out = x + dropout(y). */
-export function residualDropoutForward(ctx: GpuContext, a: { x: Bindable; y: Bindable; out: Bindable; n: number }, label = 'residual_dropout_forward'): DropoutDispatch {
+export function residualDropoutForward(
+  ctx: GpuContext,
+  a: { x: Bindable; y: Bindable; out: Bindable; n: number },
+  label = 'residual_dropout_forward',
+): DropoutDispatch {
   const d = new DropoutDispatch(ctx, label, RESIDUAL_DROPOUT_FORWARD, 'residual_dropout_forward', { rx: a.x, ry: a.y, rout: a.out }, grid1d(a.n));
   return d.set('n', a.n);
 }

@@ -10,8 +10,18 @@ const embedUniform = {
   fields: { rows: 'u32', T: 'u32', C: 'u32', flags: 'u32', key: 'u32', threshold: 'u32', scale: 'f32', _pad: 'u32' },
 } as const;
 
-export const EMBED_FORWARD = kernelLayout({ file: 'embedding.wgsl', entryPoints: ['embed_forward'], uniform: embedUniform, storage: { ids: 1, E: 2, pos: 3, feat_proj: 4, out: 5 } });
-export const EMBED_BACKWARD = kernelLayout({ file: 'embedding.wgsl', entryPoints: ['embed_backward'], uniform: embedUniform, storage: { dout: 6, bids: 7, demb: 8 } });
+export const EMBED_FORWARD = kernelLayout({
+  file: 'embedding.wgsl',
+  entryPoints: ['embed_forward'],
+  uniform: embedUniform,
+  storage: { ids: 1, E: 2, pos: 3, feat_proj: 4, out: 5 },
+});
+export const EMBED_BACKWARD = kernelLayout({
+  file: 'embedding.wgsl',
+  entryPoints: ['embed_backward'],
+  uniform: embedUniform,
+  storage: { dout: 6, bids: 7, demb: 8 },
+});
 export const SEGMENT_SUM = kernelLayout({
   file: 'embedding.wgsl',
   entryPoints: ['segment_sum'],
@@ -32,14 +42,26 @@ export class EmbedDispatch<Storage extends string = string> extends Dispatch<Sto
 }
 
 /** out (rows, C) = dropout(E[id] + pos[t] (+ featProj)), zero at padding. */
-export function embedForward(ctx: GpuContext, a: { ids: Bindable; E: Bindable; pos: Bindable; featProj?: Bindable | null; out: Bindable; rows: number; T: number; C: number }, label = 'embed_forward'): EmbedDispatch {
+export function embedForward(
+  ctx: GpuContext,
+  a: { ids: Bindable; E: Bindable; pos: Bindable; featProj?: Bindable | null; out: Bindable; rows: number; T: number; C: number },
+  label = 'embed_forward',
+): EmbedDispatch {
   const buffers = { ids: a.ids, E: a.E, pos: a.pos, feat_proj: a.featProj ?? ctx.unused(), out: a.out };
   const d = new EmbedDispatch(ctx, label, EMBED_FORWARD, 'embed_forward', buffers, grid1d(a.rows * a.C));
-  return d.set('rows', a.rows).set('T', a.T).set('C', a.C).set('flags', a.featProj ? 1 : 0);
+  return d
+    .set('rows', a.rows)
+    .set('T', a.T)
+    .set('C', a.C)
+    .set('flags', a.featProj ? 1 : 0);
 }
 
 /** demb = dropout'(dout), zero at padding. */
-export function embedBackward(ctx: GpuContext, a: { dout: Bindable; ids: Bindable; demb: Bindable; rows: number; T: number; C: number }, label = 'embed_backward'): EmbedDispatch {
+export function embedBackward(
+  ctx: GpuContext,
+  a: { dout: Bindable; ids: Bindable; demb: Bindable; rows: number; T: number; C: number },
+  label = 'embed_backward',
+): EmbedDispatch {
   const d = new EmbedDispatch(ctx, label, EMBED_BACKWARD, 'embed_backward', { dout: a.dout, bids: a.ids, demb: a.demb }, grid1d(a.rows * a.C));
   return d.set('rows', a.rows).set('T', a.T).set('C', a.C);
 }
@@ -56,7 +78,12 @@ export class SegmentBuffer {
   private readonly staging: Uint32Array;
   nRows = 0;
 
-  constructor(private readonly ctx: GpuContext, readonly capRows: number, readonly capEntries: number, label: string) {
+  constructor(
+    private readonly ctx: GpuContext,
+    readonly capRows: number,
+    readonly capEntries: number,
+    label: string,
+  ) {
     this.offsetsAt = capRows;
     this.srcAt = 2 * capRows + 1;
     this.scaleAt = this.srcAt + capEntries;
@@ -68,7 +95,8 @@ export class SegmentBuffer {
   upload(seg: SegmentList): void {
     const n = seg.rows.length;
     const e = seg.entrySrc.length;
-    if (n > this.capRows || e > this.capEntries) throw new Error(`segment list of ${n} rows / ${e} entries exceeds capacity ${this.capRows} / ${this.capEntries}`);
+    if (n > this.capRows || e > this.capEntries)
+      throw new Error(`segment list of ${n} rows / ${e} entries exceeds capacity ${this.capRows} / ${this.capEntries}`);
     const s = this.staging;
     s.set(seg.rows, 0);
     s.set(seg.offsets, this.offsetsAt);
@@ -100,7 +128,11 @@ export class SegmentSumDispatch extends Dispatch<keyof typeof SEGMENT_SUM.storag
 }
 
 /** dst[rows[u]] (+)= sum over segment u of scale * src[entrySrc]: scatter-add without atomics. */
-export function segmentSum(ctx: GpuContext, a: { seg: SegmentBuffer; scales?: Bindable | null; src: Bindable; dst: Bindable; C: number; accumulate: boolean }, label = 'segment_sum'): SegmentSumDispatch {
+export function segmentSum(
+  ctx: GpuContext,
+  a: { seg: SegmentBuffer; scales?: Bindable | null; src: Bindable; dst: Bindable; C: number; accumulate: boolean },
+  label = 'segment_sum',
+): SegmentSumDispatch {
   const buffers = { seg: a.seg.buffer, scales: a.scales ?? ctx.unused(), src: a.src, dst: a.dst };
   const d = new SegmentSumDispatch(ctx, label, SEGMENT_SUM, 'segment_sum', buffers, [0, 1, 1]);
   d.init(a.C, a.seg, !!a.scales, a.accumulate);

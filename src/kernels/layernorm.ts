@@ -4,8 +4,18 @@ import { Dispatch, grid1d, kernelLayout, type DispatchOf } from '../gpu/dispatch
 /** The uniform every layernorm.wgsl entry point reads. */
 const uniform = { name: 'dims', binding: 0, struct: 'LnDims', fields: { rows: 'u32', C: 'u32', _pad0: 'u32', _pad1: 'u32' } } as const;
 
-export const LAYERNORM_FORWARD = kernelLayout({ file: 'layernorm.wgsl', entryPoints: ['layernorm_forward'], uniform, storage: { x: 1, ln: 2, out: 3, stats: 4 } });
-export const LAYERNORM_BACKWARD = kernelLayout({ file: 'layernorm.wgsl', entryPoints: ['layernorm_backward'], uniform, storage: { dout: 5, bx: 6, bstats: 7, bln: 8, dx: 9 } });
+export const LAYERNORM_FORWARD = kernelLayout({
+  file: 'layernorm.wgsl',
+  entryPoints: ['layernorm_forward'],
+  uniform,
+  storage: { x: 1, ln: 2, out: 3, stats: 4 },
+});
+export const LAYERNORM_BACKWARD = kernelLayout({
+  file: 'layernorm.wgsl',
+  entryPoints: ['layernorm_backward'],
+  uniform,
+  storage: { dout: 5, bx: 6, bstats: 7, bln: 8, dx: 9 },
+});
 export const LAYERNORM_BACKWARD_PARAMS = kernelLayout({
   file: 'layernorm.wgsl',
   entryPoints: ['layernorm_backward_params', 'layernorm_backward_params_direct'],
@@ -14,19 +24,31 @@ export const LAYERNORM_BACKWARD_PARAMS = kernelLayout({
 });
 
 /** out = LayerNorm(x) with ln = [gamma; beta]; stats (2 * rows) gets (mean, rstd) per row. */
-export function layernormForward(ctx: GpuContext, a: { x: Bindable; ln: Bindable; out: Bindable; stats: Bindable; rows: number; C: number }, label = 'layernorm_forward'): DispatchOf<typeof LAYERNORM_FORWARD> {
+export function layernormForward(
+  ctx: GpuContext,
+  a: { x: Bindable; ln: Bindable; out: Bindable; stats: Bindable; rows: number; C: number },
+  label = 'layernorm_forward',
+): DispatchOf<typeof LAYERNORM_FORWARD> {
   const buffers = { x: a.x, ln: a.ln, out: a.out, stats: a.stats };
   return new Dispatch(ctx, label, LAYERNORM_FORWARD, 'layernorm_forward', buffers, grid1d(a.rows)).set('rows', a.rows).set('C', a.C);
 }
 
 /** dx += LayerNorm'(dout). */
-export function layernormBackward(ctx: GpuContext, a: { dout: Bindable; x: Bindable; stats: Bindable; ln: Bindable; dx: Bindable; rows: number; C: number }, label = 'layernorm_backward'): DispatchOf<typeof LAYERNORM_BACKWARD> {
+export function layernormBackward(
+  ctx: GpuContext,
+  a: { dout: Bindable; x: Bindable; stats: Bindable; ln: Bindable; dx: Bindable; rows: number; C: number },
+  label = 'layernorm_backward',
+): DispatchOf<typeof LAYERNORM_BACKWARD> {
   const buffers = { dout: a.dout, bx: a.x, bstats: a.stats, bln: a.ln, dx: a.dx };
   return new Dispatch(ctx, label, LAYERNORM_BACKWARD, 'layernorm_backward', buffers, grid1d(a.rows)).set('rows', a.rows).set('C', a.C);
 }
 
 /** dln = [sum dout * xhat ; sum dout] (written). 'tree' for GPUs, 'direct' (no barriers) for software adapters. */
-export function layernormBackwardParams(ctx: GpuContext, a: { dout: Bindable; x: Bindable; stats: Bindable; dln: Bindable; rows: number; C: number; variant?: 'tree' | 'direct' }, label = 'layernorm_backward_params'): DispatchOf<typeof LAYERNORM_BACKWARD_PARAMS> {
+export function layernormBackwardParams(
+  ctx: GpuContext,
+  a: { dout: Bindable; x: Bindable; stats: Bindable; dln: Bindable; rows: number; C: number; variant?: 'tree' | 'direct' },
+  label = 'layernorm_backward_params',
+): DispatchOf<typeof LAYERNORM_BACKWARD_PARAMS> {
   const direct = (a.variant ?? (ctx.softwareAdapter ? 'direct' : 'tree')) === 'direct';
   const buffers = { pdout: a.dout, px: a.x, pstats: a.stats, dln: a.dln };
   const entryPoint = direct ? 'layernorm_backward_params_direct' : 'layernorm_backward_params';

@@ -23,7 +23,11 @@ export class LossDispatch<Storage extends string = string, Field extends string 
 }
 
 /** BCE with one negative per position: losses (R), dlogits (2R), dh (R, C). */
-export function bceLoss(ctx: GpuContext, a: { h: Bindable; E: Bindable; targets: Bindable; negatives: Bindable; losses: Bindable; dlogits: Bindable; dh: Bindable; R: number; C: number }, label = 'bce_loss'): LossDispatch {
+export function bceLoss(
+  ctx: GpuContext,
+  a: { h: Bindable; E: Bindable; targets: Bindable; negatives: Bindable; losses: Bindable; dlogits: Bindable; dh: Bindable; R: number; C: number },
+  label = 'bce_loss',
+): LossDispatch {
   const buffers = { h: a.h, E: a.E, targets: a.targets, negatives: a.negatives, losses: a.losses, dlogits: a.dlogits, dh: a.dh };
   const d = new LossDispatch(ctx, label, BCE_LOSS, 'bce_loss', buffers, [Math.ceil(a.R / 64), 1, 1]);
   return d.set('R', a.R).set('C', a.C);
@@ -36,7 +40,18 @@ export class CeDispatch extends LossDispatch<keyof typeof SOFTMAX_CE_LOSS.storag
 }
 
 /** Softmax cross-entropy over M candidates per row; logits (R, M) become dlogits. */
-export function softmaxCrossEntropy(ctx: GpuContext, a: { logits: Bindable; targetIndex: Bindable; losses: Bindable; R: number; M: number }, label = 'softmax_ce_loss'): CeDispatch {
-  const d = new CeDispatch(ctx, label, SOFTMAX_CE_LOSS, 'softmax_ce_loss', { logits: a.logits, target_index: a.targetIndex, ce_losses: a.losses }, grid1d(a.R, 1));
+export function softmaxCrossEntropy(
+  ctx: GpuContext,
+  a: { logits: Bindable; targetIndex: Bindable; losses: Bindable; R: number; M: number },
+  label = 'softmax_ce_loss',
+): CeDispatch {
+  const d = new CeDispatch(
+    ctx,
+    label,
+    SOFTMAX_CE_LOSS,
+    'softmax_ce_loss',
+    { logits: a.logits, target_index: a.targetIndex, ce_losses: a.losses },
+    grid1d(a.R, 1),
+  );
   return d.set('R', a.R).set('M', a.M);
 }

@@ -9,8 +9,26 @@ export const MATMUL = kernelLayout({
     binding: 0,
     struct: 'Dims',
     fields: {
-      M: 'u32', N: 'u32', K: 'u32', flags: 'u32', lda: 'u32', ldb: 'u32', ldc: 'u32', inner: 'u32', off_a: 'u32', off_b: 'u32', off_c: 'u32', _pad: 'u32',
-      sa_outer: 'u32', sa_inner: 'u32', sb_outer: 'u32', sb_inner: 'u32', sc_outer: 'u32', sc_inner: 'u32', _pad1: 'u32', _pad2: 'u32',
+      M: 'u32',
+      N: 'u32',
+      K: 'u32',
+      flags: 'u32',
+      lda: 'u32',
+      ldb: 'u32',
+      ldc: 'u32',
+      inner: 'u32',
+      off_a: 'u32',
+      off_b: 'u32',
+      off_c: 'u32',
+      _pad: 'u32',
+      sa_outer: 'u32',
+      sa_inner: 'u32',
+      sb_outer: 'u32',
+      sb_inner: 'u32',
+      sc_outer: 'u32',
+      sc_inner: 'u32',
+      _pad1: 'u32',
+      _pad2: 'u32',
     },
   },
   storage: { A: 1, B: 2, bias: 3, C: 4 },
@@ -72,7 +90,9 @@ export function matmul(ctx: GpuContext, args: MatmulArgs, label = 'matmul'): Mat
   d.batch = st?.batch ?? 1;
   d.strides = st ? [st.lda, st.ldb, st.ldc] : null;
   d.set('inner', st?.inner ?? 1);
-  d.set('off_a', st?.a.off ?? 0).set('off_b', st?.b.off ?? 0).set('off_c', st?.c.off ?? 0);
+  d.set('off_a', st?.a.off ?? 0)
+    .set('off_b', st?.b.off ?? 0)
+    .set('off_c', st?.c.off ?? 0);
   d.set('sa_outer', st?.a.outer ?? 0).set('sa_inner', st?.a.inner ?? 0);
   d.set('sb_outer', st?.b.outer ?? 0).set('sb_inner', st?.b.inner ?? 0);
   d.set('sc_outer', st?.c.outer ?? 0).set('sc_inner', st?.c.inner ?? 0);
@@ -104,9 +124,16 @@ export class MatmulDispatch extends Dispatch<keyof typeof MATMUL.storage, keyof 
  * through workgroup memory (GPUs); 'direct' gives each column one invocation
  * and no barriers (software adapters). Default: the context's choice.
  */
-export function colsum(ctx: GpuContext, args: { x: Bindable; out: Bindable; rows: number; cols: number; accumulate?: boolean; variant?: 'tree' | 'direct' }, label = 'colsum'): DispatchOf<typeof COLSUM> {
+export function colsum(
+  ctx: GpuContext,
+  args: { x: Bindable; out: Bindable; rows: number; cols: number; accumulate?: boolean; variant?: 'tree' | 'direct' },
+  label = 'colsum',
+): DispatchOf<typeof COLSUM> {
   const direct = (args.variant ?? (ctx.softwareAdapter ? 'direct' : 'tree')) === 'direct';
   const workgroups: [number, number, number] = direct ? [Math.ceil(args.cols / 64), 1, 1] : [Math.ceil(args.cols / 16), 1, 1];
   const d = new Dispatch(ctx, label, COLSUM, direct ? 'colsum_direct' : 'colsum', { X: args.x, sums: args.out }, workgroups);
-  return d.set('rows', args.rows).set('cols', args.cols).set('flags', args.accumulate ? 2 : 0);
+  return d
+    .set('rows', args.rows)
+    .set('cols', args.cols)
+    .set('flags', args.accumulate ? 2 : 0);
 }

@@ -75,13 +75,7 @@ export function prepareBatch(cfg: ModelConfig, batch: Batch, B: number): Prepare
       inSrc.push(i);
     }
   }
-  const prepared: PreparedBatch = {
-    B,
-    T,
-    batch,
-    nValid,
-    inputSegments: buildSegments(inKeys, inSrc, null, cfg.items + 1),
-  };
+  const prepared: PreparedBatch = { B, T, batch, nValid, inputSegments: buildSegments(inKeys, inSrc, null, cfg.items + 1) };
   if (cfg.loss === 'bce') {
     const keys: number[] = [];
     const srcs: number[] = [];
@@ -168,11 +162,7 @@ export function contentSegments(content: ItemContent, items: number, buckets: nu
       fScale.push(i);
     }
   }
-  return {
-    forward: buildSegments(fKeys, fSrc, fScale, items + 1),
-    backward: buildSegments(fSrc, fKeys, fScale, buckets),
-    invCount,
-  };
+  return { forward: buildSegments(fKeys, fSrc, fScale, items + 1), backward: buildSegments(fSrc, fKeys, fScale, buckets), invCount };
 }
 
 /**

@@ -35,13 +35,7 @@ export interface ModelConfig {
 /** AdamW's hyperparameters; the kernel (kernels/adamw.ts) declares the fields it reads. */
 export type OptimizerConfig = AdamWHyperparameters;
 
-export const DEFAULT_OPTIMIZER: OptimizerConfig = {
-  lr: 1e-3,
-  beta1: 0.9,
-  beta2: 0.98,
-  eps: 1e-8,
-  weightDecay: 0,
-};
+export const DEFAULT_OPTIMIZER: OptimizerConfig = { lr: 1e-3, beta1: 0.9, beta2: 0.98, eps: 1e-8, weightDecay: 0 };
 
 /** The default configuration the engine is measured on (issue #2). */
 export const DEFAULT_CONFIG: ModelConfig = {

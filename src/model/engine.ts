@@ -126,8 +126,16 @@ export class GpuEngine {
       fwd.upload(cs.forward);
       const bwd = new SegmentBuffer(ctx, cs.backward.rows.length, cs.backward.entrySrc.length, 'content.bwdSeg');
       bwd.upload(cs.backward);
-      this.contentForward = segmentSum(ctx, { seg: fwd, scales: invCount, src: this.paramSlice('content_emb'), dst: this.E, C, accumulate: true }, 'content_compose');
-      this.contentBackward = segmentSum(ctx, { seg: bwd, scales: invCount, src: this.dE, dst: this.gradSlice('content_emb'), C, accumulate: false }, 'content_backward');
+      this.contentForward = segmentSum(
+        ctx,
+        { seg: fwd, scales: invCount, src: this.paramSlice('content_emb'), dst: this.E, C, accumulate: true },
+        'content_compose',
+      );
+      this.contentBackward = segmentSum(
+        ctx,
+        { seg: bwd, scales: invCount, src: this.dE, dst: this.gradSlice('content_emb'), C, accumulate: false },
+        'content_backward',
+      );
     }
 
     this.train = new ForwardGraph(this, this.batchSize, 'train');
@@ -315,7 +323,8 @@ export class GpuEngine {
   /** Restore a blob from save(); the model config must match. */
   load(blob: Uint8Array): void {
     const c = decodeCheckpoint(blob);
-    if (!sameConfig(c.config, this.cfg)) throw new Error(`checkpoint: its model config ${JSON.stringify(c.config)} differs from this engine's ${JSON.stringify(this.cfg)}`);
+    if (!sameConfig(c.config, this.cfg))
+      throw new Error(`checkpoint: its model config ${JSON.stringify(c.config)} differs from this engine's ${JSON.stringify(this.cfg)}`);
     this.ctx.write(this.params, c.params);
     this.ctx.write(this.m, c.m);
     this.ctx.write(this.v, c.v);
@@ -374,4 +383,3 @@ export class GpuEngine {
     this.ctx.destroy();
   }
 }
-

@@ -102,9 +102,19 @@ export class ForwardGraph {
     for (let l = 0; l < cfg.blocks; l++) {
       const s = (n: number, name: string) => ctx.storage(n, `${label}.b${l}.${name}`);
       const b: BlockBuffers = {
-        ln1: s(BT * C, 'ln1'), stats1: s(2 * BT, 'stats1'), qkv: s(BT * 3 * C, 'qkv'), att: s(B * H * T * T, 'att'),
-        atty: s(BT * C, 'atty'), proj: s(BT * C, 'proj'), resMid: s(BT * C, 'resMid'), ln2: s(BT * C, 'ln2'),
-        stats2: s(2 * BT, 'stats2'), fc1: s(BT * F, 'fc1'), act: s(BT * F, 'act'), fc2: s(BT * C, 'fc2'), resOut: s(BT * C, 'resOut'),
+        ln1: s(BT * C, 'ln1'),
+        stats1: s(2 * BT, 'stats1'),
+        qkv: s(BT * 3 * C, 'qkv'),
+        att: s(B * H * T * T, 'att'),
+        atty: s(BT * C, 'atty'),
+        proj: s(BT * C, 'proj'),
+        resMid: s(BT * C, 'resMid'),
+        ln2: s(BT * C, 'ln2'),
+        stats2: s(2 * BT, 'stats2'),
+        fc1: s(BT * F, 'fc1'),
+        act: s(BT * F, 'act'),
+        fc2: s(BT * C, 'fc2'),
+        resOut: s(BT * C, 'resOut'),
       };
       const w = (n: string) => p(`b${l}.${n}`);
       d.push(layernormForward(ctx, { x, ln: w('ln1'), out: b.ln1, stats: b.stats1, rows: BT, C }));

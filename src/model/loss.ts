@@ -72,7 +72,17 @@ export class LossHead {
     if (cfg.loss === 'bce') {
       this.negatives = ctx.storage(BT, 'negatives');
       this.dlogits = ctx.storage(2 * BT, 'dlogits');
-      this.lossDispatch = bceLoss(ctx, { h: g.hf, E: src.E, targets: this.targets, negatives: this.negatives, losses: this.losses, dlogits: this.dlogits, dh: this.dhf, R: BT, C });
+      this.lossDispatch = bceLoss(ctx, {
+        h: g.hf,
+        E: src.E,
+        targets: this.targets,
+        negatives: this.negatives,
+        losses: this.losses,
+        dlogits: this.dlogits,
+        dh: this.dhf,
+        R: BT,
+        C,
+      });
       this.forward.push(this.lossDispatch);
       this.targetSeg = new SegmentBuffer(ctx, 2 * BT, 2 * BT, 'targetSeg');
       this.targetScatter = segmentSum(ctx, { seg: this.targetSeg, scales: this.dlogits, src: g.hf, dst: src.dE, C, accumulate: true }, 'target_scatter');

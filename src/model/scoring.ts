@@ -58,7 +58,9 @@ export class Scorer {
       const scores = ctx.storage(rows, 'scores');
       const exclude = ctx.storage(rows, 'exclude');
       this.buffers = {
-        h, scores, exclude,
+        h,
+        scores,
+        exclude,
         partialScore: ctx.storage(256 * MAX_TOPK, 'topk.partialScore'),
         partialIndex: ctx.storage(256 * MAX_TOPK, 'topk.partialIndex'),
         topIndex: ctx.storage(MAX_TOPK, 'topk.index'),
@@ -105,7 +107,15 @@ export class Scorer {
     const s = this.state();
     let tk = s.topk.get(k);
     if (!tk) {
-      tk = topk(ctx, { scores: s.scores, partialScore: s.partialScore, partialIndex: s.partialIndex, topIndex: s.topIndex, topScore: s.topScore, rows: cfg.items + 1, k });
+      tk = topk(ctx, {
+        scores: s.scores,
+        partialScore: s.partialScore,
+        partialIndex: s.partialIndex,
+        topIndex: s.topIndex,
+        topScore: s.topScore,
+        rows: cfg.items + 1,
+        k,
+      });
       s.topk.set(k, tk);
     }
     this.runHistory(history, opts.features, opts.exclude, [tk]);

@@ -132,7 +132,19 @@ export function dropoutBackward(dout: Arr, key: number, threshold: number, scale
  * Token embedding (B*T, C): for a real item, E[id] + pos[t] (+ featProj), then dropout;
  * zero at padding. E is the composed item table (items+1, C).
  */
-export function embedForward(ids: Arr, E: Arr, pos: Arr, featProj: Arr | null, B: number, T: number, C: number, key: number, threshold: number, scale: number, out: Vec): void {
+export function embedForward(
+  ids: Arr,
+  E: Arr,
+  pos: Arr,
+  featProj: Arr | null,
+  B: number,
+  T: number,
+  C: number,
+  key: number,
+  threshold: number,
+  scale: number,
+  out: Vec,
+): void {
   for (let b = 0; b < B; b++) {
     for (let t = 0; t < T; t++) {
       const r = b * T + t;
@@ -354,7 +366,6 @@ export function scoreItems(h: Arr, E: Arr, rows: number, C: number, exclude: Arr
 /** Indices of the k largest scores, ties broken by the lower index. */
 export function topK(scores: ArrayLike<number>, k: number): number[] {
   const idx = Array.from({ length: scores.length }, (_, i) => i).filter((i) => scores[i] > -Infinity);
-  idx.sort((a, b) => (scores[b] - scores[a]) || a - b);
+  idx.sort((a, b) => scores[b] - scores[a] || a - b);
   return idx.slice(0, k);
 }
-

@@ -35,7 +35,12 @@ function fnv1a(s: string): number {
 }
 
 export function contentTokens(r: Reading): string[] {
-  const words = r.title.toLowerCase().normalize('NFKD').replace(/[\u0300-\u036f]/g, '').split(/[^a-z0-9]+/).filter((w) => w.length >= 3 && !STOP.has(w));
+  const words = r.title
+    .toLowerCase()
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .split(/[^a-z0-9]+/)
+    .filter((w) => w.length >= 3 && !STOP.has(w));
   return [...new Set([...words.map((w) => `w:${w}`), ...r.topics.map((t) => `t:${t.toLowerCase()}`)])];
 }
 

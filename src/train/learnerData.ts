@@ -78,7 +78,12 @@ function sessionsKey(sessions: StudySession[]): string {
  * item capacity; when the catalog has outgrown it, the result has a larger
  * config (and the caller must train afresh).
  */
-export function trainingData(readings: Reading[], sessions: StudySession[], packs: PathPack[], previous?: { readingOf: string[]; items: number }): TrainingData {
+export function trainingData(
+  readings: Reading[],
+  sessions: StudySession[],
+  packs: PathPack[],
+  previous?: { readingOf: string[]; items: number },
+): TrainingData {
   let vocab = extendVocabulary(readings, previous?.readingOf);
   let items = previous?.items ?? itemCapacity(readings.length);
   if (vocab.readingOf.length - 1 > items) {
@@ -93,7 +98,12 @@ export function trainingData(readings: Reading[], sessions: StudySession[], pack
   const byId = new Map(readings.map((r) => [r.id, r.minutes]));
   const minutes = Float32Array.from(padded.readingOf, (id) => byId.get(id) ?? 30);
   return {
-    vocab: padded, cfg, content, readings, learner, minutes,
+    vocab: padded,
+    cfg,
+    content,
+    readings,
+    learner,
+    minutes,
     holdout: holdoutSize(learner.items.length),
     community: packSequences(packs, vocab),
     dataKey: sessionsKey(sessions),

@@ -29,5 +29,7 @@ const service = openStudyDb().then((db) => {
 });
 
 scope.onmessage = (ev: MessageEvent<ToWorker>) => {
-  service.then((s) => s.handle(ev.data)).catch((e: unknown) => post({ type: 'notice', kind: 'error', text: `The model worker failed: ${e instanceof Error ? e.message : String(e)}` }));
+  service
+    .then((s) => s.handle(ev.data))
+    .catch((e: unknown) => post({ type: 'notice', kind: 'error', text: `The model worker failed: ${e instanceof Error ? e.message : String(e)}` }));
 };

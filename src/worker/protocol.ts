@@ -34,7 +34,16 @@ export interface ModelInfo {
 }
 
 /** What the page and the worker hold before the worker has read anything. */
-export const LOADING_INFO: ModelInfo = { state: 'loading', backend: '', backendKind: null, fallback: null, trainedAt: null, valHr10: null, valCases: 0, steps: 0 };
+export const LOADING_INFO: ModelInfo = {
+  state: 'loading',
+  backend: '',
+  backendKind: null,
+  fallback: null,
+  trainedAt: null,
+  valHr10: null,
+  valCases: 0,
+  steps: 0,
+};
 
 export type FromWorker =
   | { type: 'info'; info: ModelInfo }

@@ -16,7 +16,15 @@ import { TrainControl, Trainer, type TrainOutcome, type TrainProgress } from '..
 
 const CHECKPOINT_ID = 'model';
 /** Batch size, seed, learning rate, epochs and budgets: model/config.ts. */
-const { batchSize: BATCH, seed: SEED, lr: LR, trainEpochs: TRAIN_EPOCHS, updateEpochs: UPDATE_EPOCHS, updateBudgetMs: UPDATE_BUDGET_MS, trainBudgetMs: TRAIN_BUDGET_MS } = APP_TRAINING;
+const {
+  batchSize: BATCH,
+  seed: SEED,
+  lr: LR,
+  trainEpochs: TRAIN_EPOCHS,
+  updateEpochs: UPDATE_EPOCHS,
+  updateBudgetMs: UPDATE_BUDGET_MS,
+  trainBudgetMs: TRAIN_BUDGET_MS,
+} = APP_TRAINING;
 
 /** The app's training settings for a model over `data` (both engines). */
 const backendOptions = (data: TrainingData): BackendOptions => ({ batchSize: BATCH, seed: SEED, content: data.content, lr: LR });
@@ -59,7 +67,11 @@ export class ModelService {
     return this.control?.held ?? false;
   }
 
-  constructor(private repo: Repo, private post: (m: FromWorker) => void, private opts: ServiceOptions = {}) {}
+  constructor(
+    private repo: Repo,
+    private post: (m: FromWorker) => void,
+    private opts: ServiceOptions = {},
+  ) {}
 
   /** Messages that steer a running training act at once; the rest wait their turn. */
   handle(msg: ToWorker): Promise<void> {
@@ -172,7 +184,11 @@ export class ModelService {
           }
           return;
         } catch (e) {
-          this.post({ type: 'notice', kind: 'error', text: `The saved model could not be restored (${e instanceof Error ? e.message : String(e)}); it will be trained again.` });
+          this.post({
+            type: 'notice',
+            kind: 'error',
+            text: `The saved model could not be restored (${e instanceof Error ? e.message : String(e)}); it will be trained again.`,
+          });
         }
       }
     }
@@ -254,7 +270,11 @@ export class ModelService {
       this.training = true;
       try {
         out = await trainer.train({
-          phase, epochs, budgetMs, control, onProgress,
+          phase,
+          epochs,
+          budgetMs,
+          control,
+          onProgress,
           onEpoch: async (blob, p) => {
             const at = await this.saveCheckpoint(blob, data, steps0 + p.step, p.valHr10, trainer.backend.label);
             saved = { at, steps: steps0 + p.step, valHr10: p.valHr10 };
@@ -264,7 +284,11 @@ export class ModelService {
             const cpu = new CpuBackend(data.cfg, backendOptions(data));
             this.backend = cpu;
             this.info = { ...this.info, backend: cpu.label, backendKind: 'cpu', fallback: `the WebGPU device was lost (${reason})` };
-            this.post({ type: 'notice', kind: 'error', text: `The GPU stopped working (${reason}). Training goes on on the CPU from the last checkpoint; it is slower.` });
+            this.post({
+              type: 'notice',
+              kind: 'error',
+              text: `The GPU stopped working (${reason}). Training goes on on the CPU from the last checkpoint; it is slower.`,
+            });
             this.setState(this.info.state);
             return cpu;
           },
@@ -280,7 +304,12 @@ export class ModelService {
       this.backend = trainer.backend;
       const trained = hadModel || saved !== null;
       if (out.status === 'diverged') this.post({ type: 'notice', kind: 'error', text: out.message ?? 'Training diverged.' });
-      if (out.status === 'cancelled') this.post({ type: 'notice', kind: 'info', text: trained ? 'Training cancelled: the model keeps its last checkpoint.' : 'Training cancelled before the first checkpoint: no model yet.' });
+      if (out.status === 'cancelled')
+        this.post({
+          type: 'notice',
+          kind: 'info',
+          text: trained ? 'Training cancelled: the model keeps its last checkpoint.' : 'Training cancelled before the first checkpoint: no model yet.',
+        });
       if (out.status !== 'finished') this.backend.load(out.blob);
       if (!trained) {
         this.setState('untrained');

@@ -14,12 +14,34 @@ const freshName = () => `test-${Date.now()}-${n++}`;
 
 function reading(id: string, extra: Partial<Reading> = {}): Reading {
   return {
-    id, title: `Reading ${id}`, url: 'https://example.org/' + id, authors: ['A. Author'], year: 2017, topics: ['ml'], minutes: 45,
-    difficulty: 3, prerequisites: [], addedAt: '2026-11-01T10:00:00.000Z', status: 'unread', source: 'manual', ...extra,
+    id,
+    title: `Reading ${id}`,
+    url: 'https://example.org/' + id,
+    authors: ['A. Author'],
+    year: 2017,
+    topics: ['ml'],
+    minutes: 45,
+    difficulty: 3,
+    prerequisites: [],
+    addedAt: '2026-11-01T10:00:00.000Z',
+    status: 'unread',
+    source: 'manual',
+    ...extra,
   };
 }
 function session(id: string, readingId: string): StudySession {
-  return { id, readingId, start: '2026-11-02T09:00:00.000Z', end: '2026-11-02T09:40:00.000Z', activeMinutes: 35, focus: 4, interruptions: 1, understanding: 70, quizScore: null, notes: 'ok' };
+  return {
+    id,
+    readingId,
+    start: '2026-11-02T09:00:00.000Z',
+    end: '2026-11-02T09:40:00.000Z',
+    activeMinutes: 35,
+    focus: 4,
+    interruptions: 1,
+    understanding: 70,
+    quizScore: null,
+    notes: 'ok',
+  };
 }
 
 describe('database upgrades', () => {
@@ -28,10 +50,43 @@ describe('database upgrades', () => {
     // Build a real version-1 database with the version-1 step, holding version-1 rows.
     const v1 = await openDB(name, 1, { upgrade: (db, _o, _n, tx) => upgradeSteps[1](db, tx as never) });
     const oldReadings = [
-      { id: 'r1', title: 'Attention Is All You Need', url: 'https://arxiv.org/abs/1706.03762', authors: ['Vaswani'], year: 2017, topics: ['nlp'], minutes: 60, prerequisites: [], addedAt: '2026-10-01T00:00:00.000Z', status: 'finished' },
-      { id: 'r2', title: '<b>bold</b> title', url: null, authors: [], year: null, topics: [], minutes: 20, prerequisites: ['r1'], addedAt: '2026-10-02T00:00:00.000Z', status: 'unread' },
+      {
+        id: 'r1',
+        title: 'Attention Is All You Need',
+        url: 'https://arxiv.org/abs/1706.03762',
+        authors: ['Vaswani'],
+        year: 2017,
+        topics: ['nlp'],
+        minutes: 60,
+        prerequisites: [],
+        addedAt: '2026-10-01T00:00:00.000Z',
+        status: 'finished',
+      },
+      {
+        id: 'r2',
+        title: '<b>bold</b> title',
+        url: null,
+        authors: [],
+        year: null,
+        topics: [],
+        minutes: 20,
+        prerequisites: ['r1'],
+        addedAt: '2026-10-02T00:00:00.000Z',
+        status: 'unread',
+      },
     ];
-    const oldSessions = [{ id: 's1', readingId: 'r1', start: '2026-10-03T08:00:00.000Z', end: '2026-10-03T09:00:00.000Z', activeMinutes: 50, focus: 5, understanding: 80, notes: 'dense' }];
+    const oldSessions = [
+      {
+        id: 's1',
+        readingId: 'r1',
+        start: '2026-10-03T08:00:00.000Z',
+        end: '2026-10-03T09:00:00.000Z',
+        activeMinutes: 50,
+        focus: 5,
+        understanding: 80,
+        notes: 'dense',
+      },
+    ];
     for (const r of oldReadings) await v1.put('readings', r);
     for (const s of oldSessions) await v1.put('sessions', s);
     v1.close();
@@ -76,9 +131,21 @@ describe('backup: export, wipe, import', () => {
     ['an unknown version', (b: Record<string, unknown>) => (b.version = 99), /backup version 99 is not supported/],
     ['not a backup', (b: Record<string, unknown>) => (b.format = 'other'), /not a StudyPath backup/],
     ['a javascript: URL', (b: { readings: Reading[] }) => (b.readings[0].url = 'javascript:alert(1)'), /readings\[0\], field url: only http and https/],
-    ['a session of a missing reading', (b: { sessions: StudySession[] }) => (b.sessions[0].readingId = 'zzz'), /sessions\[0\], field readingId: no reading has id "zzz"/],
-    ['focus out of range', (b: { sessions: StudySession[] }) => ((b.sessions[0] as unknown as Record<string, unknown>).focus = 9), /sessions\[0\], field focus: must be a whole number from 1 to 5/],
-    ['a missing title', (b: { readings: Reading[] }) => ((b.readings[1] as unknown as Record<string, unknown>).title = ''), /readings\[1\], field title: is required/],
+    [
+      'a session of a missing reading',
+      (b: { sessions: StudySession[] }) => (b.sessions[0].readingId = 'zzz'),
+      /sessions\[0\], field readingId: no reading has id "zzz"/,
+    ],
+    [
+      'focus out of range',
+      (b: { sessions: StudySession[] }) => ((b.sessions[0] as unknown as Record<string, unknown>).focus = 9),
+      /sessions\[0\], field focus: must be a whole number from 1 to 5/,
+    ],
+    [
+      'a missing title',
+      (b: { readings: Reading[] }) => ((b.readings[1] as unknown as Record<string, unknown>).title = ''),
+      /readings\[1\], field title: is required/,
+    ],
   ])('refuses %s, naming the field, and changes nothing', async (_, spoil, msg) => {
     const db = await openStudyDb(freshName());
     await db.put('readings', reading('a'));

@@ -7,10 +7,31 @@ import type { Reading, StudySession } from '../../src/data/types';
 let n = 0;
 const name = () => `repo-${Date.now()}-${n++}`;
 const reading = (id: string, extra: Partial<Reading> = {}): Reading => ({
-  id, title: `R ${id}`, url: null, authors: [], year: null, topics: ['t'], minutes: 30, difficulty: 2, prerequisites: [], addedAt: '2026-11-01T00:00:00.000Z', status: 'unread', source: 'manual', ...extra,
+  id,
+  title: `R ${id}`,
+  url: null,
+  authors: [],
+  year: null,
+  topics: ['t'],
+  minutes: 30,
+  difficulty: 2,
+  prerequisites: [],
+  addedAt: '2026-11-01T00:00:00.000Z',
+  status: 'unread',
+  source: 'manual',
+  ...extra,
 });
 const session = (id: string, readingId: string, start: string): StudySession => ({
-  id, readingId, start, end: new Date(Date.parse(start) + 30 * 60_000).toISOString(), activeMinutes: 25, focus: 3, interruptions: 0, understanding: 60, quizScore: null, notes: '',
+  id,
+  readingId,
+  start,
+  end: new Date(Date.parse(start) + 30 * 60_000).toISOString(),
+  activeMinutes: 25,
+  focus: 3,
+  interruptions: 0,
+  understanding: 60,
+  quizScore: null,
+  notes: '',
 });
 
 describe('repository', () => {
@@ -21,10 +42,7 @@ describe('repository', () => {
     const a = new Repo(await openStudyDb(dbName), (c) => heardA.push(c));
     const b = new Repo(await openStudyDb(dbName), (c) => heardB.push(c));
     await a.saveReading(reading('r'));
-    await Promise.all([
-      a.saveSession(session('s-a', 'r', '2026-11-02T09:00:00.000Z')),
-      b.saveSession(session('s-b', 'r', '2026-11-02T10:00:00.000Z')),
-    ]);
+    await Promise.all([a.saveSession(session('s-a', 'r', '2026-11-02T09:00:00.000Z')), b.saveSession(session('s-b', 'r', '2026-11-02T10:00:00.000Z'))]);
     expect((await a.sessions()).map((s) => s.id)).toEqual(['s-a', 's-b']);
     expect((await b.sessionsOf('r')).length).toBe(2);
     await new Promise((r) => setTimeout(r, 20));
@@ -40,7 +58,10 @@ describe('repository', () => {
     const a = new Repo(await openStudyDb(dbName));
     const b = new Repo(await openStudyDb(dbName), (c) => heard.push(c));
     await a.importReadings([reading('i1'), reading('i2')], 'refs.bib');
-    await a.restore({ format: 'studypath-backup', version: 1, exportedAt: '', readings: [reading('r')], sessions: [], settings: { dailyBudgetMinutes: 30 }, pathPacks: [] }, 'backup.json');
+    await a.restore(
+      { format: 'studypath-backup', version: 1, exportedAt: '', readings: [reading('r')], sessions: [], settings: { dailyBudgetMinutes: 30 }, pathPacks: [] },
+      'backup.json',
+    );
     expect((await b.readings()).map((r) => r.id)).toEqual(['r']);
     await new Promise((r) => setTimeout(r, 20));
     expect(heard.filter((c) => c.store === 'readings').length).toBe(2);
@@ -56,7 +77,9 @@ describe('repository', () => {
     const repo = new Repo(await openStudyDb(name()));
     await expect(repo.saveReading(reading('x', { url: 'javascript:alert(1)' }))).rejects.toThrow(/field url: only http and https/);
     await expect(repo.saveSession(session('s', 'missing', '2026-11-02T09:00:00.000Z'))).rejects.toThrow(StorageError);
-    await expect(repo.saveSession(session('s', 'missing', '2026-11-02T09:00:00.000Z'))).rejects.toThrow(/Could not save the study session: no reading has id "missing"/);
+    await expect(repo.saveSession(session('s', 'missing', '2026-11-02T09:00:00.000Z'))).rejects.toThrow(
+      /Could not save the study session: no reading has id "missing"/,
+    );
     expect(await repo.readings()).toEqual([]);
     expect(await repo.sessions()).toEqual([]);
     repo.close();

@@ -9,7 +9,10 @@ import { testSeed } from '../support/gpu';
 describe('user item sequence files', () => {
   it('groups lines by user in file order', () => {
     const d = parseUserItemLines('1 5\n2 3\n1 7\n\n1 5\n2 9\n');
-    expect(d.sequences).toEqual([[5, 7, 5], [3, 9]]);
+    expect(d.sequences).toEqual([
+      [5, 7, 5],
+      [3, 9],
+    ]);
     expect(d.userIds).toEqual([1, 2]);
     expect(d.items).toBe(9);
     expect(d.interactions).toBe(5);
@@ -27,7 +30,11 @@ describe('user item sequence files', () => {
     expect(() => parseUserItemLines(text, 'f.txt')).toThrow(/^f\.txt, line/);
   });
   it('splits leave-last-two like SASRec', () => {
-    const s = leaveLastTwo([[1, 2, 3, 4], [5, 6], [7, 8, 9]]);
+    const s = leaveLastTwo([
+      [1, 2, 3, 4],
+      [5, 6],
+      [7, 8, 9],
+    ]);
     expect(s.train).toEqual([[1, 2], [5, 6], [7]]);
     expect(s.valid).toEqual([3, 0, 8]);
     expect(s.test).toEqual([4, 0, 9]);
@@ -59,7 +66,13 @@ describe('SASRec evaluation protocol and baselines', () => {
   });
   it('popularity and Markov baselines rank what they should', () => {
     // item 1 is most popular; after 2 always comes 3
-    const train = [[1, 2, 3], [1, 2, 3], [1, 4], [1, 5], [2, 3, 1]];
+    const train = [
+      [1, 2, 3],
+      [1, 2, 3],
+      [1, 4],
+      [1, 5],
+      [2, 3, 1],
+    ];
     const pop = popularityCounts(train, 6);
     const cases = [{ user: 0, history: [2], target: 3, candidates: Int32Array.of(3, 1, 4, 5, 6) }];
     expect(evaluateMarkov(cases, train, pop).hr10).toBe(1);

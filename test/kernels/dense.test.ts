@@ -20,87 +20,110 @@ beforeAll(() => {
 });
 
 describe('matmul (forward projections and backward products)', () => {
-  const shapes: [number, number, number][] = [[1, 7, 3], [13, 50, 69], [67, 129, 17], [130, 65, 200]];
+  const shapes: [number, number, number][] = [
+    [1, 7, 3],
+    [13, 50, 69],
+    [67, 129, 17],
+    [130, 65, 200],
+  ];
   for (const variant of ['tiled', 'direct'] as const) {
-  for (const [M, N, K] of shapes) {
-    for (const transA of [false, true]) {
-      for (const transB of [false, true]) {
-        it(`${variant}: M=${M} N=${N} K=${K} transA=${transA} transB=${transB}`, async () => {
-          const a = randn(M * K);
-          const b = randn(K * N);
-          const bias = randn(N);
-          const c0 = randn(M * N);
-          const A = ctx.upload(a, 'a');
-          const Bb = ctx.upload(b, 'b');
-          const bi = ctx.upload(bias, 'bias');
-          const out = ctx.storage(M * N, 'out');
-          const acc = ctx.upload(c0, 'acc');
-          await run([
-            k.matmul(ctx, { a: A, b: Bb, bias: bi, out, M, N, K, transA, transB, variant }),
-            k.matmul(ctx, { a: A, b: Bb, out: acc, M, N, K, transA, transB, accumulate: true, variant }),
-          ]);
-          const want = ref.matmul(a, b, M, N, K, transA, transB, bias, new Float64Array(M * N));
-          expect(relErr(await read(out, M * N), want), msg('with bias')).toBeLessThan(FWD);
-          const wantAcc = ref.matmul(a, b, M, N, K, transA, transB, null, f64(c0), true);
-          expect(relErr(await read(acc, M * N), wantAcc), msg('accumulate')).toBeLessThan(FWD);
-        });
+    for (const [M, N, K] of shapes) {
+      for (const transA of [false, true]) {
+        for (const transB of [false, true]) {
+          it(`${variant}: M=${M} N=${N} K=${K} transA=${transA} transB=${transB}`, async () => {
+            const a = randn(M * K);
+            const b = randn(K * N);
+            const bias = randn(N);
+            const c0 = randn(M * N);
+            const A = ctx.upload(a, 'a');
+            const Bb = ctx.upload(b, 'b');
+            const bi = ctx.upload(bias, 'bias');
+            const out = ctx.storage(M * N, 'out');
+            const acc = ctx.upload(c0, 'acc');
+            await run([
+              k.matmul(ctx, { a: A, b: Bb, bias: bi, out, M, N, K, transA, transB, variant }),
+              k.matmul(ctx, { a: A, b: Bb, out: acc, M, N, K, transA, transB, accumulate: true, variant }),
+            ]);
+            const want = ref.matmul(a, b, M, N, K, transA, transB, bias, new Float64Array(M * N));
+            expect(relErr(await read(out, M * N), want), msg('with bias')).toBeLessThan(FWD);
+            const wantAcc = ref.matmul(a, b, M, N, K, transA, transB, null, f64(c0), true);
+            expect(relErr(await read(acc, M * N), wantAcc), msg('accumulate')).toBeLessThan(FWD);
+          });
+        }
       }
     }
   }
-  }
   for (const variant of ['tree', 'direct'] as const)
-  for (const [rows, cols] of [[1, 7], [91, 197], [650, 64], [13, 350]] as const) {
-    it(`colsum (${variant}) ${rows}x${cols} (bias gradient)`, async () => {
-      const x = randn(rows * cols);
-      const prev = randn(cols);
-      const out = ctx.storage(cols, 'out');
-      const acc = ctx.upload(prev, 'acc');
-      const X = ctx.upload(x, 'x');
-      await run([k.colsum(ctx, { x: X, out, rows, cols, variant }), k.colsum(ctx, { x: X, out: acc, rows, cols, accumulate: true, variant })]);
-      expect(relErr(await read(out, cols), ref.colsum(x, rows, cols, new Float64Array(cols))), msg('colsum')).toBeLessThan(BWD);
-      expect(relErr(await read(acc, cols), ref.colsum(x, rows, cols, f64(prev), true)), msg('colsum acc')).toBeLessThan(BWD);
-    });
-  }
+    for (const [rows, cols] of [
+      [1, 7],
+      [91, 197],
+      [650, 64],
+      [13, 350],
+    ] as const) {
+      it(`colsum (${variant}) ${rows}x${cols} (bias gradient)`, async () => {
+        const x = randn(rows * cols);
+        const prev = randn(cols);
+        const out = ctx.storage(cols, 'out');
+        const acc = ctx.upload(prev, 'acc');
+        const X = ctx.upload(x, 'x');
+        await run([k.colsum(ctx, { x: X, out, rows, cols, variant }), k.colsum(ctx, { x: X, out: acc, rows, cols, accumulate: true, variant })]);
+        expect(relErr(await read(out, cols), ref.colsum(x, rows, cols, new Float64Array(cols))), msg('colsum')).toBeLessThan(BWD);
+        expect(relErr(await read(acc, cols), ref.colsum(x, rows, cols, f64(prev), true)), msg('colsum acc')).toBeLessThan(BWD);
+      });
+    }
 });
 
 describe('layernorm', () => {
   for (const variant of ['tree', 'direct'] as const)
-  for (const [rows, C] of [[1, 5], [91, 64], [650, 100]] as const) {
-    it(`forward and backward (${variant} parameter sums), rows=${rows} C=${C}`, async () => {
-      const x = randn(rows * C, 2);
-      for (let i = 0; i < x.length; i++) x[i] += 0.5;
-      const lnp = new Float32Array(2 * C);
-      lnp.set(randn(C, 0.3).map((v) => 1 + v), 0);
-      lnp.set(randn(C, 0.3), C);
-      const dout = randn(rows * C);
-      const dx0 = randn(rows * C);
-      const X = ctx.upload(x, 'x');
-      const L = ctx.upload(lnp, 'ln');
-      const out = ctx.storage(rows * C, 'out');
-      const stats = ctx.storage(2 * rows, 'stats');
-      const D = ctx.upload(dout, 'dout');
-      const dx = ctx.upload(dx0, 'dx');
-      const dln = ctx.storage(2 * C, 'dln');
-      await run([
-        ln.layernormForward(ctx, { x: X, ln: L, out, stats, rows, C }),
-        ln.layernormBackward(ctx, { dout: D, x: X, stats, ln: L, dx, rows, C }),
-        ln.layernormBackwardParams(ctx, { dout: D, x: X, stats, dln, rows, C, variant }),
-      ]);
-      const o = new Float64Array(rows * C);
-      const mean = new Float64Array(rows);
-      const rstd = new Float64Array(rows);
-      ref.layernormForward(x, lnp, rows, C, o, mean, rstd);
-      expect(relErr(await read(out, rows * C), o), msg('ln forward')).toBeLessThan(FWD);
-      const st = await read(stats, 2 * rows);
-      expect(relErr(st.filter((_, i) => i % 2 === 1), rstd), msg('ln rstd')).toBeLessThan(FWD);
-      const wdx = f64(dx0);
-      ref.layernormBackward(dout, x, mean, rstd, lnp, rows, C, wdx);
-      expect(relErr(await read(dx, rows * C), wdx), msg('ln dx')).toBeLessThan(BWD);
-      const wdln = new Float64Array(2 * C);
-      ref.layernormBackwardParams(dout, x, mean, rstd, rows, C, wdln);
-      expect(relErr(await read(dln, 2 * C), wdln), msg('ln dparams')).toBeLessThan(BWD);
-    });
-  }
+    for (const [rows, C] of [
+      [1, 5],
+      [91, 64],
+      [650, 100],
+    ] as const) {
+      it(`forward and backward (${variant} parameter sums), rows=${rows} C=${C}`, async () => {
+        const x = randn(rows * C, 2);
+        for (let i = 0; i < x.length; i++) x[i] += 0.5;
+        const lnp = new Float32Array(2 * C);
+        lnp.set(
+          randn(C, 0.3).map((v) => 1 + v),
+          0,
+        );
+        lnp.set(randn(C, 0.3), C);
+        const dout = randn(rows * C);
+        const dx0 = randn(rows * C);
+        const X = ctx.upload(x, 'x');
+        const L = ctx.upload(lnp, 'ln');
+        const out = ctx.storage(rows * C, 'out');
+        const stats = ctx.storage(2 * rows, 'stats');
+        const D = ctx.upload(dout, 'dout');
+        const dx = ctx.upload(dx0, 'dx');
+        const dln = ctx.storage(2 * C, 'dln');
+        await run([
+          ln.layernormForward(ctx, { x: X, ln: L, out, stats, rows, C }),
+          ln.layernormBackward(ctx, { dout: D, x: X, stats, ln: L, dx, rows, C }),
+          ln.layernormBackwardParams(ctx, { dout: D, x: X, stats, dln, rows, C, variant }),
+        ]);
+        const o = new Float64Array(rows * C);
+        const mean = new Float64Array(rows);
+        const rstd = new Float64Array(rows);
+        ref.layernormForward(x, lnp, rows, C, o, mean, rstd);
+        expect(relErr(await read(out, rows * C), o), msg('ln forward')).toBeLessThan(FWD);
+        const st = await read(stats, 2 * rows);
+        expect(
+          relErr(
+            st.filter((_, i) => i % 2 === 1),
+            rstd,
+          ),
+          msg('ln rstd'),
+        ).toBeLessThan(FWD);
+        const wdx = f64(dx0);
+        ref.layernormBackward(dout, x, mean, rstd, lnp, rows, C, wdx);
+        expect(relErr(await read(dx, rows * C), wdx), msg('ln dx')).toBeLessThan(BWD);
+        const wdln = new Float64Array(2 * C);
+        ref.layernormBackwardParams(dout, x, mean, rstd, rows, C, wdln);
+        expect(relErr(await read(dln, 2 * C), wdln), msg('ln dparams')).toBeLessThan(BWD);
+      });
+    }
 });
 
 describe('element-wise', () => {

@@ -20,8 +20,19 @@ import * as score from '../../src/kernels/score';
 
 const SHADERS = join(__dirname, '../../shaders');
 
-interface ModuleVar { group: number; binding: number; space: string; name: string; type: string }
-interface Wgsl { vars: Map<string, ModuleVar>; structs: Map<string, [string, string][]>; fns: Map<string, string>; entryPoints: string[] }
+interface ModuleVar {
+  group: number;
+  binding: number;
+  space: string;
+  name: string;
+  type: string;
+}
+interface Wgsl {
+  vars: Map<string, ModuleVar>;
+  structs: Map<string, [string, string][]>;
+  fns: Map<string, string>;
+  entryPoints: string[];
+}
 
 function source(file: string): string {
   const text = readFileSync(join(SHADERS, file), 'utf8');
@@ -36,7 +47,10 @@ function parse(file: string): Wgsl {
   }
   const structs = new Map<string, [string, string][]>();
   for (const m of text.matchAll(/struct\s+(\w+)\s*\{([^}]*)\}/g)) {
-    structs.set(m[1], [...m[2].matchAll(/(\w+)\s*:\s*([\w<>]+)/g)].map((f) => [f[1], f[2]]));
+    structs.set(
+      m[1],
+      [...m[2].matchAll(/(\w+)\s*:\s*([\w<>]+)/g)].map((f) => [f[1], f[2]]),
+    );
   }
   const fns = new Map<string, string>();
   const entryPoints: string[] = [];
@@ -71,7 +85,10 @@ function usedVars(w: Wgsl, entry: string): Set<string> {
 }
 
 const isLayout = (v: unknown): v is KernelLayout => typeof v === 'object' && v !== null && 'entryPoints' in v && 'offsets' in v && 'storage' in v;
-const layouts = [adamw, attention, elementwise, embedding, layernorm, loss, matmul, score].flatMap((m) => Object.entries(m).filter(([, v]) => isLayout(v))) as [string, KernelLayout][];
+const layouts = [adamw, attention, elementwise, embedding, layernorm, loss, matmul, score].flatMap((m) => Object.entries(m).filter(([, v]) => isLayout(v))) as [
+  string,
+  KernelLayout,
+][];
 const files = readdirSync(SHADERS).filter((f) => f.endsWith('.wgsl'));
 const parsed = new Map(files.map((f) => [f, parse(f)]));
 
@@ -94,7 +111,12 @@ describe('kernel binding layouts match the WGSL declarations', () => {
       for (const [varName, slot] of Object.entries<number>(layout.storage)) {
         const v = w!.vars.get(varName);
         expect(v, `storage ${varName}`).toBeDefined();
-        expect({ name: varName, group: v!.group, binding: v!.binding, storage: v!.space.startsWith('storage') }).toEqual({ name: varName, group: 0, binding: slot, storage: true });
+        expect({ name: varName, group: v!.group, binding: v!.binding, storage: v!.space.startsWith('storage') }).toEqual({
+          name: varName,
+          group: 0,
+          binding: slot,
+          storage: true,
+        });
       }
       for (const entry of layout.entryPoints) {
         expect(w!.entryPoints, `entry point ${entry}`).toContain(entry);

@@ -21,7 +21,12 @@ beforeAll(() => {
 });
 
 describe('embedding lookup and scatter-add', () => {
-  for (const [B, T] of [[1, 1], [13, 7], [13, 50], [1, 50]] as const) {
+  for (const [B, T] of [
+    [1, 1],
+    [13, 7],
+    [13, 50],
+    [1, 50],
+  ] as const) {
     it(`forward/backward B=${B} T=${T}`, async () => {
       const C = 24;
       const items = 31;
@@ -38,7 +43,9 @@ describe('embedding lookup and scatter-add', () => {
       const out = ctx.storage(rows * C, 'out');
       const demb = ctx.storage(rows * C, 'demb');
       await run([
-        emb.embedForward(ctx, { ids: I, E: ctx.upload(E, 'E'), pos: ctx.upload(pos, 'pos'), featProj: ctx.upload(fp, 'fp'), out, rows, T, C }).setDropout(key, thr, scale),
+        emb
+          .embedForward(ctx, { ids: I, E: ctx.upload(E, 'E'), pos: ctx.upload(pos, 'pos'), featProj: ctx.upload(fp, 'fp'), out, rows, T, C })
+          .setDropout(key, thr, scale),
         emb.embedBackward(ctx, { dout: ctx.upload(dout, 'dout'), ids: I, demb, rows, T, C }).setDropout(key, thr, scale),
       ]);
       const wo = new Float64Array(rows * C);
@@ -49,7 +56,12 @@ describe('embedding lookup and scatter-add', () => {
       expect(relErr(await read(demb, rows * C), wd), msg('embed backward')).toBeLessThan(BWD);
     });
   }
-  for (const [n, keySpace] of [[1, 3], [91, 5], [650, 97], [5000, 13]] as const) {
+  for (const [n, keySpace] of [
+    [1, 3],
+    [91, 5],
+    [650, 97],
+    [5000, 13],
+  ] as const) {
     it(`segment sum with repeated ids: ${n} entries over ${keySpace} rows`, async () => {
       const C = 37;
       const srcRows = n + 3;
@@ -77,41 +89,54 @@ describe('embedding lookup and scatter-add', () => {
 
 describe('causal multi-head attention', () => {
   for (const path of ['fused', 'gemm'] as const) {
-  for (const [B, T, C, H] of [[1, 1, 10, 2], [13, 7, 24, 3], [13, 50, 64, 2], [1, 50, 20, 1]] as const) {
-    it(`${path}: forward/backward B=${B} T=${T} C=${C} H=${H}`, async () => {
-      const rows = B * T;
-      const ids = paddedIds(B, T, 9);
-      const qkv = randn(rows * 3 * C);
-      const dout = randn(rows * C);
-      const I = ctx.upload(ids, 'ids');
-      const Q = ctx.upload(qkv, 'qkv');
-      const out = ctx.storage(rows * C, 'out');
-      const A = ctx.storage(B * H * T * T, 'att');
-      const dS = ctx.storage(B * H * T * T, 'dS');
-      const dqkv = ctx.storage(rows * 3 * C, 'dqkv');
-      const D = ctx.upload(dout, 'dout');
-      await run(path === 'fused' ? [
-        att.attentionForward(ctx, { qkv: Q, ids: I, out, att: A, B, T, C, H }),
-        ...att.attentionBackward(ctx, { dout: D, qkv: Q, att: A, dS, dqkv, B, T, C, H }),
-      ] : [
-        ...att.attentionForwardGemm(ctx, { qkv: Q, ids: I, out, att: A, B, T, C, H }),
-        ...att.attentionBackwardGemm(ctx, { dout: D, qkv: Q, att: A, dS, dqkv, B, T, C, H }),
-      ]);
-      const wo = new Float64Array(rows * C);
-      const wa = new Float64Array(B * H * T * T);
-      ref.attentionForward(qkv, ids, B, T, C, H, wo, wa);
-      expect(relErr(await read(out, rows * C), wo), msg('attention out')).toBeLessThan(FWD);
-      expect(relErr(await read(A, B * H * T * T), wa), msg('attention weights')).toBeLessThan(FWD);
-      const wd = new Float64Array(rows * 3 * C);
-      ref.attentionBackward(dout, qkv, wa, B, T, C, H, wd);
-      expect(relErr(await read(dqkv, rows * 3 * C), wd), msg('attention backward')).toBeLessThan(BWD);
-    });
+    for (const [B, T, C, H] of [
+      [1, 1, 10, 2],
+      [13, 7, 24, 3],
+      [13, 50, 64, 2],
+      [1, 50, 20, 1],
+    ] as const) {
+      it(`${path}: forward/backward B=${B} T=${T} C=${C} H=${H}`, async () => {
+        const rows = B * T;
+        const ids = paddedIds(B, T, 9);
+        const qkv = randn(rows * 3 * C);
+        const dout = randn(rows * C);
+        const I = ctx.upload(ids, 'ids');
+        const Q = ctx.upload(qkv, 'qkv');
+        const out = ctx.storage(rows * C, 'out');
+        const A = ctx.storage(B * H * T * T, 'att');
+        const dS = ctx.storage(B * H * T * T, 'dS');
+        const dqkv = ctx.storage(rows * 3 * C, 'dqkv');
+        const D = ctx.upload(dout, 'dout');
+        await run(
+          path === 'fused'
+            ? [
+                att.attentionForward(ctx, { qkv: Q, ids: I, out, att: A, B, T, C, H }),
+                ...att.attentionBackward(ctx, { dout: D, qkv: Q, att: A, dS, dqkv, B, T, C, H }),
+              ]
+            : [
+                ...att.attentionForwardGemm(ctx, { qkv: Q, ids: I, out, att: A, B, T, C, H }),
+                ...att.attentionBackwardGemm(ctx, { dout: D, qkv: Q, att: A, dS, dqkv, B, T, C, H }),
+              ],
+        );
+        const wo = new Float64Array(rows * C);
+        const wa = new Float64Array(B * H * T * T);
+        ref.attentionForward(qkv, ids, B, T, C, H, wo, wa);
+        expect(relErr(await read(out, rows * C), wo), msg('attention out')).toBeLessThan(FWD);
+        expect(relErr(await read(A, B * H * T * T), wa), msg('attention weights')).toBeLessThan(FWD);
+        const wd = new Float64Array(rows * 3 * C);
+        ref.attentionBackward(dout, qkv, wa, B, T, C, H, wd);
+        expect(relErr(await read(dqkv, rows * 3 * C), wd), msg('attention backward')).toBeLessThan(BWD);
+      });
+    }
   }
-}
 });
 
 describe('losses', () => {
-  for (const [R, C] of [[1, 5], [91, 24], [650, 64]] as const) {
+  for (const [R, C] of [
+    [1, 5],
+    [91, 24],
+    [650, 64],
+  ] as const) {
     it(`BCE with one negative, R=${R} C=${C}`, async () => {
       const items = 41;
       const h = randn(R * C);
@@ -123,7 +148,19 @@ describe('losses', () => {
       const dlogits = ctx.storage(2 * R, 'dlogits');
       const dh = ctx.storage(R * C, 'dh');
       await run([
-        loss.bceLoss(ctx, { h: ctx.upload(h, 'h'), E: ctx.upload(E, 'E'), targets: ctx.upload(targets, 't'), negatives: ctx.upload(negatives, 'n'), losses, dlogits, dh, R, C }).setValid(nValid),
+        loss
+          .bceLoss(ctx, {
+            h: ctx.upload(h, 'h'),
+            E: ctx.upload(E, 'E'),
+            targets: ctx.upload(targets, 't'),
+            negatives: ctx.upload(negatives, 'n'),
+            losses,
+            dlogits,
+            dh,
+            R,
+            C,
+          })
+          .setValid(nValid),
       ]);
       const wl = new Float64Array(R);
       const wdl = new Float64Array(2 * R);
@@ -134,7 +171,11 @@ describe('losses', () => {
       expect(relErr(await read(dh, R * C), wdh), msg('bce dh')).toBeLessThan(BWD);
     });
   }
-  for (const [R, M] of [[1, 3], [91, 1000], [13, 4099]] as const) {
+  for (const [R, M] of [
+    [1, 3],
+    [91, 1000],
+    [13, 4099],
+  ] as const) {
     it(`softmax cross-entropy, R=${R} M=${M}`, async () => {
       const logits = randn(R * M, 3);
       const ti = Int32Array.from({ length: R }, (_, i) => (i === 0 || rng.next() < 0.8 ? rng.int(0, M) : -1));
@@ -152,7 +193,12 @@ describe('losses', () => {
 });
 
 describe('scoring and top-k', () => {
-  for (const [items, C, topK] of [[5, 3, 3], [1000, 24, 10], [23715, 64, 10], [4099, 50, 64]] as const) {
+  for (const [items, C, topK] of [
+    [5, 3, 3],
+    [1000, 24, 10],
+    [23715, 64, 10],
+    [4099, 50, 64],
+  ] as const) {
     it(`score ${items} items, top-${topK}`, async () => {
       const rows = items + 1;
       const h = randn(C);
@@ -166,7 +212,15 @@ describe('scoring and top-k', () => {
       const Eb = ctx.upload(E, 'E');
       await run([
         score.scoreItems(ctx, { h: H, E: Eb, exclude: ctx.upload(excl, 'excl'), scores, rows, C }),
-        score.topk(ctx, { scores, partialScore: ctx.storage(256 * 64, 'ps'), partialIndex: ctx.storage(256 * 64, 'pi'), topIndex: ti, topScore: ts, rows, k: topK }),
+        score.topk(ctx, {
+          scores,
+          partialScore: ctx.storage(256 * 64, 'ps'),
+          partialIndex: ctx.storage(256 * 64, 'pi'),
+          topIndex: ti,
+          topScore: ts,
+          rows,
+          k: topK,
+        }),
       ]);
       const want = new Float64Array(rows);
       ref.scoreItems(h, E, rows, C, excl, want);
@@ -176,7 +230,10 @@ describe('scoring and top-k', () => {
       for (let i = 0; i < rows; i++) expect(got[i] <= -1e38).toBe(want[i] === -Infinity);
       // The GPU's top-k must be the exact top-k of the GPU's own scores.
       const gotIdx = Array.from(new Uint32Array(await ctx.read(ti, topK * 4)));
-      const expectIdx = ref.topK(Array.from(got).map((v) => (v <= -1e38 ? -Infinity : v)), topK);
+      const expectIdx = ref.topK(
+        Array.from(got).map((v) => (v <= -1e38 ? -Infinity : v)),
+        topK,
+      );
       expect(gotIdx.slice(0, expectIdx.length)).toEqual(expectIdx);
     });
   }

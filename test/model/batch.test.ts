@@ -62,7 +62,7 @@ describe('batch validation', () => {
 
 describe('history batches', () => {
   const cfg = makeConfig({ items: 50, maxlen: 4, dim: 4, blocks: 1, heads: 1, loss: 'bce', features: 2 });
-  it('left-pad the newest items and put each event\'s features on its row', () => {
+  it("left-pad the newest items and put each event's features on its row", () => {
     const b = historyBatch(cfg, [[1, 2, 3, 4, 5], [7]], 3, [Float32Array.of(1, 1, 2, 2, 3, 3, 4, 4, 5, 5), Float32Array.of(9, 8)]);
     expect(Array.from(b.inputs)).toEqual([2, 3, 4, 5, 0, 0, 0, 7, 0, 0, 0, 0]);
     expect(Array.from(b.features!.slice(0, 8))).toEqual([2, 2, 3, 3, 4, 4, 5, 5]);

@@ -174,7 +174,10 @@ describe('scoring, top-k and checkpoints', () => {
     expect(gs[0]).toBe(-Infinity);
     expect(gs[17]).toBe(-Infinity);
     const top = await gpu.recommend(history, 10, { exclude });
-    const want = Array.from(gs.keys()).filter((i) => gs[i] > -Infinity).sort((a, c) => gs[c] - gs[a] || a - c).slice(0, 10);
+    const want = Array.from(gs.keys())
+      .filter((i) => gs[i] > -Infinity)
+      .sort((a, c) => gs[c] - gs[a] || a - c)
+      .slice(0, 10);
     expect(top.items).toEqual(want);
     expect(top.items).not.toContain(17);
     const att = await gpu.historyAttention(history);

@@ -50,7 +50,9 @@ async function run(name: string, model: Trainable, score: (h: number[]) => Promi
     loss = await model.train(sequenceBatch(cfg, rows, B, rng, { skipTargets: 1 }), step === STEPS - 1);
   }
   const after = await hr10(score, test);
-  console.log(`${name}: held-out HR@10 ${before.toFixed(3)} -> ${after.toFixed(3)} after ${STEPS} steps (final loss ${loss.toFixed(4)}, chance ${(10 / N).toFixed(3)}, seed ${seed})`);
+  console.log(
+    `${name}: held-out HR@10 ${before.toFixed(3)} -> ${after.toFixed(3)} after ${STEPS} steps (final loss ${loss.toFixed(4)}, chance ${(10 / N).toFixed(3)}, seed ${seed})`,
+  );
   expect(before).toBeLessThan(0.5);
   expect(after).toBeGreaterThan(0.9);
 }

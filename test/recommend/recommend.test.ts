@@ -26,12 +26,26 @@ describe('attention explanations', () => {
     const w = lastPositionWeights(att, H, T, 3);
     expect(w.map((x) => +x.toFixed(3))).toEqual([0.3, 0.175, 0.525]);
     const e = explain(w, ['a', 'b', 'a']);
-    expect(e).toEqual([{ readingId: 'a', percent: 83 }, { readingId: 'b', percent: 17 }]);
+    expect(e).toEqual([
+      { readingId: 'a', percent: 83 },
+      { readingId: 'b', percent: 17 },
+    ]);
   });
 });
 
 const reading = (id: string, minutes: number, prerequisites: string[] = [], status: Reading['status'] = 'unread'): Reading => ({
-  id, title: id, url: null, authors: [], year: null, topics: [], minutes, difficulty: 3, prerequisites, addedAt: '2026-01-01', status, source: 'manual',
+  id,
+  title: id,
+  url: null,
+  authors: [],
+  year: null,
+  topics: [],
+  minutes,
+  difficulty: 3,
+  prerequisites,
+  addedAt: '2026-01-01',
+  status,
+  source: 'manual',
 });
 
 describe('learning path', () => {
@@ -44,10 +58,26 @@ describe('learning path', () => {
     reading('hidden', 5, [], 'hidden'),
     reading('long', 300),
   ];
-  const fixed = new Map([['b', 10], ['a', 5], ['c', 4], ['d', 1], ['hidden', 100], ['long', 50], ['basics', 99]]);
+  const fixed = new Map([
+    ['b', 10],
+    ['a', 5],
+    ['c', 4],
+    ['d', 1],
+    ['hidden', 100],
+    ['long', 50],
+    ['basics', 99],
+  ]);
   it('fits the time, respects prerequisites, skips finished and hidden readings, and rolls the history forward', async () => {
     const seen: string[][] = [];
-    const path = await planPath({ catalog, history: ['basics'], minutes: 60, score: (h) => { seen.push([...h]); return fixed; } });
+    const path = await planPath({
+      catalog,
+      history: ['basics'],
+      minutes: 60,
+      score: (h) => {
+        seen.push([...h]);
+        return fixed;
+      },
+    });
     expect(path.map((s) => s.readingId)).toEqual(['a', 'b', 'd']);
     expect(path[path.length - 1].cumulative).toBeLessThanOrEqual(60);
     expect(seen).toEqual([['basics'], ['basics', 'a'], ['basics', 'a', 'b']]);
@@ -61,7 +91,9 @@ describe('learning path', () => {
     const rng = new Rng(testSeed());
     for (let t = 0; t < 50; t++) {
       const n = rng.int(5, 40);
-      const cat = Array.from({ length: n }, (_, i) => reading(`r${i}`, rng.int(5, 90), i > 0 && rng.next() < 0.6 ? [`r${rng.int(0, i)}`] : [], rng.next() < 0.2 ? 'finished' : 'unread'));
+      const cat = Array.from({ length: n }, (_, i) =>
+        reading(`r${i}`, rng.int(5, 90), i > 0 && rng.next() < 0.6 ? [`r${rng.int(0, i)}`] : [], rng.next() < 0.2 ? 'finished' : 'unread'),
+      );
       const minutes = rng.int(10, 240);
       const scores = new Map(cat.map((r) => [r.id, rng.next()]));
       const path = await planPath({ catalog: cat, history: [], minutes, score: () => scores });

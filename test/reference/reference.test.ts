@@ -12,7 +12,11 @@ import { relErr, testSeed } from '../support/gpu';
 const seed = testSeed();
 
 describe('reference gradients match finite differences (float64)', () => {
-  for (const [loss, cands] of [['bce', 0], ['ce', 0], ['ce', 15]] as const) {
+  for (const [loss, cands] of [
+    ['bce', 0],
+    ['ce', 0],
+    ['ce', 15],
+  ] as const) {
     it(`${loss}${cands ? ` with ${cands} sampled candidates` : ''}`, () => {
       const rng = new Rng(seed);
       const cfg = awkwardConfig(loss);

@@ -6,13 +6,34 @@ import { parseBackup } from '../../src/data/db';
 import type { Reading, StudySession } from '../../src/data/types';
 
 const r = (id: string, addedAt: string, title = `Reading ${id}`, topics: string[] = []): Reading => ({
-  id, title, url: null, authors: [], year: null, topics, minutes: 30, difficulty: 3, prerequisites: [], addedAt, status: 'unread', source: 'manual',
+  id,
+  title,
+  url: null,
+  authors: [],
+  year: null,
+  topics,
+  minutes: 30,
+  difficulty: 3,
+  prerequisites: [],
+  addedAt,
+  status: 'unread',
+  source: 'manual',
 });
 const s = (id: string, readingId: string, start: string, extra: Partial<StudySession> = {}): StudySession => ({
-  id, readingId, start, end: start, activeMinutes: 20, focus: 4, interruptions: 0, understanding: 80, quizScore: null, notes: '', ...extra,
+  id,
+  readingId,
+  start,
+  end: start,
+  activeMinutes: 20,
+  focus: 4,
+  interruptions: 0,
+  understanding: 80,
+  quizScore: null,
+  notes: '',
+  ...extra,
 });
 
-describe('from the learner\'s data to model inputs', () => {
+describe("from the learner's data to model inputs", () => {
   it('numbers items stably: adding a reading never renumbers older ones', () => {
     const a = buildVocabulary([r('b', '2026-01-02'), r('a', '2026-01-01')]);
     expect(a.readingOf).toEqual(['', 'a', 'b']);
@@ -32,12 +53,15 @@ describe('from the learner\'s data to model inputs', () => {
   });
   it('turns sessions into events, merging consecutive sessions on one reading', () => {
     const v = buildVocabulary([r('a', '1'), r('b', '2')]);
-    const seq = learnerSequence([
-      s('3', 'b', '2026-03-03T10:00:00Z', { understanding: null, focus: 2 }),
-      s('1', 'a', '2026-03-01T10:00:00Z'),
-      s('2', 'a', '2026-03-02T10:00:00Z', { activeMinutes: 40, understanding: 60 }),
-      s('4', 'gone', '2026-03-04T10:00:00Z'),
-    ], v);
+    const seq = learnerSequence(
+      [
+        s('3', 'b', '2026-03-03T10:00:00Z', { understanding: null, focus: 2 }),
+        s('1', 'a', '2026-03-01T10:00:00Z'),
+        s('2', 'a', '2026-03-02T10:00:00Z', { activeMinutes: 40, understanding: 60 }),
+        s('4', 'gone', '2026-03-04T10:00:00Z'),
+      ],
+      v,
+    );
     expect(seq.items).toEqual([1, 2]);
     expect(seq.features.length).toBe(2 * EVENT_FEATURES);
     expect(seq.features[1]).toBeCloseTo(0.6, 6); // the last rating of the merged reading
@@ -50,6 +74,8 @@ describe('from the learner\'s data to model inputs', () => {
     const seq = learnerSequence(demo.sessions, v);
     expect(seq.items.length).toBeGreaterThan(15);
     expect([...seq.times].sort()).toEqual(seq.times);
-    expect(packSequences([{ id: 'p', name: 'p', importedAt: '', sequences: [[demo.readings[0].id, 'missing', demo.readings[1].id]] }], v)).toEqual([[v.idOf.get(demo.readings[0].id), v.idOf.get(demo.readings[1].id)]]);
+    expect(packSequences([{ id: 'p', name: 'p', importedAt: '', sequences: [[demo.readings[0].id, 'missing', demo.readings[1].id]] }], v)).toEqual([
+      [v.idOf.get(demo.readings[0].id), v.idOf.get(demo.readings[1].id)],
+    ]);
   });
 });

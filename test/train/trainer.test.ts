@@ -76,7 +76,7 @@ describe('training data', () => {
     expect(v2.idOf.get('new-one')).toBe(6);
     for (const r of rs.slice(1)) expect(v2.idOf.get(r.id)).toBe(v1.idOf.get(r.id));
   });
-  it('holds the learner\'s newest events out of the loss and carries features into the batch', () => {
+  it("holds the learner's newest events out of the loss and carries features into the batch", () => {
     const d = trainingData(demo.readings, demo.sessions, demo.pathPacks);
     expect(d.holdout).toBeGreaterThan(0);
     const rows = learnerRows(d.learner, d.holdout, d.cfg.maxlen);
@@ -124,13 +124,14 @@ describe('the trainer service on WebGPU (lavapipe)', () => {
     const att = recs.attention;
     expect(att.weights.length).toBe(2);
     const len = att.history.length;
-    for (const layer of att.weights) for (const m of layer) {
-      for (let q = 0; q < len; q++) {
-        const row = m.slice(q * len, (q + 1) * len);
-        expect(row.reduce((x, y) => x + y, 0)).toBeCloseTo(1, 4);
-        expect(row.slice(q + 1).every((w) => w === 0)).toBe(true); // causal
+    for (const layer of att.weights)
+      for (const m of layer) {
+        for (let q = 0; q < len; q++) {
+          const row = m.slice(q * len, (q + 1) * len);
+          expect(row.reduce((x, y) => x + y, 0)).toBeCloseTo(1, 4);
+          expect(row.slice(q + 1).every((w) => w === 0)).toBe(true); // causal
+        }
       }
-    }
     const path = a.last('path')!;
     checkPath(path.steps, 60, demo.readings);
     checkExplained(path.steps);
@@ -150,7 +151,18 @@ describe('the trainer service on WebGPU (lavapipe)', () => {
     // A new session: a short incremental update from the checkpoint, not a retrain.
     const before = b.info().steps;
     const target = recs.recommendations[0].readingId;
-    await repo.saveSession({ id: 'new-s', readingId: target, start: '2026-11-12T08:00:00.000Z', end: '2026-11-12T08:40:00.000Z', activeMinutes: 40, focus: 5, interruptions: 0, understanding: 90, quizScore: null, notes: '' });
+    await repo.saveSession({
+      id: 'new-s',
+      readingId: target,
+      start: '2026-11-12T08:00:00.000Z',
+      end: '2026-11-12T08:40:00.000Z',
+      activeMinutes: 40,
+      focus: 5,
+      interruptions: 0,
+      understanding: 90,
+      quizScore: null,
+      notes: '',
+    });
     await b.s.handle({ type: 'data-changed' });
     await b.s.idle();
     const phases = b.got.filter((m) => m.type === 'progress').map((m) => m.progress.phase);
@@ -252,20 +264,25 @@ describe('the NaN guard', () => {
 });
 
 describe('quality on the demo', () => {
-  it('beats popularity and next-in-prerequisite-order on the community learners\' held-out next readings', async () => {
+  it("beats popularity and next-in-prerequisite-order on the community learners' held-out next readings", async () => {
     const d = trainingData(demo.readings, demo.sessions, demo.pathPacks);
     const backend = await GpuBackend.create(d.cfg, { batchSize: 32, seed: 1, content: d.content, lr: 2e-3 }, newGpu());
     const trainer = new Trainer(backend, d, 32, 1, 4, true);
     await trainer.train({ epochs: 14, budgetMs: Infinity });
     const model = await trainer.validateCommunity();
     const cases = d.community.map((s) => ({ history: s.slice(0, -1), target: s[s.length - 1] }));
-    const pop = popularityCounts(cases.map((c) => c.history), d.cfg.items);
+    const pop = popularityCounts(
+      cases.map((c) => c.history),
+      d.cfg.items,
+    );
     const prereq = new PrerequisiteOrder(demo.readings, d.vocab, d.cfg.items);
     const rank = (score: (h: number[]) => ArrayLike<number>) =>
       metricsFromRanks(cases.map(({ history, target }) => rankAmongUnread(score(history), target, history, d.vocab.readingOf)));
     const popM = rank(() => pop);
     const preM = rank((h) => prereq.scores(h));
-    console.log(`demo quality: model HR@10 ${model.hr10.toFixed(3)} NDCG@10 ${model.ndcg10.toFixed(3)}; popularity ${popM.hr10.toFixed(3)} / ${popM.ndcg10.toFixed(3)}; prerequisite order ${preM.hr10.toFixed(3)} / ${preM.ndcg10.toFixed(3)}`);
+    console.log(
+      `demo quality: model HR@10 ${model.hr10.toFixed(3)} NDCG@10 ${model.ndcg10.toFixed(3)}; popularity ${popM.hr10.toFixed(3)} / ${popM.ndcg10.toFixed(3)}; prerequisite order ${preM.hr10.toFixed(3)} / ${preM.ndcg10.toFixed(3)}`,
+    );
     expect(model.users).toBe(d.community.length);
     expect(model.hr10).toBeGreaterThan(popM.hr10 + 0.1);
     expect(model.hr10).toBeGreaterThan(preM.hr10 + 0.1);

@@ -2,7 +2,11 @@ import { useMemo, useState, type FormEvent } from 'react';
 import { newId, useStore } from '../studyStore';
 import type { Reading } from '../../data/types';
 
-const splitList = (s: string) => s.split(/[;,]/).map((x) => x.trim()).filter((x) => x !== '');
+const splitList = (s: string) =>
+  s
+    .split(/[;,]/)
+    .map((x) => x.trim())
+    .filter((x) => x !== '');
 
 export function Catalog({ onStudy }: { onStudy: (id: string) => void }) {
   const { readings, saveReading, deleteReading } = useStore();
@@ -24,9 +28,13 @@ export function Catalog({ onStudy }: { onStudy: (id: string) => void }) {
     const f = new FormData(e.currentTarget);
     const get = (k: string) => String(f.get(k) ?? '').trim();
     const fields = {
-      title: get('title'), url: get('url') || null, authors: splitList(get('authors')),
-      year: get('year') ? Number(get('year')) : null, topics: splitList(get('topics')).map((t) => t.toLowerCase()),
-      minutes: Number(get('minutes') || 30), difficulty: Number(get('difficulty') || 3),
+      title: get('title'),
+      url: get('url') || null,
+      authors: splitList(get('authors')),
+      year: get('year') ? Number(get('year')) : null,
+      topics: splitList(get('topics')).map((t) => t.toLowerCase()),
+      minutes: Number(get('minutes') || 30),
+      difficulty: Number(get('difficulty') || 3),
     };
     // Editing keeps the reading's id, prerequisites, status and history.
     const r: Reading = editing
@@ -58,7 +66,9 @@ export function Catalog({ onStudy }: { onStudy: (id: string) => void }) {
           </select>
         </label>
       </div>
-      <p aria-live="polite">{shown.length} of {readings.length} readings</p>
+      <p aria-live="polite">
+        {shown.length} of {readings.length} readings
+      </p>
       <ul className="readings">
         {shown.map((r) => (
           <li key={r.id}>

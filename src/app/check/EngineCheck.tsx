@@ -23,9 +23,8 @@ export function EngineCheck() {
     <section aria-labelledby="check-title">
       <h2 id="check-title">Engine check</h2>
       <p>
-        Trains the model on a synthetic sequence rule (each next item follows from the previous two) and reports how
-        often the true next item is in its top 10 on sequences it never saw. Chance is 0.25; a working engine reaches
-        above 0.9.
+        Trains the model on a synthetic sequence rule (each next item follows from the previous two) and reports how often the true next item is in its top 10
+        on sequences it never saw. Chance is 0.25; a working engine reaches above 0.9.
       </p>
       <div className="row">
         <button type="button" onClick={start} disabled={running}>

@@ -17,12 +17,17 @@ export function Charts() {
   const weeks = [...new Set(sessions.map((s) => weekStart(s.start)))].sort();
   const totals = new Map<string, number>();
   for (const s of sessions) totals.set(topicOf.get(s.readingId) ?? 'untagged', (totals.get(topicOf.get(s.readingId) ?? 'untagged') ?? 0) + s.activeMinutes);
-  const topics = [...totals.entries()].sort((a, b) => b[1] - a[1]).slice(0, COLORS.length - 1).map(([t]) => t);
+  const topics = [...totals.entries()]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, COLORS.length - 1)
+    .map(([t]) => t);
   const bucket = (t: string) => (topics.includes(t) ? t : 'other');
   const keys = [...topics, 'other'];
   const grid = weeks.map((w) => {
     const row = new Map<string, number>(keys.map((k) => [k, 0]));
-    for (const s of sessions) if (weekStart(s.start) === w) row.set(bucket(topicOf.get(s.readingId) ?? 'untagged'), row.get(bucket(topicOf.get(s.readingId) ?? 'untagged'))! + s.activeMinutes);
+    for (const s of sessions)
+      if (weekStart(s.start) === w)
+        row.set(bucket(topicOf.get(s.readingId) ?? 'untagged'), row.get(bucket(topicOf.get(s.readingId) ?? 'untagged'))! + s.activeMinutes);
     return row;
   });
   const max = Math.max(1, ...grid.map((r) => [...r.values()].reduce((a, b) => a + b, 0)));
@@ -32,7 +37,15 @@ export function Charts() {
   const sorted = [...sessions].sort((a, b) => a.start.localeCompare(b.start));
   const t0 = Date.parse(sorted[0].start);
   const t1 = Math.max(t0 + 1, Date.parse(sorted[sorted.length - 1].start));
-  const summary = weeks.map((w, i) => `week of ${w}: ${[...grid[i].entries()].filter(([, m]) => m > 0).map(([k, m]) => `${k} ${m} min`).join(', ')}`).join('; ');
+  const summary = weeks
+    .map(
+      (w, i) =>
+        `week of ${w}: ${[...grid[i].entries()]
+          .filter(([, m]) => m > 0)
+          .map(([k, m]) => `${k} ${m} min`)
+          .join(', ')}`,
+    )
+    .join('; ');
   return (
     <section aria-labelledby="stats-title">
       <h2 id="stats-title">Statistics</h2>
@@ -64,7 +77,12 @@ export function Charts() {
         </figcaption>
       </figure>
       <figure>
-        <svg role="img" aria-label={`Focus over time, from ${sorted[0].start.slice(0, 10)}: ${sorted.map((s) => s.focus).join(', ')}`} viewBox={`0 0 ${W} 120`} width="100%">
+        <svg
+          role="img"
+          aria-label={`Focus over time, from ${sorted[0].start.slice(0, 10)}: ${sorted.map((s) => s.focus).join(', ')}`}
+          viewBox={`0 0 ${W} 120`}
+          width="100%"
+        >
           <polyline
             fill="none"
             stroke="#3b6fd8"

@@ -12,9 +12,14 @@ export function ManualSession() {
     const start = new Date(String(f.get('start')));
     const minutes = Number(f.get('minutes'));
     const ok = await saveSession({
-      id: newId(), readingId: String(f.get('reading')), start: start.toISOString(),
-      end: new Date(start.getTime() + minutes * 60_000).toISOString(), activeMinutes: minutes,
-      interruptions: Number(f.get('interruptions') || 0), quizScore: null, ...ratingsFrom(f),
+      id: newId(),
+      readingId: String(f.get('reading')),
+      start: start.toISOString(),
+      end: new Date(start.getTime() + minutes * 60_000).toISOString(),
+      activeMinutes: minutes,
+      interruptions: Number(f.get('interruptions') || 0),
+      quizScore: null,
+      ...ratingsFrom(f),
     });
     if (ok) form.reset();
   };
@@ -25,11 +30,13 @@ export function ManualSession() {
       <label>
         Reading{' '}
         <select name="reading" required>
-          {[...readings].sort((a, b) => a.title.localeCompare(b.title)).map((r) => (
-            <option key={r.id} value={r.id}>
-              {r.title}
-            </option>
-          ))}
+          {[...readings]
+            .sort((a, b) => a.title.localeCompare(b.title))
+            .map((r) => (
+              <option key={r.id} value={r.id}>
+                {r.title}
+              </option>
+            ))}
         </select>
       </label>
       <label>

@@ -48,8 +48,14 @@ export function FocusTimer({ readingId, onDone }: { readingId: string; onDone: (
   const save = async (e: FormEvent<HTMLFormElement>) => {
     e.preventDefault();
     const ok = await saveSession({
-      id: newId(), readingId, start: startedAt.toISOString(), end: new Date().toISOString(),
-      activeMinutes: Math.max(minutes, 0), interruptions, quizScore: null, ...ratingsFrom(new FormData(e.currentTarget)),
+      id: newId(),
+      readingId,
+      start: startedAt.toISOString(),
+      end: new Date().toISOString(),
+      activeMinutes: Math.max(minutes, 0),
+      interruptions,
+      quizScore: null,
+      ...ratingsFrom(new FormData(e.currentTarget)),
     });
     if (ok) onDone();
   };
@@ -66,7 +72,13 @@ export function FocusTimer({ readingId, onDone }: { readingId: string; onDone: (
       {!stopped ? (
         <div className="row">
           {running ? (
-            <button type="button" onClick={() => { setActiveMs((ms) => ms + (performance.now() - last.current)); setRunning(false); }}>
+            <button
+              type="button"
+              onClick={() => {
+                setActiveMs((ms) => ms + (performance.now() - last.current));
+                setRunning(false);
+              }}
+            >
               Pause
             </button>
           ) : (
@@ -74,7 +86,14 @@ export function FocusTimer({ readingId, onDone }: { readingId: string; onDone: (
               Resume
             </button>
           )}
-          <button type="button" onClick={() => { if (running) setActiveMs((ms) => ms + (performance.now() - last.current)); setRunning(false); setStopped(true); }}>
+          <button
+            type="button"
+            onClick={() => {
+              if (running) setActiveMs((ms) => ms + (performance.now() - last.current));
+              setRunning(false);
+              setStopped(true);
+            }}
+          >
             Stop
           </button>
         </div>

@@ -68,7 +68,9 @@ export function ModelPanel() {
         <p data-testid="model-backend">
           Runs on {info.backend}.
           {info.trainedAt && info.state === 'ready' && ` Trained ${info.steps} steps; last saved ${new Date(info.trainedAt).toLocaleString()}.`}
-          {info.valHr10 !== null && info.state === 'ready' && ` Your ${info.valCases} newest readings, held out: ${Math.round(info.valHr10 * info.valCases)} of ${info.valCases} were in its top 10.`}
+          {info.valHr10 !== null &&
+            info.state === 'ready' &&
+            ` Your ${info.valCases} newest readings, held out: ${Math.round(info.valHr10 * info.valCases)} of ${info.valCases} were in its top 10.`}
         </p>
       )}
       {info.fallback && (
@@ -80,7 +82,8 @@ export function ModelPanel() {
         <div className="progress">
           <progress aria-label="Training progress" max={1} value={running ? progress.fraction : 1} />
           <span data-testid="progress-text">
-            {progress.phase === 'updating' ? 'Update' : 'Training'}: epoch {progress.epoch} of {progress.epochs}, step {progress.step}, loss {Number.isFinite(progress.loss) ? progress.loss.toFixed(3) : '–'}
+            {progress.phase === 'updating' ? 'Update' : 'Training'}: epoch {progress.epoch} of {progress.epochs}, step {progress.step}, loss{' '}
+            {Number.isFinite(progress.loss) ? progress.loss.toFixed(3) : '–'}
             {progress.valHr10 !== null && `, held-out HR@10 ${progress.valHr10.toFixed(2)}`}
             {!running && ' (done)'}
           </span>
@@ -93,11 +96,13 @@ export function ModelPanel() {
             <label>
               Training time{' '}
               <select value={budgetSeconds} onChange={(e) => setBudget(Number(e.target.value))}>
-                {[...new Set([...BUDGETS, budgetSeconds])].sort((a, b) => a - b).map((s) => (
-                  <option key={s} value={s}>
-                    {s < 60 ? `${s} seconds` : `${s / 60} minute${s === 60 ? '' : 's'}`}
-                  </option>
-                ))}
+                {[...new Set([...BUDGETS, budgetSeconds])]
+                  .sort((a, b) => a - b)
+                  .map((s) => (
+                    <option key={s} value={s}>
+                      {s < 60 ? `${s} seconds` : `${s / 60} minute${s === 60 ? '' : 's'}`}
+                    </option>
+                  ))}
               </select>
             </label>
             <button type="button" onClick={train} disabled={info.state === 'loading' || info.state === 'empty'}>
@@ -268,7 +273,10 @@ export function PathPanel({ onStudy }: { onStudy: (id: string) => void }) {
               const reading = readings.find((r) => r.id === s.readingId);
               return (
                 <li key={s.readingId} data-testid="path-step" data-reading-id={s.readingId} data-minutes={s.minutes}>
-                  <strong>{title(s.readingId)}</strong> <span className="muted">{s.minutes} min (until {s.cumulative} min)</span>
+                  <strong>{title(s.readingId)}</strong>{' '}
+                  <span className="muted">
+                    {s.minutes} min (until {s.cumulative} min)
+                  </span>
                   <BecauseText because={s.because} />
                   <div className="row">
                     <button type="button" onClick={() => onStudy(s.readingId)} aria-label={`Accept ${title(s.readingId)} and start the focus timer`}>
@@ -278,7 +286,11 @@ export function PathPanel({ onStudy }: { onStudy: (id: string) => void }) {
                       Skip
                     </button>
                     {reading && (
-                      <button type="button" onClick={() => void saveReading({ ...reading, status: 'hidden' })} aria-label={`Hide ${title(s.readingId)} for good`}>
+                      <button
+                        type="button"
+                        onClick={() => void saveReading({ ...reading, status: 'hidden' })}
+                        aria-label={`Hide ${title(s.readingId)} for good`}
+                      >
                         Hide
                       </button>
                     )}

@@ -9,7 +9,7 @@ import { percentSums, setUp } from './learn-helpers';
 test.use({ launchOptions: { executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: noAdapterArgs } });
 
 test('the CPU fallback trains and recommends, and says so', async ({ page }) => {
-  await setUp(page, 10);
+  await setUp(page, 1);
   await page.goto('/');
   await page.getByRole('button', { name: 'Load the demo' }).click();
   await expect(page.getByTestId('cpu-fallback')).toContainText('runs on the CPU', { timeout: 60_000 });

@@ -1,15 +1,18 @@
 import type { Page } from '@playwright/test';
 
-/** A short training budget, and a record of main-thread long tasks. */
-export async function setUp(page: Page, seconds: number) {
-  await page.addInitScript((s) => {
-    localStorage.setItem('studypath.trainSeconds', String(s));
+/**
+ * Training bounded by epochs, not seconds (localStorage `studypath.trainEpochs`: the same work on a quiet
+ * or a busy machine), and a record of main-thread long tasks.
+ */
+export async function setUp(page: Page, epochs: number) {
+  await page.addInitScript((n) => {
+    localStorage.setItem('studypath.trainEpochs', String(n));
     const w = window as unknown as { longTasks: number[] };
     w.longTasks = [];
     new PerformanceObserver((list) => {
       for (const e of list.getEntries()) w.longTasks.push(e.duration);
     }).observe({ type: 'longtask', buffered: true });
-  }, seconds);
+  }, epochs);
 }
 
 export async function percentSums(page: Page, scope: string): Promise<number[]> {

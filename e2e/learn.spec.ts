@@ -25,7 +25,9 @@ const recTitles = (page: Page) => page.getByTestId('recommendation').locator('st
 
 test('train on the demo, see an explained path that fits 60 minutes, reload without retraining, study a step and see the model update', async ({ page }) => {
   test.setTimeout(600_000);
-  await setUp(page, 25);
+  await setUp(page, 3);
+  // The page's clock is Playwright's: the focus timer below moves by fastForward, not by waiting.
+  await page.clock.install();
   await page.goto('/');
   await page.getByRole('button', { name: 'Load the demo' }).click();
 
@@ -41,7 +43,7 @@ test('train on the demo, see an explained path that fits 60 minutes, reload with
   const trainStart = Date.now();
   await expect.poll(value, { timeout: 60_000 }).toBeGreaterThan(first);
   await expect(page.getByTestId('model-state')).toHaveText('Up to date with your history.', { timeout: 180_000 });
-  await expect(page.getByTestId('progress-text')).toContainText('(done)');
+  await expect(page.getByTestId('progress-text')).toContainText('epoch 3 of 3 (done)');
   console.log(
     `trained on ${await page.getByTestId('model-backend').textContent()}: ${await page.getByTestId('progress-text').textContent()}, about ${((Date.now() - trainStart) / 1000).toFixed(0)} s`,
   );
@@ -90,10 +92,13 @@ test('train on the demo, see an explained path that fits 60 minutes, reload with
   // Accept the first step: the focus timer starts; the saved session triggers a short update.
   await page.getByLabel('Minutes available').fill('60');
   const next = (await pathSteps(page))[0].id;
+  await page.clock.pauseAt(Date.now() + 60_000); // the page's time stands still from here; only fastForward moves it
   await page.getByRole('button', { name: `Accept ${byId.get(next)!.title} and start the focus timer` }).click();
   await expect(page.getByRole('heading', { name: `Studying: ${byId.get(next)!.title}` })).toBeVisible();
-  await page.waitForTimeout(1200);
+  await page.clock.fastForward('25:00');
+  await expect(page.getByRole('timer', { name: 'Active study time' })).toHaveText('25:00');
   await page.getByRole('button', { name: 'Stop' }).click();
+  await expect(page.getByText('25 active minute(s).')).toBeVisible();
   await page.getByLabel('Focus (1–5)').selectOption('5');
   await page.getByLabel('Understanding (0–100)').fill('85');
   await page.getByRole('button', { name: 'Save session' }).click();

@@ -46,14 +46,24 @@ test('an empty database offers the demo, which loads a real catalog and history'
 
 test('add a reading, run a focus session, reload and see both persisted', async ({ page }) => {
   const foreign = watchRequests(page);
+  // Playwright's clock: the timer moves by fastForward, so the minutes are exact on any machine.
+  await page.clock.install();
   await page.goto('/');
   await addReading(page, 'Attention Is All You Need');
+  await page.clock.pauseAt(Date.now() + 60_000); // the page's time stands still from here; only fastForward moves it
   await page.getByRole('button', { name: 'Study Attention Is All You Need' }).click();
   await expect(page.getByRole('timer', { name: 'Active study time' })).toBeVisible();
-  await page.waitForTimeout(1500);
+  await page.clock.fastForward('12:00');
+  await expect(page.getByRole('timer', { name: 'Active study time' })).toHaveText('12:00');
   await page.getByRole('button', { name: 'Pause' }).click();
+  // Paused time does not count.
+  await page.clock.fastForward('30:00');
+  await expect(page.getByRole('timer', { name: 'Active study time' })).toHaveText('12:00');
   await page.getByRole('button', { name: 'Resume' }).click();
+  await page.clock.fastForward('08:00');
+  await expect(page.getByRole('timer', { name: 'Active study time' })).toHaveText('20:00');
   await page.getByRole('button', { name: 'Stop' }).click();
+  await expect(page.getByText('20 active minute(s).')).toBeVisible();
   await page.getByLabel('Focus (1–5)').selectOption('4');
   await page.getByLabel('Understanding (0–100)').fill('70');
   await page.getByRole('button', { name: 'Save session' }).click();

@@ -57,6 +57,20 @@ export function httpUrl(v: unknown, where: string, field: string): string | null
   return u.toString();
 }
 
+/**
+ * The href for a URL about to become a link: httpUrl's form of it, or null
+ * where httpUrl refuses it (the reading is then shown without a link). For
+ * rows that may predate validation or bypass it, such as an old database row.
+ */
+export function httpHref(v: unknown): string | null {
+  try {
+    return httpUrl(v, 'link', 'url');
+  } catch (e) {
+    if (e instanceof ValidationError) return null;
+    throw e;
+  }
+}
+
 export function isoDate(v: unknown, where: string, field: string): string {
   const s = text(v, where, field, { required: true, max: 40 });
   const t = Date.parse(s);

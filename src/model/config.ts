@@ -101,7 +101,7 @@ export const APP_TRAINING = {
   lr: 5e-3,
   /** Full training: at most this many epochs (the time budget usually ends it first). */
   trainEpochs: 30,
-  /** An incremental update after new sessions: epochs and time budget. */
+  /** An incremental update after new sessions: epochs, and time budget (unless runs are bounded by epochs, ToWorker init.epochs). */
   updateEpochs: 2,
   updateBudgetMs: 20_000,
   /** Full training's time budget when the page has not chosen one (and when the catalog outgrows the model). */

@@ -10,8 +10,13 @@ export type { AttentionMaps, Because, PlannedStep, Recommendation } from '../rec
 
 type ModelState = 'loading' | 'empty' | 'untrained' | 'training' | 'paused' | 'updating' | 'ready';
 
+/**
+ * `init.epochs`, when set, bounds every run by epochs instead of time: training runs exactly that many
+ * epochs and an update APP_TRAINING.updateEpochs, with no time budget (tests and benchmarks use it so that a run does
+ * the same work on a fast or a busy machine; the page sets it from localStorage `studypath.trainEpochs`).
+ */
 export type ToWorker =
-  | { type: 'init'; prefer: 'auto' | 'cpu'; budgetMs: number; autoTrain: boolean }
+  | { type: 'init'; prefer: 'auto' | 'cpu'; budgetMs: number; autoTrain: boolean; epochs?: number }
   | { type: 'train'; budgetMs: number }
   | { type: 'pause' }
   | { type: 'resume' }

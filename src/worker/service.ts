@@ -45,12 +45,16 @@ export interface ServiceOptions {
   gpu?: GPU;
   /** Shortest gap between two progress messages. */
   progressEveryMs?: number;
+  /** Milliseconds on a monotonic clock (performance.now by default): time budgets and progress pacing read it. */
+  clock?: () => number;
 }
 
 export class ModelService {
   private info: ModelInfo = { ...LOADING_INFO };
   private prefer: 'auto' | 'cpu' = 'auto';
   private auto: { budgetMs: number; autoTrain: boolean } = { budgetMs: TRAIN_BUDGET_MS, autoTrain: false };
+  /** Bounds every run by epochs instead of time (ToWorker init.epochs); null: the time budgets hold. */
+  private epochs: number | null = null;
   private data: TrainingData | null = null;
   private backend: ModelBackend | null = null;
   private control: TrainControl | null = null;
@@ -100,6 +104,7 @@ export class ModelService {
       case 'init':
         this.prefer = msg.prefer;
         this.auto = { budgetMs: msg.budgetMs, autoTrain: msg.autoTrain };
+        this.epochs = msg.epochs !== undefined && Number.isInteger(msg.epochs) && msg.epochs > 0 ? msg.epochs : null;
         return this.enqueue(() => this.init(msg.budgetMs, msg.autoTrain));
       case 'train':
         return this.enqueue(() => this.startTraining(msg.budgetMs));
@@ -227,7 +232,7 @@ export class ModelService {
       const { data } = await this.load();
       if (!this.data || !this.backend) return;
       this.data = data({ readingOf: this.data.vocab.readingOf, items: this.data.cfg.items });
-      await this.run(this.backend, 'updating', UPDATE_EPOCHS, UPDATE_BUDGET_MS);
+      await this.run(this.backend, 'updating', UPDATE_EPOCHS, this.epochs ? Infinity : UPDATE_BUDGET_MS);
     });
   }
 
@@ -243,7 +248,7 @@ export class ModelService {
     const d = data();
     this.data = d;
     const backend = await this.newBackend(d);
-    await this.run(backend, 'training', TRAIN_EPOCHS, budgetMs);
+    await this.run(backend, 'training', this.epochs ?? TRAIN_EPOCHS, this.epochs ? Infinity : budgetMs);
   }
 
   /** Train in the background; the queue moves on so pause/cancel/plan messages are answered meanwhile. */
@@ -257,8 +262,9 @@ export class ModelService {
     /** The checkpoint the model holds after this run (the page shows it, as a reload would). */
     let saved = null as { at: string; steps: number; valHr10: number | null } | null;
     const every = this.opts.progressEveryMs ?? 100;
+    const clock = this.opts.clock ?? (() => performance.now());
     const onProgress = (p: TrainProgress) => {
-      const now = performance.now();
+      const now = clock();
       if (now - this.lastProgressAt >= every || p.step === p.steps) {
         this.lastProgressAt = now;
         this.post({ type: 'progress', progress: p });
@@ -275,6 +281,7 @@ export class ModelService {
           budgetMs,
           control,
           onProgress,
+          clock,
           onEpoch: async (blob, p) => {
             const at = await this.saveCheckpoint(blob, data, steps0 + p.step, p.valHr10, trainer.backend.label);
             saved = { at, steps: steps0 + p.step, valHr10: p.valHr10 };

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { openStudyDb } from '../../src/data/db';
 import { Repo, StorageError, type Change } from '../../src/data/repo';
 import type { Reading, StudySession } from '../../src/data/types';
+import { until } from '../support/harness';
 
 let n = 0;
 const name = () => `repo-${Date.now()}-${n++}`;
@@ -45,9 +46,10 @@ describe('repository', () => {
     await Promise.all([a.saveSession(session('s-a', 'r', '2026-11-02T09:00:00.000Z')), b.saveSession(session('s-b', 'r', '2026-11-02T10:00:00.000Z'))]);
     expect((await a.sessions()).map((s) => s.id)).toEqual(['s-a', 's-b']);
     expect((await b.sessionsOf('r')).length).toBe(2);
-    await new Promise((r) => setTimeout(r, 20));
-    expect(heardB.some((c) => c.store === 'sessions' && c.id === 's-a')).toBe(true);
-    expect(heardA.some((c) => c.store === 'sessions' && c.id === 's-b')).toBe(true);
+    const heardSession = (heard: Change[], id: string) => heard.some((c) => c.store === 'sessions' && c.id === id);
+    await until(() => heardSession(heardB, 's-a') && heardSession(heardA, 's-b'), "each tab's message about the other's session");
+    expect(heardSession(heardB, 's-a')).toBe(true);
+    expect(heardSession(heardA, 's-b')).toBe(true);
     a.close();
     b.close();
   });
@@ -63,12 +65,18 @@ describe('repository', () => {
       'backup.json',
     );
     expect((await b.readings()).map((r) => r.id)).toEqual(['r']);
-    await new Promise((r) => setTimeout(r, 20));
-    expect(heard.filter((c) => c.store === 'readings').length).toBe(2);
+    const heardReadings = () => heard.filter((c) => c.store === 'readings').length;
+    await until(() => heardReadings() >= 2, "the other tab's messages about the import and the restore");
+    expect(heardReadings()).toBe(2);
     const poisoned = reading('p') as unknown as Record<string, unknown>;
     poisoned.poison = () => 1;
     await expect(a.importReadings([poisoned as unknown as Reading], 'bad.csv')).rejects.toThrow(/Could not save the readings from bad\.csv/);
     expect((await b.readings()).map((r) => r.id)).toEqual(['r']);
+    // A later write is a fence: one channel delivers in order, so once its message is heard, the failed
+    // import would have been heard too. It announced nothing.
+    await a.saveSettings({ dailyBudgetMinutes: 45 });
+    await until(() => heard.some((c) => c.store === 'settings'), "the other tab's message about the settings");
+    expect(heardReadings()).toBe(2);
     a.close();
     b.close();
   });

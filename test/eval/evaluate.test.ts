@@ -4,7 +4,7 @@ import { leaveLastTwo } from '../../src/eval/split';
 import { evalCases, evaluateMarkov, evaluateModel, evaluatePopularity, popularityCounts } from '../../src/eval/evaluate';
 import { metricsFromRanks } from '../../src/train/metrics';
 import { Rng } from '../../src/model/random';
-import { testSeed } from '../support/gpu';
+import { testSeed } from '../support/harness';
 
 describe('user item sequence files', () => {
   it('groups lines by user in file order', () => {

@@ -3,7 +3,7 @@ import { NO_SCALE, buildSegments } from '../../src/kernels/segments';
 import { checkBatch, historyBatch, sampleCandidates } from '../../src/model/batch';
 import { makeConfig } from '../../src/model/config';
 import { Rng } from '../../src/model/random';
-import { testSeed } from '../support/gpu';
+import { testSeed } from '../support/harness';
 
 describe('segment lists (the inverse index behind the scatter-adds)', () => {
   it('group every entry under its key, each key once, in a fixed order', () => {

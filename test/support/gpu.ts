@@ -16,12 +16,8 @@ export function gpuContext(): Promise<GpuContext> {
   return shared;
 }
 
-/** Fresh random inputs each run; the seed is printed so a failure can be replayed. */
-export function testSeed(): number {
-  const env = process.env.TEST_SEED;
-  const seed = env ? Number(env) : Math.floor(Math.random() * 2 ** 31);
-  return seed;
-}
+/** The one seed source (test/support.ts), here too for the GPU tests that import it from this module. */
+export { testSeed } from './harness';
 
 export function relErr(got: ArrayLike<number>, want: ArrayLike<number>): number {
   if (got.length !== want.length) throw new Error(`length ${got.length} != ${want.length}`);

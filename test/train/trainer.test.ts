@@ -21,16 +21,27 @@ import { extendVocabulary, learnerRows, rowBatch, trainingData } from '../../src
 import type { FromWorker, ModelInfo, PlannedStep, Recommendation } from '../../src/worker/protocol';
 import { ModelService } from '../../src/worker/service';
 import { rankAmongUnread, TrainControl, Trainer } from '../../src/train/trainer';
+import { APP_TRAINING } from '../../src/model/config';
+import { until } from '../support/harness';
 
 Object.assign(globalThis, globals);
 const newGpu = () => create([]) as unknown as GPU;
 const demo: Backup = parseBackup(readFileSync('public/demo/demo.json', 'utf8'), 'demo.json');
 let n = 0;
 
-/** Wait (polling) until `cond` holds; the test's own timeout bounds it. */
-async function until(cond: () => boolean): Promise<void> {
-  while (!cond()) await new Promise((r) => setTimeout(r, 20));
+/** Let every timer and I/O callback queued so far run (a few turns of the event loop), without waiting on a clock. */
+async function turns(n = 20): Promise<void> {
+  for (let i = 0; i < n; i++) await new Promise((r) => setImmediate(r));
 }
+
+/** Index of the first byte where two checkpoints differ, -1 when equal (a diff of megabytes would stall the reporter). */
+function firstDifference(a: Uint8Array, b: Uint8Array): number {
+  if (a.length !== b.length) return Math.min(a.length, b.length);
+  return a.findIndex((x, i) => x !== b[i]);
+}
+
+/** The services' fake clock moves this far with each progress message: time budgets become step counts. */
+const MS_PER_PROGRESS = 1000;
 
 async function demoRepo(): Promise<Repo> {
   const repo = new Repo(await openStudyDb(`trainer-${Date.now()}-${n++}`));
@@ -38,10 +49,23 @@ async function demoRepo(): Promise<Repo> {
   return repo;
 }
 
-/** A service with everything it posts collected. */
-function service(repo: Repo, gpu: GPU) {
+/**
+ * A service with everything it posts collected, on a fake clock that moves MS_PER_PROGRESS with each
+ * progress message (so a time budget ends after a known number of steps on any machine). `react` sees each
+ * message as it is posted, before the trainer takes its next step: tests steer the run at exact steps.
+ */
+function service(repo: Repo, gpu: GPU, react?: (m: FromWorker, s: ModelService) => void) {
   const got: FromWorker[] = [];
-  const s = new ModelService(repo, (m) => got.push(m), { gpu, progressEveryMs: 0 });
+  let now = 0;
+  const s: ModelService = new ModelService(
+    repo,
+    (m) => {
+      got.push(m);
+      if (m.type === 'progress') now += MS_PER_PROGRESS;
+      react?.(m, s);
+    },
+    { gpu, progressEveryMs: 0, clock: () => now },
+  );
   const last = <T extends FromWorker['type']>(type: T) => [...got].reverse().find((m) => m.type === type) as Extract<FromWorker, { type: T }> | undefined;
   const info = () => last('info')?.info as ModelInfo;
   return { s, got, last, info };
@@ -99,12 +123,19 @@ describe('the trainer service on WebGPU (lavapipe)', () => {
     await a.s.handle({ type: 'init', prefer: 'auto', budgetMs: 60_000, autoTrain: false });
     expect(a.info().state).toBe('untrained');
     await a.s.handle({ type: 'plan', minutes: 60, skip: [] });
-    await a.s.handle({ type: 'train', budgetMs: 6_000 });
+    const budgetMs = 6_000;
+    await a.s.handle({ type: 'train', budgetMs });
     await a.s.idle();
     const progress = a.got.filter((m) => m.type === 'progress').map((m) => m.progress);
-    expect(progress.length).toBeGreaterThan(3);
-    for (let i = 1; i < progress.length; i++) expect(progress[i].step).toBeGreaterThanOrEqual(progress[i - 1].step);
+    // The budget ends the run at the first step past it (the fake clock: one step, one progress message),
+    // inside the first epoch; that epoch's validation and checkpoint still run and report (two more messages).
+    const budgetSteps = budgetMs / MS_PER_PROGRESS + 1;
+    expect(progress[0].steps / progress[0].epochs).toBeGreaterThan(budgetSteps);
+    expect(progress.map((p) => p.step)).toEqual([...Array.from({ length: budgetSteps }, (_, i) => i + 1), budgetSteps, budgetSteps]);
     expect(progress.every((p) => Number.isFinite(p.loss) && p.fraction >= 0 && p.fraction <= 1)).toBe(true);
+    expect(progress.at(-1)!.fraction).toBe(1); // the time used is the whole budget
+    expect(progress.at(-1)!.valHr10).not.toBeNull();
+    expect(a.info()).toMatchObject({ steps: budgetSteps });
     expect(a.info()).toMatchObject({ state: 'ready', backendKind: 'webgpu', fallback: null });
     const ckpt = await repo.latestCheckpoint();
     expect(ckpt?.blob.length).toBeGreaterThan(1000);
@@ -165,55 +196,97 @@ describe('the trainer service on WebGPU (lavapipe)', () => {
     });
     await b.s.handle({ type: 'data-changed' });
     await b.s.idle();
-    const phases = b.got.filter((m) => m.type === 'progress').map((m) => m.progress.phase);
-    expect(phases.length).toBeGreaterThan(0);
-    expect(phases.every((p) => p === 'updating')).toBe(true);
+    const update = b.got.filter((m) => m.type === 'progress').map((m) => m.progress);
+    expect(update.length).toBeGreaterThan(0);
+    expect(update.every((p) => p.phase === 'updating' && p.epochs === APP_TRAINING.updateEpochs)).toBe(true);
     expect(b.info().state).toBe('ready');
-    expect(b.info().steps).toBeGreaterThan(before);
-    expect(b.info().steps - before).toBeLessThanOrEqual(2 * 20);
+    // The update's own budget (APP_TRAINING.updateBudgetMs on the fake clock) cut it before its APP_TRAINING.updateEpochs were done.
+    const end = update.at(-1)!;
+    expect(end.elapsedMs).toBeGreaterThan(APP_TRAINING.updateBudgetMs);
+    expect(update.slice(0, -2).every((p) => p.elapsedMs <= APP_TRAINING.updateBudgetMs)).toBe(true); // the last two: its epoch's checkpoint and report
+    expect(end.step).toBeLessThan(end.steps);
+    expect(b.info().steps).toBe(before + end.step);
     const after = b.last('recommendations')!;
     expect(after.attention.history[after.attention.history.length - 1]).toBe(target);
     b.s.currentBackend?.destroy();
     a.s.currentBackend?.destroy();
   }, 240_000);
 
-  it('pauses, resumes and cancels between steps', async () => {
+  it('pauses at an exact step, holds with no step landing, resumes, and a cancel after the first checkpoint goes back to it', async () => {
     const repo = await demoRepo();
-    const a = service(repo, newGpu());
-    await a.s.handle({ type: 'init', prefer: 'auto', budgetMs: 60_000, autoTrain: false });
-    await a.s.handle({ type: 'train', budgetMs: 120_000 });
-    const steps = () => a.got.filter((m) => m.type === 'progress').length;
-    await until(() => steps() >= 2);
-    await a.s.handle({ type: 'pause' });
+    let cancelAt = Infinity;
+    let paused = false;
+    const a = service(repo, newGpu(), (m, s) => {
+      if (m.type !== 'progress') return;
+      const { step, steps, epochs } = m.progress;
+      // Asked while step 2 reports, so it acts before step 3 starts; the cancel comes 2 steps into epoch 2.
+      if (step === 2 && !paused) {
+        paused = true;
+        void s.handle({ type: 'pause' });
+      }
+      cancelAt = steps / epochs + 2;
+      if (step === cancelAt) void s.handle({ type: 'cancel' });
+    });
+    await a.s.handle({ type: 'init', prefer: 'auto', budgetMs: 60_000, autoTrain: false, epochs: 3 });
+    await a.s.handle({ type: 'train', budgetMs: 60_000 });
+    const steps = () => a.got.filter((m) => m.type === 'progress').map((m) => m.progress.step);
+    await until(() => a.s.held, 'the training loop parked at the pause gate', 150_000);
     expect(a.info().state).toBe('paused');
-    // A step (or an epoch's validation and checkpoint) in flight may still land; wait until the loop is parked.
-    await until(() => a.s.held);
-    const frozen = steps();
-    await new Promise((r) => setTimeout(r, 1000));
-    expect(steps()).toBe(frozen);
+    expect(steps()).toEqual([1, 2]);
+    await turns(); // parked at the gate: nothing lands, however long the event loop runs
+    expect(steps()).toEqual([1, 2]);
+    expect(a.s.held).toBe(true);
     await a.s.handle({ type: 'resume' });
     expect(a.info().state).toBe('training');
-    await until(() => steps() >= frozen + 2);
-    await a.s.handle({ type: 'cancel' });
     await a.s.idle();
-    expect(['untrained', 'ready']).toContain(a.info().state);
-    expect(a.got.some((m) => m.type === 'notice' && /cancelled/.test(m.text))).toBe(true);
-    // Cancelled: the model went back to its last checkpoint, and so did the step count shown.
-    if (a.info().state === 'ready') expect(a.info().steps).toBe((await repo.latestCheckpoint())!.meta.steps);
+    const perEpoch = cancelAt - 2;
+    // Every step once, epoch 1's checkpoint reported twice (saved, then its progress), and nothing after the cancel.
+    expect(steps()).toEqual([...Array.from({ length: perEpoch }, (_, i) => i + 1), perEpoch, perEpoch, perEpoch + 1, perEpoch + 2]);
+    expect(a.got.some((m) => m.type === 'notice' && /Training cancelled: the model keeps its last checkpoint/.test(m.text))).toBe(true);
+    // Cancelled: the model went back to its last checkpoint (epoch 1), and so did the step count shown.
+    const ckpt = (await repo.latestCheckpoint())!;
+    expect(ckpt.meta.steps).toBe(perEpoch);
+    expect(a.info()).toMatchObject({ state: 'ready', steps: perEpoch });
+    expect(firstDifference(await a.s.currentBackend!.save(), ckpt.blob)).toBe(-1);
+    a.s.currentBackend?.destroy();
+  }, 180_000);
+
+  it('a cancel before the first checkpoint leaves no model and says so', async () => {
+    const repo = await demoRepo();
+    const a = service(repo, newGpu(), (m, s) => {
+      if (m.type === 'progress' && m.progress.step === 3) void s.handle({ type: 'cancel' });
+    });
+    await a.s.handle({ type: 'init', prefer: 'auto', budgetMs: 60_000, autoTrain: false, epochs: 3 });
+    await a.s.handle({ type: 'train', budgetMs: 60_000 });
+    await a.s.idle();
+    expect(a.got.filter((m) => m.type === 'progress').map((m) => m.progress.step)).toEqual([1, 2, 3]);
+    expect(a.info().state).toBe('untrained');
+    expect(a.got.some((m) => m.type === 'notice' && /cancelled before the first checkpoint/.test(m.text))).toBe(true);
+    expect(await repo.latestCheckpoint()).toBeUndefined();
     a.s.currentBackend?.destroy();
   }, 120_000);
 
   it('falls back to the CPU when the device is lost mid-training and keeps going from the last checkpoint', async () => {
     const repo = await demoRepo();
-    const a = service(repo, newGpu());
-    await a.s.handle({ type: 'init', prefer: 'auto', budgetMs: 60_000, autoTrain: false });
-    await a.s.handle({ type: 'train', budgetMs: 8_000 });
-    await until(() => a.got.some((m) => m.type === 'progress'));
-    (a.s.currentBackend as GpuBackend).ctx.device.destroy();
+    let lostAt = -1;
+    const a = service(repo, newGpu(), (m, s) => {
+      if (m.type !== 'progress' || lostAt >= 0 || m.progress.step !== 2) return;
+      lostAt = m.progress.step;
+      (s.currentBackend as GpuBackend).ctx.device.destroy(); // between steps 2 and 3
+    });
+    await a.s.handle({ type: 'init', prefer: 'auto', budgetMs: 60_000, autoTrain: false, epochs: 1 });
+    await a.s.handle({ type: 'train', budgetMs: 60_000 });
     await a.s.idle();
+    expect(lostAt).toBe(2);
     expect(a.info()).toMatchObject({ state: 'ready', backendKind: 'cpu' });
     expect(a.info().fallback).toMatch(/lost/);
     expect(a.got.some((m) => m.type === 'notice' && /GPU stopped working/.test(m.text))).toBe(true);
+    // The CPU carried on to the end of the epoch and saved its checkpoint.
+    const progress = a.got.filter((m) => m.type === 'progress').map((m) => m.progress);
+    const end = progress.at(-1)!;
+    expect(end.epoch).toBe(1);
+    expect(end.valHr10).not.toBeNull();
+    expect((await repo.latestCheckpoint())!.meta).toMatchObject({ steps: end.step, backend: a.info().backend });
     checkExplained(a.last('recommendations')!.recommendations);
   }, 180_000);
 });
@@ -232,10 +305,48 @@ describe('the CPU fallback', () => {
     await a.s.handle({ type: 'init', prefer: 'auto', budgetMs: 3_000, autoTrain: true });
     await a.s.handle({ type: 'plan', minutes: 60, skip: [] });
     await a.s.idle();
-    expect(a.info()).toMatchObject({ state: 'ready', backendKind: 'cpu' });
+    // The 3-second budget on the fake clock: the run stops at the first step past it.
+    expect(a.info()).toMatchObject({ state: 'ready', backendKind: 'cpu', steps: 3_000 / MS_PER_PROGRESS + 1 });
     expect(a.info().fallback).toMatch(/no adapter/);
     checkExplained(a.last('recommendations')!.recommendations);
     checkPath(a.last('path')!.steps, 60, demo.readings);
+  }, 120_000);
+});
+
+describe('explanations through the service', () => {
+  it('each recommendation is explained by its own attention, not one explanation shared by all', async () => {
+    const repo = await demoRepo();
+    const a = service(repo, { requestAdapter: async () => null } as unknown as GPU);
+    await a.s.handle({ type: 'init', prefer: 'auto', budgetMs: 60_000, autoTrain: true, epochs: 1 });
+    await a.s.idle();
+    const backend = a.s.currentBackend!;
+    const { cfg, vocab } = trainingData(demo.readings, demo.sessions, demo.pathPacks);
+    const T = cfg.maxlen;
+    // Attention that depends on the candidate (the last item): every head's last row puts all its weight on
+    // the history position `candidate id mod (window - 1)`. Each explanation must name that position's reading.
+    const target = (items: number[]) => items[items.length - 1] % (Math.min(T, items.length) - 1);
+    backend.attention = async (items) => {
+      const len = Math.min(T, items.length);
+      return Array.from({ length: cfg.blocks }, () => {
+        const m = new Float32Array(cfg.heads * T * T);
+        for (let h = 0; h < cfg.heads; h++) for (let q = T - len; q < T; q++) m[(h * T + q) * T + (q === T - 1 ? T - len + target(items) : q)] = 1;
+        return m;
+      });
+    };
+    await a.s.handle({ type: 'data-changed' }); // same data: the service re-publishes with the new attention
+    await a.s.idle();
+    const recs = a.last('recommendations')!;
+    const history = recs.attention.history;
+    expect(recs.recommendations.length).toBeGreaterThan(2);
+    const named = new Set<string>();
+    for (const r of recs.recommendations) {
+      // The posted history is the window before the candidate; with the candidate appended, the window may drop its oldest.
+      const window = history.length === T ? history.slice(1) : history;
+      const k = vocab.idOf.get(r.readingId)! % window.length;
+      expect(r.because, r.readingId).toEqual([{ readingId: window[k], percent: 100 }]);
+      named.add(window[k]);
+    }
+    expect(named.size).toBeGreaterThan(1);
   }, 120_000);
 });
 
@@ -258,7 +369,7 @@ describe('the NaN guard', () => {
     expect(out.status).toBe('diverged');
     expect(out.message).toMatch(/loss became NaN.*restored/);
     expect(out.steps).toBe(3);
-    expect(Array.from(await cpu.save())).toEqual(Array.from(good)); // back to the state before training
+    expect(firstDifference(await cpu.save(), good)).toBe(-1); // back to the state before training
     expect(cpu.model.params.every(Number.isFinite)).toBe(true);
   });
 });
@@ -297,10 +408,10 @@ describe('TrainControl', () => {
     c.pause();
     let done: boolean | null = null;
     void c.proceed().then((x) => (done = x));
-    await new Promise((r) => setTimeout(r, 20));
+    await turns();
     expect(done).toBe(null);
     c.resume();
-    await new Promise((r) => setTimeout(r, 0));
+    await turns(1);
     expect(done).toBe(false);
     c.pause();
     const p = c.proceed();

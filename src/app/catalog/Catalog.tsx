@@ -1,12 +1,24 @@
 import { useMemo, useState, type FormEvent } from 'react';
 import { newId, useStore } from '../studyStore';
 import type { Reading } from '../../data/types';
+import { httpHref } from '../../data/validate';
 
 const splitList = (s: string) =>
   s
     .split(/[;,]/)
     .map((x) => x.trim())
     .filter((x) => x !== '');
+
+/** The title, linked only when the URL passes the import check: a row in the database may predate it. */
+function ReadingTitle({ reading }: { reading: Reading }) {
+  const href = httpHref(reading.url);
+  if (!href) return <>{reading.title}</>;
+  return (
+    <a href={href} target="_blank" rel="noopener noreferrer">
+      {reading.title}
+    </a>
+  );
+}
 
 export function Catalog({ onStudy }: { onStudy: (id: string) => void }) {
   const { readings, saveReading, deleteReading } = useStore();
@@ -73,13 +85,7 @@ export function Catalog({ onStudy }: { onStudy: (id: string) => void }) {
         {shown.map((r) => (
           <li key={r.id}>
             <span className="title">
-              {r.url ? (
-                <a href={r.url} target="_blank" rel="noopener noreferrer">
-                  {r.title}
-                </a>
-              ) : (
-                r.title
-              )}
+              <ReadingTitle reading={r} />
             </span>{' '}
             <span className="meta">
               {r.authors.slice(0, 3).join(', ')}

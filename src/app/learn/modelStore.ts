@@ -22,6 +22,11 @@ const pref = {
   set budget(v: number) {
     localStorage.setItem('studypath.trainSeconds', String(v));
   },
+  /** Train by epochs instead of time (a knob for tests and benchmarks: see ToWorker init.epochs). */
+  get epochs(): number | undefined {
+    const v = Number(localStorage.getItem('studypath.trainEpochs'));
+    return Number.isInteger(v) && v > 0 ? v : undefined;
+  },
   get compute(): 'auto' | 'cpu' {
     return localStorage.getItem('studypath.compute') === 'cpu' ? 'cpu' : 'auto';
   },
@@ -90,7 +95,7 @@ export const useModel = create<ModelStore>((set, get) => ({
       }
     };
     worker.onerror = (e) => useStore.getState().say({ kind: 'error', text: `The model worker could not start: ${e.message}` });
-    send({ type: 'init', prefer: pref.compute, budgetMs: get().budgetSeconds * 1000, autoTrain: true });
+    send({ type: 'init', prefer: pref.compute, budgetMs: get().budgetSeconds * 1000, autoTrain: true, epochs: pref.epochs });
     send({ type: 'plan', minutes: lastMinutes, skip: [] });
   },
   train() {

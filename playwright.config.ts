@@ -23,7 +23,8 @@ export const chromiumArgs = [
 // out as well.
 export const noAdapterArgs = [...baseArgs, '--disable-gpu'];
 
-const port = 4173;
+// E2E_PORT: another port when 4173 is taken (two checkouts testing side by side).
+const port = Number(process.env.E2E_PORT ?? 4173);
 
 export default defineConfig({
   testDir: 'e2e',

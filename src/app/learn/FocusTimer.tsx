@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState, type FormEvent } from 'react';
+import { useCallback, useEffect, useLayoutEffect, useRef, useState, type FormEvent } from 'react';
 import { newId, useStore } from '../studyStore';
 import { RatingFields, ratingsFrom } from '../history/SessionFields';
 
@@ -15,31 +15,39 @@ export function FocusTimer({ readingId, onDone }: { readingId: string; onDone: (
   const [activeMs, setActiveMs] = useState(0);
   const [interruptions, setInterruptions] = useState(0);
   const [stopped, setStopped] = useState(false);
-  // Set by the running effect before anything reads it (running starts true).
+  // Set by the running layout effect before anything reads it (running starts true).
   const last = useRef(0);
+  /**
+   * Adds the running time since the last bank to the total. The delta is taken now, not inside a state
+   * updater: React may run an updater later, after `last` has moved on, and the minutes would be lost
+   * (seen after a long sleep of the page: the first tick's 8 minutes vanished).
+   */
+  const bank = useCallback(() => {
+    const now = performance.now();
+    const delta = now - last.current;
+    last.current = now;
+    setActiveMs((ms) => ms + delta);
+  }, []);
 
-  useEffect(() => {
+  // A layout effect: the clock starts in the same task as the click that (re)started it, not after the next paint.
+  useLayoutEffect(() => {
     if (!running) return;
     last.current = performance.now();
-    const t = setInterval(() => {
-      const now = performance.now();
-      setActiveMs((ms) => ms + (now - last.current));
-      last.current = now;
-    }, 1000);
+    const t = setInterval(bank, 1000);
     return () => clearInterval(t);
-  }, [running]);
+  }, [running, bank]);
 
   useEffect(() => {
     const onVisibility = () => {
       if (document.hidden && running) {
-        setActiveMs((ms) => ms + (performance.now() - last.current));
+        bank();
         setRunning(false);
         setInterruptions((n) => n + 1);
       }
     };
     document.addEventListener('visibilitychange', onVisibility);
     return () => document.removeEventListener('visibilitychange', onVisibility);
-  }, [running]);
+  }, [running, bank]);
 
   if (!reading) return null;
   const minutes = Math.round(activeMs / 60_000);
@@ -75,7 +83,7 @@ export function FocusTimer({ readingId, onDone }: { readingId: string; onDone: (
             <button
               type="button"
               onClick={() => {
-                setActiveMs((ms) => ms + (performance.now() - last.current));
+                bank();
                 setRunning(false);
               }}
             >
@@ -89,7 +97,7 @@ export function FocusTimer({ readingId, onDone }: { readingId: string; onDone: (
           <button
             type="button"
             onClick={() => {
-              if (running) setActiveMs((ms) => ms + (performance.now() - last.current));
+              if (running) bank();
               setRunning(false);
               setStopped(true);
             }}

@@ -1,13 +1,7 @@
 import { defineConfig } from '@playwright/test';
 
 // Debian's Chromium (the test tool's own browser download is not used).
-const baseArgs = [
-  '--no-sandbox',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-];
+const baseArgs = ['--no-sandbox', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
 
 // --enable-unsafe-webgpu gives navigator.gpu on localhost; without a GPU,
 // Chromium falls back to its SwiftShader adapter (slow but correct).
@@ -37,10 +31,7 @@ export default defineConfig({
   timeout: 300_000,
   workers: 1,
   reporter: [['list']],
-  use: {
-    baseURL: `http://localhost:${port}`,
-    launchOptions: { executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: chromiumArgs },
-  },
+  use: { baseURL: `http://localhost:${port}`, launchOptions: { executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: chromiumArgs } },
   webServer: {
     // E2E_SERVER_CMD serves a prebuilt dist/ where Vite is not installed (the GPU machine: scripts/device-e2e.sh).
     command: process.env.E2E_SERVER_CMD ?? `npx vite build && npx vite preview --port ${port} --strictPort`,

@@ -8,7 +8,8 @@ import react from '@vitejs/plugin-react';
  * server injects an inline script (React refresh) that it would block.
  */
 function contentSecurityPolicy(): Plugin {
-  const csp = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; worker-src 'self'; manifest-src 'self'; object-src 'none'; base-uri 'self'";
+  const csp =
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; worker-src 'self'; manifest-src 'self'; object-src 'none'; base-uri 'self'";
   return {
     name: 'content-security-policy',
     apply: 'build',

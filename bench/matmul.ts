@@ -3,7 +3,8 @@
  *   node bench/run.mjs bench/matmul.ts   (under scripts/gpu-env.sh)
  */
 import { gpu } from './webgpu-node';
-import { GpuContext, acquireDevice, submit } from '../src/gpu/context';
+import { GpuContext, acquireDevice } from '../src/gpu/context';
+import { submit } from '../src/gpu/dispatch';
 import { matmul, type MatmulVariant } from '../src/kernels/matmul';
 
 export async function main(): Promise<void> {

@@ -7,7 +7,7 @@ import { GpuContext, acquireDevice } from '../src/gpu/context';
 import { GpuEngine } from '../src/model/engine';
 import { DEFAULT_CONFIG, makeConfig } from '../src/model/config';
 import { Rng } from '../src/model/random';
-import { sequenceBatch } from '../src/train/batching';
+import { sequenceBatch } from '../src/train/sampling';
 
 export async function main(args: string[]): Promise<void> {
   const get = (n: string, d: number) => {
@@ -32,7 +32,7 @@ export async function main(args: string[]): Promise<void> {
   }
   console.log(`adapter: ${ctx.adapterName}; attention ${attention}; total ${total.toFixed(1)} ms over ${rows.length} dispatches`);
   for (const [label, ms] of [...byLabel.entries()].sort((a, b) => b[1] - a[1])) {
-    console.log(`${ms.toFixed(1).padStart(8)} ms  ${(100 * ms / total).toFixed(1).padStart(5)}%  ${label}`);
+    console.log(`${ms.toFixed(1).padStart(8)} ms  ${((100 * ms) / total).toFixed(1).padStart(5)}%  ${label}`);
   }
   ctx.destroy();
 }

@@ -22,14 +22,32 @@ import { GpuEngine } from '../src/model/engine';
 import { ReferenceModel } from '../src/reference/model';
 import { makeConfig, type LossKind } from '../src/model/config';
 import { Rng } from '../src/model/random';
-import { sequenceBatch, shuffled } from '../src/train/batching';
-import { leaveLastTwo, parseUserItemLines } from '../src/train/dataset';
-import { evalCases, evaluateMarkov, evaluateModel, evaluatePopularity, popularityCounts, type Metrics } from '../src/train/evaluate';
+import { sequenceBatch, shuffled } from '../src/train/sampling';
+import { parseUserItemLines } from '../src/data/userItems';
+import { leaveLastTwo } from '../src/eval/split';
+import { evalCases, evaluateMarkov, evaluateModel, evaluatePopularity, popularityCounts } from '../src/eval/evaluate';
+import type { Metrics } from '../src/train/metrics';
 
 interface Opts {
-  data: string; maxlen: number; epochs: number; loss: LossKind; cpu: boolean; json: boolean; dim: number; blocks: number;
-  heads: number; batch: number; lr: number; dropout: number; negatives: number; evalEvery: number; patience: number;
-  evalUsers: number; limitUsers: number; seed: number; checkpoint: string;
+  data: string;
+  maxlen: number;
+  epochs: number;
+  loss: LossKind;
+  cpu: boolean;
+  json: boolean;
+  dim: number;
+  blocks: number;
+  heads: number;
+  batch: number;
+  lr: number;
+  dropout: number;
+  negatives: number;
+  evalEvery: number;
+  patience: number;
+  evalUsers: number;
+  limitUsers: number;
+  seed: number;
+  checkpoint: string;
 }
 
 function parseArgs(args: string[]): Opts {
@@ -38,13 +56,44 @@ function parseArgs(args: string[]): Opts {
     // softmax over the batch's targets plus 4,096 shared uniform negatives, dropout 0.5 (0.3
     // overfits after about 13 epochs), maxlen 50. On a software adapter an epoch takes minutes:
     // `--maxlen 20 --negatives 256 --dropout 0.3 --patience 3` is the shorter run recorded there.
-    data: '', maxlen: 50, epochs: 200, loss: 'ce', cpu: false, json: false, dim: 64, blocks: 2, heads: 2, batch: 128, lr: 1e-3,
-    dropout: 0.5, negatives: 4096, evalEvery: 1, patience: 10, evalUsers: 10000, limitUsers: 0, seed: 42, checkpoint: '',
+    data: '',
+    maxlen: 50,
+    epochs: 200,
+    loss: 'ce',
+    cpu: false,
+    json: false,
+    dim: 64,
+    blocks: 2,
+    heads: 2,
+    batch: 128,
+    lr: 1e-3,
+    dropout: 0.5,
+    negatives: 4096,
+    evalEvery: 1,
+    patience: 10,
+    evalUsers: 10000,
+    limitUsers: 0,
+    seed: 42,
+    checkpoint: '',
   };
   const flags: Record<string, keyof Opts> = {
-    '--data': 'data', '--maxlen': 'maxlen', '--epochs': 'epochs', '--loss': 'loss', '--dim': 'dim', '--blocks': 'blocks', '--heads': 'heads',
-    '--batch': 'batch', '--lr': 'lr', '--dropout': 'dropout', '--negatives': 'negatives', '--eval-every': 'evalEvery',
-    '--patience': 'patience', '--eval-users': 'evalUsers', '--limit-users': 'limitUsers', '--seed': 'seed', '--checkpoint': 'checkpoint',
+    '--data': 'data',
+    '--maxlen': 'maxlen',
+    '--epochs': 'epochs',
+    '--loss': 'loss',
+    '--dim': 'dim',
+    '--blocks': 'blocks',
+    '--heads': 'heads',
+    '--batch': 'batch',
+    '--lr': 'lr',
+    '--dropout': 'dropout',
+    '--negatives': 'negatives',
+    '--eval-every': 'evalEvery',
+    '--patience': 'patience',
+    '--eval-users': 'evalUsers',
+    '--limit-users': 'limitUsers',
+    '--seed': 'seed',
+    '--checkpoint': 'checkpoint',
   };
   for (let i = 0; i < args.length; i++) {
     const a = args[i];
@@ -119,7 +168,9 @@ export async function main(args: string[]): Promise<void> {
   }
   const negatives = Math.min(o.negatives, maxCandidates);
   log(`adapter: ${adapter}`);
-  log(`model: ${JSON.stringify(cfg)}, batch ${B}, lr ${o.lr}${o.loss === 'ce' ? `, softmax over the batch's targets plus ${negatives} shared uniform negatives` : ''}`);
+  log(
+    `model: ${JSON.stringify(cfg)}, batch ${B}, lr ${o.lr}${o.loss === 'ce' ? `, softmax over the batch's targets plus ${negatives} shared uniform negatives` : ''}`,
+  );
 
   const trainable = split.train.map((s, u) => (s.length >= 2 ? u : -1)).filter((u) => u >= 0);
   const stepsPerEpoch = Math.ceil(trainable.length / B);
@@ -134,8 +185,15 @@ export async function main(args: string[]): Promise<void> {
     renameSync(`${file}.tmp`, file);
   };
   if (ck && existsSync(`${ck}.json`)) {
-    const meta = JSON.parse(readFileSync(`${ck}.json`, 'utf8')) as { epoch: number; trainSeconds: number; steps: number; best: { ndcg: number; epoch: number; valid: Metrics | null }; config: unknown };
-    if (JSON.stringify(meta.config) !== JSON.stringify({ ...cfg, batch: B, lr: o.lr, seed: o.seed })) throw new Error(`${ck}: the checkpoint was made with other settings; remove it or use the same ones`);
+    const meta = JSON.parse(readFileSync(`${ck}.json`, 'utf8')) as {
+      epoch: number;
+      trainSeconds: number;
+      steps: number;
+      best: { ndcg: number; epoch: number; valid: Metrics | null };
+      config: unknown;
+    };
+    if (JSON.stringify(meta.config) !== JSON.stringify({ ...cfg, batch: B, lr: o.lr, seed: o.seed }))
+      throw new Error(`${ck}: the checkpoint was made with other settings; remove it or use the same ones`);
     restore(new Uint8Array(readFileSync(ck)));
     best = { ...meta.best, state: existsSync(`${ck}.best`) ? new Uint8Array(readFileSync(`${ck}.best`)) : null };
     trainSeconds = meta.trainSeconds;
@@ -165,7 +223,9 @@ export async function main(args: string[]): Promise<void> {
     }
     trainSeconds += (performance.now() - t0) / 1000;
     epochsRun = epoch;
-    process.stderr.write(`\repoch ${epoch}/${o.epochs}  mean loss ${(lossSum / Math.max(1, lossN)).toFixed(4)}  ${(trainSeconds / epoch).toFixed(1)} s/epoch               \n`);
+    process.stderr.write(
+      `\repoch ${epoch}/${o.epochs}  mean loss ${(lossSum / Math.max(1, lossN)).toFixed(4)}  ${(trainSeconds / epoch).toFixed(1)} s/epoch               \n`,
+    );
     if (epoch % o.evalEvery === 0 || epoch === o.epochs) {
       const v = await evaluateModel(validCases, cfg.dim, encode, await itemTable());
       log(`  validation: ${fmt(v)}`);
@@ -179,7 +239,16 @@ export async function main(args: string[]): Promise<void> {
     }
     if (ck) {
       writeAtomically(ck, await save());
-      writeAtomically(`${ck}.json`, JSON.stringify({ epoch, trainSeconds, steps, best: { ndcg: best.ndcg, epoch: best.epoch, valid: best.valid }, config: { ...cfg, batch: B, lr: o.lr, seed: o.seed } }));
+      writeAtomically(
+        `${ck}.json`,
+        JSON.stringify({
+          epoch,
+          trainSeconds,
+          steps,
+          best: { ndcg: best.ndcg, epoch: best.epoch, valid: best.valid },
+          config: { ...cfg, batch: B, lr: o.lr, seed: o.seed },
+        }),
+      );
     }
   }
   if (best.state) restore(best.state);

@@ -19,15 +19,11 @@ const tfjs = ['tfjs-core', 'tfjs-backend-webgpu', 'tfjs-backend-cpu'].map((p) =>
 }));
 // tfjs-core's Node platform shim calls require('util').
 globalThis.require ??= createRequire(import.meta.url);
-const { module } = await runnerImport(resolve(file), {
-  logLevel: 'error',
-  configFile: false,
-  resolve: { noExternal: [/^@tensorflow\//], alias: tfjs },
-});
+const { module } = await runnerImport(resolve(file), { logLevel: 'error', configFile: false, resolve: { noExternal: [/^@tensorflow\//], alias: tfjs } });
 try {
   await module.main(args);
   process.exit(0);
 } catch (e) {
-  console.error(e instanceof Error ? e.stack ?? e.message : e);
+  console.error(e instanceof Error ? (e.stack ?? e.message) : e);
   process.exit(1);
 }

@@ -13,10 +13,11 @@ import '@tensorflow/tfjs-core/dist/register_all_gradients';
 import '@tensorflow/tfjs-backend-webgpu';
 import { GpuContext, acquireDevice } from '../src/gpu/context';
 import { GpuEngine } from '../src/model/engine';
-import { DEFAULT_CONFIG, makeConfig, parameterLayout } from '../src/model/config';
+import { DEFAULT_CONFIG, makeConfig } from '../src/model/config';
+import { parameterLayout } from '../src/model/parameters';
 import { initParameters } from '../src/model/init';
 import { Rng } from '../src/model/random';
-import { sequenceBatch } from '../src/train/batching';
+import { sequenceBatch } from '../src/train/sampling';
 import { TfSasrec } from './tfjs-sasrec';
 
 const median = (xs: number[]) => {
@@ -125,6 +126,8 @@ export async function main(args: string[]): Promise<void> {
     steps,
   };
   log(`training step: ours ${result.ours_step_ms} ms, TF.js ${result.tfjs_step_ms} ms -> ${result.speedup}x`);
-  log(`inference (${inferLen}-event history, all ${cfg.items} items, top 10): ours ${result.ours_infer_ms} ms, TF.js ${result.tfjs_infer_ms} ms -> ${result.infer_speedup}x`);
+  log(
+    `inference (${inferLen}-event history, all ${cfg.items} items, top 10): ours ${result.ours_infer_ms} ms, TF.js ${result.tfjs_infer_ms} ms -> ${result.infer_speedup}x`,
+  );
   if (json) console.log(JSON.stringify(result));
 }

@@ -12,7 +12,7 @@ import { GpuEngine } from '../src/model/engine';
 import { ReferenceModel } from '../src/reference/model';
 import { DEFAULT_CONFIG, makeConfig, type ModelConfig } from '../src/model/config';
 import { Rng } from '../src/model/random';
-import { sequenceBatch } from '../src/train/batching';
+import { sequenceBatch } from '../src/train/sampling';
 
 function arg(args: string[], name: string): string | undefined {
   const i = args.indexOf(`--${name}`);
@@ -43,7 +43,9 @@ export async function main(args: string[]): Promise<void> {
   const log = (s: string) => (json ? process.stderr.write(s + '\n') : console.log(s));
   const rng = new Rng(1);
   const seqs = Array.from({ length: B }, () => Array.from({ length: cfg.maxlen + 1 }, () => rng.int(1, cfg.items + 1)));
-  const batches = Array.from({ length: 4 }, () => sequenceBatch(cfg, seqs, B, rng, { candidates: cfg.loss === 'ce' ? 1024 : 0, maxCandidates: 1024 + B * cfg.maxlen }));
+  const batches = Array.from({ length: 4 }, () =>
+    sequenceBatch(cfg, seqs, B, rng, { candidates: cfg.loss === 'ce' ? 1024 : 0, maxCandidates: 1024 + B * cfg.maxlen }),
+  );
 
   const ctx = new GpuContext(await acquireDevice(gpu));
   log(`adapter: ${ctx.adapterName}`);

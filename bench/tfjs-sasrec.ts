@@ -7,7 +7,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 // Method-style ops (x.add(y)) and their types.
 import '@tensorflow/tfjs-core/dist/public/chained_ops/register_all_chained_ops';
-import { parameterLayout, type ModelConfig } from '../src/model/config';
+import type { ModelConfig } from '../src/model/config';
+import { parameterLayout } from '../src/model/parameters';
 import type { Batch } from '../src/model/batch';
 
 const GELU_K = Math.sqrt(2 / Math.PI);
@@ -20,7 +21,11 @@ export class TfSasrec {
   /** (T, T) additive causal mask, 0 visible / -1e9 hidden. */
   private readonly causal: tf.Tensor;
 
-  constructor(readonly cfg: ModelConfig, params: Float32Array, lr: number) {
+  constructor(
+    readonly cfg: ModelConfig,
+    params: Float32Array,
+    lr: number,
+  ) {
     if (cfg.contentBuckets > 0 || cfg.features > 0) throw new Error('the TF.js model covers item ids only');
     const prefix = `m${instances++}_`; // variable names are global in TF.js
     for (const t of parameterLayout(cfg).tensors) {
@@ -45,7 +50,11 @@ export class TfSasrec {
     const gamma = ln.slice([0, 0], [1, C]);
     const beta = ln.slice([1, 0], [1, C]);
     const { mean, variance } = tf.moments(x, -1, true);
-    return x.sub(mean).mul(tf.rsqrt(variance.add(1e-5))).mul(gamma).add(beta) as tf.Tensor2D;
+    return x
+      .sub(mean)
+      .mul(tf.rsqrt(variance.add(1e-5)))
+      .mul(gamma)
+      .add(beta) as tf.Tensor2D;
   }
 
   private linear(x: tf.Tensor2D, w: string, b: string): tf.Tensor2D {
@@ -60,11 +69,17 @@ export class TfSasrec {
     const H = cfg.heads;
     const hs = C / H;
     const flat = ids.reshape([B * T]);
-    const valid = flat.greater(0).cast('float32').reshape([B * T, 1]);
+    const valid = flat
+      .greater(0)
+      .cast('float32')
+      .reshape([B * T, 1]);
     const keyMask = ids.greater(0).cast('float32').sub(1).mul(1e9).reshape([B, 1, 1, T]);
     const mask = this.causal.add(keyMask);
     const pos = this.v('pos_emb').slice([this.cfg.maxlen - T, 0], [T, C]);
-    let x = tf.gather(this.v('item_emb'), flat).add(tf.tile(pos, [B, 1])).mul(valid) as tf.Tensor2D;
+    let x = tf
+      .gather(this.v('item_emb'), flat)
+      .add(tf.tile(pos, [B, 1]))
+      .mul(valid) as tf.Tensor2D;
     const heads = (t: tf.Tensor2D) => t.reshape([B, T, H, hs]).transpose([0, 2, 1, 3]);
     for (let l = 0; l < cfg.blocks; l++) {
       const p = `b${l}.`;
@@ -72,8 +87,14 @@ export class TfSasrec {
       const q = heads(qkv.slice([0, 0], [B * T, C]));
       const k = heads(qkv.slice([0, C], [B * T, C]));
       const v = heads(qkv.slice([0, 2 * C], [B * T, C]));
-      const scores = tf.matMul(q, k, false, true).mul(1 / Math.sqrt(hs)).add(mask);
-      const att = tf.matMul(tf.softmax(scores), v).transpose([0, 2, 1, 3]).reshape([B * T, C]) as tf.Tensor2D;
+      const scores = tf
+        .matMul(q, k, false, true)
+        .mul(1 / Math.sqrt(hs))
+        .add(mask);
+      const att = tf
+        .matMul(tf.softmax(scores), v)
+        .transpose([0, 2, 1, 3])
+        .reshape([B * T, C]) as tf.Tensor2D;
       x = x.add(this.linear(att, `${p}proj_w`, `${p}proj_b`));
       const h = this.linear(this.layerNorm(x, `${p}ln2`), `${p}fc1_w`, `${p}fc1_b`);
       const g = h.mul(0.5).mul(tf.tanh(h.add(h.pow(3).mul(0.044715)).mul(GELU_K)).add(1)) as tf.Tensor2D;

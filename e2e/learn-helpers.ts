@@ -35,4 +35,3 @@ export async function percentSums(page: Page, scope: string): Promise<number[]> 
   }
   return sums;
 }
-

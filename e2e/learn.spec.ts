@@ -44,7 +44,9 @@ test('train on the demo, see an explained path that fits 60 minutes, reload with
   await expect.poll(value, { timeout: 60_000 }).toBeGreaterThan(first);
   await expect(page.getByTestId('model-state')).toHaveText('Up to date with your history.', { timeout: 180_000 });
   await expect(page.getByTestId('progress-text')).toContainText(/^Training: epoch 3 of 3, .*\(done\)$/);
-  console.log(`trained on ${await page.getByTestId('model-backend').textContent()}: ${await page.getByTestId('progress-text').textContent()}, about ${((Date.now() - trainStart) / 1000).toFixed(0)} s`);
+  console.log(
+    `trained on ${await page.getByTestId('model-backend').textContent()}: ${await page.getByTestId('progress-text').textContent()}, about ${((Date.now() - trainStart) / 1000).toFixed(0)} s`,
+  );
   expect(await page.getByRole('img', { name: /Training loss over \d+ steps/ }).count()).toBe(1);
   // Training ran off the main thread: WebGPU trained the model, and the page itself never asked for an adapter.
   // (Long tasks are printed, not asserted: on a busy 2-core machine any task can pass 50 ms of wall-clock time.)

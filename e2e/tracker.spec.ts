@@ -84,11 +84,14 @@ test('export, wipe, import gives back identical data', async ({ page }) => {
   await tab(page, 'Data');
   const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export backup' }).click()]);
   const exported = JSON.parse(await (await download.createReadStream()).toArray().then((c) => Buffer.concat(c).toString('utf8')));
-  await page.evaluate(() => new Promise<void>((resolve) => {
-    const req = indexedDB.deleteDatabase('studypath');
-    req.onsuccess = () => resolve();
-    req.onblocked = () => resolve();
-  }));
+  await page.evaluate(
+    () =>
+      new Promise<void>((resolve) => {
+        const req = indexedDB.deleteDatabase('studypath');
+        req.onsuccess = () => resolve();
+        req.onblocked = () => resolve();
+      }),
+  );
   await page.reload();
   await expect(page.getByRole('button', { name: 'Load the demo' })).toBeVisible();
   await importText(page, 'backup.json', JSON.stringify(exported));

@@ -86,10 +86,18 @@ export function demoBackup(): Backup {
   for (const e of DEMO_CATALOG) visit(e[0], []);
 
   const readings: Reading[] = DEMO_CATALOG.map(([key, title, authors, year, topics, minutes, difficulty, prereq, url]) => ({
-    id: id(key), title, url: url ?? null, authors, year, topics, minutes, difficulty,
+    id: id(key),
+    title,
+    url: url ?? null,
+    authors,
+    year,
+    topics,
+    minutes,
+    difficulty,
     prerequisites: prereq.map(id),
     addedAt: new Date(START - rng.int(1, 60) * 86_400_000).toISOString(),
-    status: 'unread', source: 'demo',
+    status: 'unread',
+    source: 'demo',
   }));
   const reading = new Map(readings.map((r) => [r.id, r]));
 
@@ -108,7 +116,28 @@ export function demoBackup(): Backup {
     return last.id;
   };
   // Start from the foundations the learner already knows.
-  for (const k of ['nielsen-nndl', 'blitzstein-prob', 'strang-la', 'islr', 'ricci-handbook', 'mitchell-ml', 'clrs', 'deisenroth-mml', 'goodfellow-dl', 'jurafsky-slp', 'sutton-barto', 'patterson-hennessy', 'kirk-hwu', 'boyd-cvx', 'wasserman-stats', 'manning-ir', 'bishop-prml', 'aggarwal-recsys', 'brown-make-it-stick', 'ebbinghaus-memory']) {
+  for (const k of [
+    'nielsen-nndl',
+    'blitzstein-prob',
+    'strang-la',
+    'islr',
+    'ricci-handbook',
+    'mitchell-ml',
+    'clrs',
+    'deisenroth-mml',
+    'goodfellow-dl',
+    'jurafsky-slp',
+    'sutton-barto',
+    'patterson-hennessy',
+    'kirk-hwu',
+    'boyd-cvx',
+    'wasserman-stats',
+    'manning-ir',
+    'bishop-prml',
+    'aggarwal-recsys',
+    'brown-make-it-stick',
+    'ebbinghaus-memory',
+  ]) {
     finished.add(id(k));
   }
   for (let day = 0; day < DAYS; day++) {
@@ -129,9 +158,14 @@ export function demoBackup(): Backup {
       const complete = (done.get(r.id) ?? 0) >= r.minutes;
       const understanding = complete ? Math.min(100, Math.max(10, Math.round(50 + 10 * focus - 7 * r.difficulty + rng.normal() * 10))) : null;
       sessions.push({
-        id: `demo-s${sessions.length + 1}`, readingId: r.id,
-        start: new Date(start).toISOString(), end: new Date(start + wall * 60_000).toISOString(),
-        activeMinutes: active, focus, interruptions, understanding,
+        id: `demo-s${sessions.length + 1}`,
+        readingId: r.id,
+        start: new Date(start).toISOString(),
+        end: new Date(start + wall * 60_000).toISOString(),
+        activeMinutes: active,
+        focus,
+        interruptions,
+        understanding,
         quizScore: complete && rng.next() < 0.3 ? Math.min(100, Math.max(0, Math.round((understanding ?? 60) + rng.normal() * 8))) : null,
         notes: '',
       });
@@ -148,8 +182,12 @@ export function demoBackup(): Backup {
   }
   const community = communitySequences(readings, new Rng(DEMO_SEED + 1));
   return {
-    format: BACKUP_FORMAT, version: BACKUP_VERSION, exportedAt: new Date(START + DAYS * 86_400_000).toISOString(),
-    readings, sessions, settings: { dailyBudgetMinutes: 60 },
+    format: BACKUP_FORMAT,
+    version: BACKUP_VERSION,
+    exportedAt: new Date(START + DAYS * 86_400_000).toISOString(),
+    readings,
+    sessions,
+    settings: { dailyBudgetMinutes: 60 },
     pathPacks: [{ id: 'demo-community', name: 'Community paths (simulated, demo)', importedAt: new Date(START).toISOString(), sequences: community }],
   };
 }
@@ -160,5 +198,7 @@ export async function main(): Promise<void> {
   writeFileSync('public/demo/demo.json', JSON.stringify(b, null, 1) + '\n');
   const fin = b.readings.filter((r) => r.status === 'finished').length;
   const seqs = b.pathPacks[0].sequences;
-  console.log(`public/demo/demo.json: ${b.readings.length} readings (${fin} finished in the history), ${b.sessions.length} sessions over ${DAYS} days, ${seqs.length} community sequences (${seqs.reduce((a, q) => a + q.length, 0)} readings)`);
+  console.log(
+    `public/demo/demo.json: ${b.readings.length} readings (${fin} finished in the history), ${b.sessions.length} sessions over ${DAYS} days, ${seqs.length} community sequences (${seqs.reduce((a, q) => a + q.length, 0)} readings)`,
+  );
 }

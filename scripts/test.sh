@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The whole test suite: installs what it needs, type-checks, runs every test
+# The whole test suite: installs what it needs, type-checks, lints, runs every test
 # (Vitest in Node on a WebGPU adapter, then Playwright in Chromium).
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -13,6 +13,11 @@ echo "== type check"
 typecheck_failed=0
 npx tsc -p tsconfig.json || { status=1; typecheck_failed=1; }
 
+# A lint failure counts as one failed check in the summary below.
+echo "== lint: eslint, prettier, layering (npm run lint)"
+lint_failed=0
+bash scripts/lint.sh || { lint_failed=1; status=1; }
+
 echo "== unit, kernel and model tests (Vitest; WebGPU through Dawn on Vulkan)"
 rm -f reports/vitest.json reports/e2e.json
 bash scripts/gpu-env.sh npx vitest run --reporter=default --reporter=json --outputFile.json=reports/vitest.json || status=1
@@ -20,9 +25,10 @@ bash scripts/gpu-env.sh npx vitest run --reporter=default --reporter=json --outp
 echo "== browser tests (Playwright in Chromium with WebGPU)"
 PLAYWRIGHT_JSON_OUTPUT_NAME=reports/e2e.json npx playwright test --reporter=list,json || status=1
 
-TYPECHECK_FAILED=$typecheck_failed node -e '
+TYPECHECK_FAILED=$typecheck_failed LINT_FAILED=$lint_failed node -e '
 const fs = require("fs");
 let passed = 0, failed = 0, ran = 0;
+if (process.env.LINT_FAILED === "1") { failed += 1; console.log("lint: failed"); }
 try {
   const v = JSON.parse(fs.readFileSync("reports/vitest.json", "utf8"));
   passed += v.numPassedTests; failed += v.numFailedTests; ran += v.numTotalTests;

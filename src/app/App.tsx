@@ -1,14 +1,15 @@
 import { useEffect, useState } from 'react';
-import { useStore } from './store';
-import { Catalog } from './Catalog';
-import { FocusTimer } from './FocusTimer';
-import { Budget, History } from './Today';
-import { DataPanel } from './DataPanel';
-import { EngineCheck } from './EngineCheck';
-import { ManualSession } from './ManualSession';
-import { Charts } from './Charts';
-import { AttentionView, ModelPanel, PathPanel, Recommendations } from './Learn';
-import { useModel } from './model';
+import { useStore } from './studyStore';
+import { Catalog } from './catalog/Catalog';
+import { FocusTimer } from './learn/FocusTimer';
+import { Budget } from './learn/Budget';
+import { History } from './history/History';
+import { DataPanel } from './data/DataPanel';
+import { EngineCheck } from './check/EngineCheck';
+import { ManualSession } from './history/ManualSession';
+import { Charts } from './history/Charts';
+import { AttentionView, ModelPanel, PathPanel, Recommendations } from './learn/Learn';
+import { useModel } from './learn/modelStore';
 
 const TABS = ['Today', 'Catalog', 'History', 'Data', 'Engine check'] as const;
 type Tab = (typeof TABS)[number];

@@ -123,7 +123,12 @@ export function parseBibtex(input: string, file = 'BibTeX'): BibEntry[] {
 
 /** Strip TeX grouping braces and the commonest accents/escapes; the result is plain text. */
 function detex(s: string): string {
-  return s.replace(/\\[`'^"~=.]\{?([A-Za-z])\}?/g, '$1').replace(/\\&/g, '&').replace(/[{}]/g, '').replace(/\s+/g, ' ').trim();
+  return s
+    .replace(/\\[`'^"~=.]\{?([A-Za-z])\}?/g, '$1')
+    .replace(/\\&/g, '&')
+    .replace(/[{}]/g, '')
+    .replace(/\s+/g, ' ')
+    .trim();
 }
 
 export function readingsFromBibtex(input: string, file: string, makeId: () => string, now = new Date()): Reading[] {
@@ -137,9 +142,15 @@ export function readingsFromBibtex(input: string, file: string, makeId: () => st
       id: makeId(),
       title: text(detex(f('title')), where, 'title', { required: true, max: 1000 }),
       url: httpUrl(url, where, f('url') ? 'url' : 'doi'),
-      authors: f('author').split(/\s+and\s+/).map((a) => detex(a)).filter((a) => a !== ''),
+      authors: f('author')
+        .split(/\s+and\s+/)
+        .map((a) => detex(a))
+        .filter((a) => a !== ''),
       year: yearText === '' ? null : int(yearText, where, 'year', 1000, 2100),
-      topics: f('keywords').split(/[,;]/).map((k) => detex(k).toLowerCase()).filter((k) => k !== ''),
+      topics: f('keywords')
+        .split(/[,;]/)
+        .map((k) => detex(k).toLowerCase())
+        .filter((k) => k !== ''),
       minutes: pages ? Math.min(100_000, Math.max(5, 2 * Math.max(1, Number(pages[2]) - Number(pages[1]) + 1))) : 30,
       difficulty: 3,
       prerequisites: [],

@@ -60,7 +60,17 @@ export function parseCsv(input: string, file = 'CSV'): CsvRow[] {
 }
 
 /** Zotero's export column names (a subset; others are ignored). */
-const COL = { title: 'Title', authors: 'Author', year: 'Publication Year', url: 'Url', tags: 'Manual Tags', autoTags: 'Automatic Tags', pages: 'Num Pages', added: 'Date Added', key: 'Key' };
+const COL = {
+  title: 'Title',
+  authors: 'Author',
+  year: 'Publication Year',
+  url: 'Url',
+  tags: 'Manual Tags',
+  autoTags: 'Automatic Tags',
+  pages: 'Num Pages',
+  added: 'Date Added',
+  key: 'Key',
+};
 
 /**
  * Readings from a Zotero CSV export. Needs a Title column. Authors are
@@ -71,13 +81,18 @@ export function readingsFromZoteroCsv(input: string, file: string, makeId: () =>
   if (rows.length === 0) throw new ValidationError(`${file}: the file is empty`);
   const header = rows[0].fields.map((h) => h.trim());
   const col = (name: string) => header.indexOf(name);
-  if (col(COL.title) < 0) throw new ValidationError(`${file}, line 1: no "Title" column (columns found: ${header.slice(0, 8).join(', ')}${header.length > 8 ? ', …' : ''})`);
+  if (col(COL.title) < 0)
+    throw new ValidationError(`${file}, line 1: no "Title" column (columns found: ${header.slice(0, 8).join(', ')}${header.length > 8 ? ', …' : ''})`);
   const out: Reading[] = [];
   for (const row of rows.slice(1)) {
     const where = `${file}, line ${row.line}`;
     if (row.fields.length !== header.length) throw new ValidationError(`${where}: ${row.fields.length} fields, but the header has ${header.length}`);
     const get = (name: string) => (col(name) >= 0 ? row.fields[col(name)] : '');
-    const split = (v: string) => v.split(';').map((x) => x.trim()).filter((x) => x !== '');
+    const split = (v: string) =>
+      v
+        .split(';')
+        .map((x) => x.trim())
+        .filter((x) => x !== '');
     const pages = get(COL.pages).trim();
     const yearText = get(COL.year).trim();
     out.push({

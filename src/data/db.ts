@@ -12,7 +12,7 @@ import { openDB, type DBSchema, type IDBPDatabase, type IDBPTransaction } from '
 import { DEFAULT_SETTINGS, type CheckpointRecord, type PathPack, type Reading, type Settings, type StudySession } from './types';
 import { ValidationError, validateReading, validateSession, validateSettings, text, isoDate } from './validate';
 
-export const DB_NAME = 'studypath';
+const DB_NAME = 'studypath';
 export const DB_VERSION = 3;
 
 export interface StudyDB extends DBSchema {
@@ -92,7 +92,15 @@ export async function exportBackup(db: IDBPDatabase<StudyDB>): Promise<Backup> {
     tx.objectStore('pathPacks').getAll(),
   ]);
   await tx.done;
-  return { format: BACKUP_FORMAT, version: BACKUP_VERSION, exportedAt: new Date().toISOString(), readings, sessions, settings: settings ?? DEFAULT_SETTINGS, pathPacks };
+  return {
+    format: BACKUP_FORMAT,
+    version: BACKUP_VERSION,
+    exportedAt: new Date().toISOString(),
+    readings,
+    sessions,
+    settings: settings ?? DEFAULT_SETTINGS,
+    pathPacks,
+  };
 }
 
 /**
@@ -109,7 +117,8 @@ export function parseBackup(json: string, file = 'backup'): Backup {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new ValidationError(`${file}: not a StudyPath backup (expected an object)`);
   const r = raw as Record<string, unknown>;
   if (r.format !== BACKUP_FORMAT) throw new ValidationError(`${file}: not a StudyPath backup (field format is ${JSON.stringify(r.format)})`);
-  if (r.version !== BACKUP_VERSION) throw new ValidationError(`${file}: backup version ${JSON.stringify(r.version)} is not supported (this app reads version ${BACKUP_VERSION})`);
+  if (r.version !== BACKUP_VERSION)
+    throw new ValidationError(`${file}: backup version ${JSON.stringify(r.version)} is not supported (this app reads version ${BACKUP_VERSION})`);
   const arr = (k: string) => {
     const v = r[k] ?? [];
     if (!Array.isArray(v)) throw new ValidationError(`${file}, field ${k}: must be a list`);
@@ -121,9 +130,11 @@ export function parseBackup(json: string, file = 'backup'): Backup {
     if (ids.has(x.id)) throw new ValidationError(`${file}, readings[${i}], field id: "${x.id}" appears twice`);
     ids.add(x.id);
   });
-  readings.forEach((x, i) => x.prerequisites.forEach((p, j) => {
-    if (!ids.has(p)) throw new ValidationError(`${file}, readings[${i}], field prerequisites[${j}]: no reading has id "${p}"`);
-  }));
+  readings.forEach((x, i) =>
+    x.prerequisites.forEach((p, j) => {
+      if (!ids.has(p)) throw new ValidationError(`${file}, readings[${i}], field prerequisites[${j}]: no reading has id "${p}"`);
+    }),
+  );
   const sessions = arr('sessions').map((x, i) => validateSession(x, `${file}, sessions[${i}]`));
   const sids = new Set<string>();
   sessions.forEach((x, i) => {
@@ -144,7 +155,12 @@ export function parseBackup(json: string, file = 'backup'): Backup {
         return v;
       });
     });
-    return { id: text(p.id, where, 'id', { required: true, max: 100 }), name: text(p.name, where, 'name', { required: true, max: 200 }), importedAt: isoDate(p.importedAt, where, 'importedAt'), sequences };
+    return {
+      id: text(p.id, where, 'id', { required: true, max: 100 }),
+      name: text(p.name, where, 'name', { required: true, max: 200 }),
+      importedAt: isoDate(p.importedAt, where, 'importedAt'),
+      sequences,
+    };
   });
   return {
     format: BACKUP_FORMAT,

@@ -8,7 +8,7 @@
  * counted; a pack that maps nothing at all is refused. Sequences shorter than
  * two mapped readings carry no transition and are dropped too.
  */
-import { parseUserItemLines } from '../train/dataset';
+import { parseUserItemLines } from './userItems';
 import type { PathPack, Reading } from './types';
 import { ValidationError } from './validate';
 
@@ -62,10 +62,5 @@ export function parsePathPack(input: string, file: string, catalog: Reading[], i
     if (mapped.length >= 2) sequences.push(mapped);
     else dropped += mapped.length;
   }
-  return {
-    pack: { id, name: file, importedAt: now.toISOString(), sequences },
-    users: sequences.length,
-    mappedItems: map.size,
-    droppedInteractions: dropped,
-  };
+  return { pack: { id, name: file, importedAt: now.toISOString(), sequences }, users: sequences.length, mappedItems: map.size, droppedInteractions: dropped };
 }

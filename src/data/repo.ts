@@ -11,7 +11,10 @@ import { DEFAULT_SETTINGS, type CheckpointRecord, type PathPack, type Reading, t
 import { validateReading, validateSession, validateSettings } from './validate';
 
 export class StorageError extends Error {
-  constructor(message: string, override readonly cause?: unknown) {
+  constructor(
+    message: string,
+    override readonly cause?: unknown,
+  ) {
     super(message);
     this.name = 'StorageError';
   }
@@ -23,7 +26,8 @@ const CHANNEL = 'studypath-changes';
 
 function describe(e: unknown, what: string): StorageError {
   const name = e instanceof DOMException || e instanceof Error ? e.name : '';
-  if (name === 'QuotaExceededError') return new StorageError(`Could not save ${what}: this browser's storage for the app is full. Export a backup and free some space, then try again.`, e);
+  if (name === 'QuotaExceededError')
+    return new StorageError(`Could not save ${what}: this browser's storage for the app is full. Export a backup and free some space, then try again.`, e);
   if (name === 'AbortError') return new StorageError(`Could not save ${what}: the browser aborted the write. Nothing was changed; try again.`, e);
   return new StorageError(`Could not save ${what}: ${e instanceof Error ? e.message : String(e)}`, e);
 }
@@ -31,7 +35,10 @@ function describe(e: unknown, what: string): StorageError {
 export class Repo {
   private channel: BroadcastChannel | null;
 
-  constructor(readonly db: IDBPDatabase<StudyDB>, onRemoteChange?: (c: Change) => void) {
+  constructor(
+    readonly db: IDBPDatabase<StudyDB>,
+    onRemoteChange?: (c: Change) => void,
+  ) {
     this.channel = typeof BroadcastChannel === 'undefined' ? null : new BroadcastChannel(CHANNEL);
     if (this.channel && onRemoteChange) this.channel.onmessage = (ev: MessageEvent<Change>) => onRemoteChange(ev.data);
   }

@@ -24,6 +24,8 @@ export function text(v: unknown, where: string, field: string, opts: { required?
     return '';
   }
   if (typeof v !== 'string') fail(where, field, `must be text, got ${typeof v}`);
+  // Control characters are stripped on purpose (imports are untrusted text).
+  // eslint-disable-next-line no-control-regex
   const s = (v as string).replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g, '').trim();
   if (s.length > (opts.max ?? MAX_TEXT)) fail(where, field, `is longer than ${opts.max ?? MAX_TEXT} characters`);
   if (opts.required && s === '') fail(where, field, 'is required');
@@ -32,11 +34,12 @@ export function text(v: unknown, where: string, field: string, opts: { required?
 
 export function int(v: unknown, where: string, field: string, lo: number, hi: number): number {
   const n = typeof v === 'string' && v.trim() !== '' ? Number(v) : v;
-  if (typeof n !== 'number' || !Number.isInteger(n) || n < lo || n > hi) fail(where, field, `must be a whole number from ${lo} to ${hi}, got ${JSON.stringify(v)}`);
+  if (typeof n !== 'number' || !Number.isInteger(n) || n < lo || n > hi)
+    fail(where, field, `must be a whole number from ${lo} to ${hi}, got ${JSON.stringify(v)}`);
   return n as number;
 }
 
-export function optionalInt(v: unknown, where: string, field: string, lo: number, hi: number): number | null {
+function optionalInt(v: unknown, where: string, field: string, lo: number, hi: number): number | null {
   return v === undefined || v === null || v === '' ? null : int(v, where, field, lo, hi);
 }
 

@@ -55,7 +55,7 @@ export type Bindable = GPUBuffer | BufferSlice;
  * re-enter the device while Dawn still holds its lock (seen as a crash in
  * Dawn's Node binding). Every await on a WebGPU promise goes through this.
  */
-export async function settle<T>(p: Promise<T>): Promise<T> {
+async function settle<T>(p: Promise<T>): Promise<T> {
   const v = await p;
   await new Promise<void>((resolve) => setTimeout(resolve, 0));
   return v;
@@ -123,7 +123,9 @@ export class GpuContext {
   storage(floats: number, label: string): GPUBuffer {
     const size = Math.max(16, Math.ceil((floats * 4) / 16) * 16);
     if (size > this.device.limits.maxStorageBufferBindingSize) {
-      throw new Error(`buffer ${label} needs ${(size / 2 ** 20).toFixed(1)} MiB, over this adapter's limit of ${(this.device.limits.maxStorageBufferBindingSize / 2 ** 20).toFixed(0)} MiB per binding`);
+      throw new Error(
+        `buffer ${label} needs ${(size / 2 ** 20).toFixed(1)} MiB, over this adapter's limit of ${(this.device.limits.maxStorageBufferBindingSize / 2 ** 20).toFixed(0)} MiB per binding`,
+      );
     }
     const b = this.device.createBuffer({ size, usage: STORAGE | COPY_SRC | COPY_DST, label });
     this.owned.push(b);
@@ -211,11 +213,7 @@ export class GpuContext {
     const key = `${file}:${entryPoint}:${JSON.stringify(constants)}`;
     let p = this.pipelines.get(key);
     if (!p) {
-      p = this.device.createComputePipeline({
-        layout: 'auto',
-        compute: { module: this.module(file), entryPoint, constants },
-        label: key,
-      });
+      p = this.device.createComputePipeline({ layout: 'auto', compute: { module: this.module(file), entryPoint, constants }, label: key });
       this.pipelines.set(key, p);
     }
     return p;
@@ -231,7 +229,10 @@ export class GpuContext {
     } finally {
       const oom = await settle(this.device.popErrorScope());
       const val = await settle(this.device.popErrorScope());
+      // A WebGPU error is the cause of whatever fn threw, so it is the one to report.
+      // eslint-disable-next-line no-unsafe-finally
       if (val) throw new Error(`WebGPU validation error: ${val.message}`);
+      // eslint-disable-next-line no-unsafe-finally
       if (oom) throw new Error(`WebGPU out of memory: ${oom.message}`);
     }
     return result;
@@ -247,93 +248,4 @@ export class GpuContext {
 
 export function slice(buffer: GPUBuffer, offsetFloats: number, floats: number): BufferSlice {
   return { buffer, offset: offsetFloats * 4, size: Math.max(4, floats * 4) };
-}
-
-function entry(binding: number, b: Bindable): GPUBindGroupEntry {
-  if ('buffer' in b) return { binding, resource: { buffer: b.buffer, offset: b.offset, size: b.size } };
-  return { binding, resource: { buffer: b } };
-}
-
-/** Workgroup grid for `n` invocations in workgroups of `size`, folded into y past 65535. */
-export function grid1d(n: number, size = 256): [number, number, number] {
-  const groups = Math.max(1, Math.ceil(n / size));
-  if (groups <= 65535) return [groups, 1, 1];
-  const y = Math.ceil(groups / 65535);
-  return [Math.ceil(groups / y), y, 1];
-}
-
-/**
- * One prepared kernel launch: pipeline, bind group and its own uniform buffer,
- * built once and replayed every step. Uniform fields are set by index and
- * uploaded only when they change.
- */
-export class Dispatch {
-  readonly u32: Uint32Array;
-  readonly f32: Float32Array;
-  private dirty = true;
-  private readonly bindGroup: GPUBindGroup;
-  private readonly uniformBuffer: GPUBuffer;
-
-  constructor(
-    private readonly ctx: GpuContext,
-    readonly label: string,
-    private readonly pipeline: GPUComputePipeline,
-    uniformWords: number,
-    uniformBinding: number,
-    bindings: [number, Bindable][],
-    public workgroups: [number, number, number],
-  ) {
-    const words = Math.max(4, Math.ceil(uniformWords / 4) * 4);
-    const raw = new ArrayBuffer(words * 4);
-    this.u32 = new Uint32Array(raw);
-    this.f32 = new Float32Array(raw);
-    this.uniformBuffer = ctx.uniform(words * 4, `${label}.uniform`);
-    this.bindGroup = ctx.device.createBindGroup({
-      layout: pipeline.getBindGroupLayout(0),
-      entries: [{ binding: uniformBinding, resource: { buffer: this.uniformBuffer } }, ...bindings.map(([i, b]) => entry(i, b))],
-      label,
-    });
-  }
-
-  setU32(i: number, v: number): this {
-    if (this.u32[i] !== v >>> 0) {
-      this.u32[i] = v >>> 0;
-      this.dirty = true;
-    }
-    return this;
-  }
-
-  setF32(i: number, v: number): this {
-    const before = this.u32[i];
-    this.f32[i] = v;
-    if (this.u32[i] !== before) this.dirty = true;
-    return this;
-  }
-
-  /** Upload the uniforms if they changed; call before the command buffer is submitted. */
-  flush(): void {
-    if (this.dirty) {
-      this.ctx.device.queue.writeBuffer(this.uniformBuffer, 0, this.u32);
-      this.dirty = false;
-    }
-  }
-
-  encode(pass: GPUComputePassEncoder): void {
-    this.flush();
-    if (this.workgroups[0] === 0 || this.workgroups[1] === 0) return;
-    pass.setPipeline(this.pipeline);
-    pass.setBindGroup(0, this.bindGroup);
-    pass.dispatchWorkgroups(this.workgroups[0], this.workgroups[1], this.workgroups[2]);
-  }
-}
-
-/** Encode a list of dispatches into one compute pass and submit them. */
-export function submit(ctx: GpuContext, dispatches: Dispatch[], extra?: (enc: GPUCommandEncoder) => void, before?: (enc: GPUCommandEncoder) => void): void {
-  const enc = ctx.device.createCommandEncoder();
-  before?.(enc);
-  const pass = enc.beginComputePass();
-  for (const d of dispatches) d.encode(pass);
-  pass.end();
-  extra?.(enc);
-  ctx.device.queue.submit([enc.finish()]);
 }

@@ -1,28 +1,69 @@
-import { Dispatch, grid1d, type Bindable, type GpuContext } from '../gpu/context';
-import type { SegmentList } from '../model/batch';
+import type { Bindable, GpuContext } from '../gpu/context';
+import { Dispatch, grid1d, kernelLayout } from '../gpu/dispatch';
+import type { SegmentList } from './segments';
 
-export class EmbedDispatch extends Dispatch {
+/** The uniform both embedding entry points read: shape, the featProj flag, and dropout. */
+const embedUniform = {
+  name: 'dims',
+  binding: 0,
+  struct: 'EmbDims',
+  fields: { rows: 'u32', T: 'u32', C: 'u32', flags: 'u32', key: 'u32', threshold: 'u32', scale: 'f32', _pad: 'u32' },
+} as const;
+
+export const EMBED_FORWARD = kernelLayout({
+  file: 'embedding.wgsl',
+  entryPoints: ['embed_forward'],
+  uniform: embedUniform,
+  storage: { ids: 1, E: 2, pos: 3, feat_proj: 4, out: 5 },
+});
+export const EMBED_BACKWARD = kernelLayout({
+  file: 'embedding.wgsl',
+  entryPoints: ['embed_backward'],
+  uniform: embedUniform,
+  storage: { dout: 6, bids: 7, demb: 8 },
+});
+export const SEGMENT_SUM = kernelLayout({
+  file: 'embedding.wgsl',
+  entryPoints: ['segment_sum'],
+  uniform: {
+    name: 'sdims',
+    binding: 9,
+    struct: 'SegDims',
+    fields: { n_rows: 'u32', C: 'u32', flags: 'u32', offsets_at: 'u32', src_at: 'u32', scale_at: 'u32', _pad0: 'u32', _pad1: 'u32' },
+  },
+  storage: { seg: 10, scales: 11, src: 12, dst: 13 },
+});
+
+/** An embedding launch with dropout: the key, keep threshold and scale of this step. */
+export class EmbedDispatch<Storage extends string = string> extends Dispatch<Storage, keyof typeof embedUniform.fields> {
   setDropout(key: number, threshold: number, scale: number): this {
-    return this.setU32(4, key).setU32(5, threshold).setF32(6, scale);
+    return this.set('key', key).set('threshold', threshold).set('scale', scale);
   }
 }
 
 /** out (rows, C) = dropout(E[id] + pos[t] (+ featProj)), zero at padding. */
-export function embedForward(ctx: GpuContext, a: { ids: Bindable; E: Bindable; pos: Bindable; featProj?: Bindable | null; out: Bindable; rows: number; T: number; C: number }, label = 'embed_forward'): EmbedDispatch {
-  const d = new EmbedDispatch(ctx, label, ctx.pipeline('embedding.wgsl', 'embed_forward'), 8, 0, [
-    [1, a.ids], [2, a.E], [3, a.pos], [4, a.featProj ?? ctx.unused()], [5, a.out],
-  ], grid1d(a.rows * a.C));
-  d.setU32(0, a.rows).setU32(1, a.T).setU32(2, a.C).setU32(3, a.featProj ? 1 : 0);
-  return d;
+export function embedForward(
+  ctx: GpuContext,
+  a: { ids: Bindable; E: Bindable; pos: Bindable; featProj?: Bindable | null; out: Bindable; rows: number; T: number; C: number },
+  label = 'embed_forward',
+): EmbedDispatch {
+  const buffers = { ids: a.ids, E: a.E, pos: a.pos, feat_proj: a.featProj ?? ctx.unused(), out: a.out };
+  const d = new EmbedDispatch(ctx, label, EMBED_FORWARD, 'embed_forward', buffers, grid1d(a.rows * a.C));
+  return d
+    .set('rows', a.rows)
+    .set('T', a.T)
+    .set('C', a.C)
+    .set('flags', a.featProj ? 1 : 0);
 }
 
 /** demb = dropout'(dout), zero at padding. */
-export function embedBackward(ctx: GpuContext, a: { dout: Bindable; ids: Bindable; demb: Bindable; rows: number; T: number; C: number }, label = 'embed_backward'): EmbedDispatch {
-  const d = new EmbedDispatch(ctx, label, ctx.pipeline('embedding.wgsl', 'embed_backward'), 8, 0, [
-    [6, a.dout], [7, a.ids], [8, a.demb],
-  ], grid1d(a.rows * a.C));
-  d.setU32(0, a.rows).setU32(1, a.T).setU32(2, a.C);
-  return d;
+export function embedBackward(
+  ctx: GpuContext,
+  a: { dout: Bindable; ids: Bindable; demb: Bindable; rows: number; T: number; C: number },
+  label = 'embed_backward',
+): EmbedDispatch {
+  const d = new EmbedDispatch(ctx, label, EMBED_BACKWARD, 'embed_backward', { dout: a.dout, bids: a.ids, demb: a.demb }, grid1d(a.rows * a.C));
+  return d.set('rows', a.rows).set('T', a.T).set('C', a.C);
 }
 
 /**
@@ -37,7 +78,12 @@ export class SegmentBuffer {
   private readonly staging: Uint32Array;
   nRows = 0;
 
-  constructor(private readonly ctx: GpuContext, readonly capRows: number, readonly capEntries: number, label: string) {
+  constructor(
+    private readonly ctx: GpuContext,
+    readonly capRows: number,
+    readonly capEntries: number,
+    label: string,
+  ) {
     this.offsetsAt = capRows;
     this.srcAt = 2 * capRows + 1;
     this.scaleAt = this.srcAt + capEntries;
@@ -49,7 +95,8 @@ export class SegmentBuffer {
   upload(seg: SegmentList): void {
     const n = seg.rows.length;
     const e = seg.entrySrc.length;
-    if (n > this.capRows || e > this.capEntries) throw new Error(`segment list of ${n} rows / ${e} entries exceeds capacity ${this.capRows} / ${this.capEntries}`);
+    if (n > this.capRows || e > this.capEntries)
+      throw new Error(`segment list of ${n} rows / ${e} entries exceeds capacity ${this.capRows} / ${this.capEntries}`);
     const s = this.staging;
     s.set(seg.rows, 0);
     s.set(seg.offsets, this.offsetsAt);
@@ -64,27 +111,30 @@ export class SegmentBuffer {
   }
 }
 
-export class SegmentSumDispatch extends Dispatch {
+export class SegmentSumDispatch extends Dispatch<keyof typeof SEGMENT_SUM.storage, keyof typeof SEGMENT_SUM.offsets> {
   private C = 1;
   init(C: number, seg: SegmentBuffer, useScale: boolean, accumulate: boolean): this {
     this.C = C;
-    this.setU32(1, C).setU32(2, (useScale ? 1 : 0) | (accumulate ? 2 : 0));
-    this.setU32(3, seg.offsetsAt).setU32(4, seg.srcAt).setU32(5, seg.scaleAt);
+    this.set('C', C).set('flags', (useScale ? 1 : 0) | (accumulate ? 2 : 0));
+    this.set('offsets_at', seg.offsetsAt).set('src_at', seg.srcAt).set('scale_at', seg.scaleAt);
     return this;
   }
   /** Number of segments in use this step. */
   setRows(n: number): this {
-    this.setU32(0, n);
+    this.set('n_rows', n);
     this.workgroups = n === 0 ? [0, 1, 1] : grid1d(n * this.C);
     return this;
   }
 }
 
 /** dst[rows[u]] (+)= sum over segment u of scale * src[entrySrc]: scatter-add without atomics. */
-export function segmentSum(ctx: GpuContext, a: { seg: SegmentBuffer; scales?: Bindable | null; src: Bindable; dst: Bindable; C: number; accumulate: boolean }, label = 'segment_sum'): SegmentSumDispatch {
-  const d = new SegmentSumDispatch(ctx, label, ctx.pipeline('embedding.wgsl', 'segment_sum'), 8, 9, [
-    [10, a.seg.buffer], [11, a.scales ?? ctx.unused()], [12, a.src], [13, a.dst],
-  ], [0, 1, 1]);
+export function segmentSum(
+  ctx: GpuContext,
+  a: { seg: SegmentBuffer; scales?: Bindable | null; src: Bindable; dst: Bindable; C: number; accumulate: boolean },
+  label = 'segment_sum',
+): SegmentSumDispatch {
+  const buffers = { seg: a.seg.buffer, scales: a.scales ?? ctx.unused(), src: a.src, dst: a.dst };
+  const d = new SegmentSumDispatch(ctx, label, SEGMENT_SUM, 'segment_sum', buffers, [0, 1, 1]);
   d.init(a.C, a.seg, !!a.scales, a.accumulate);
   d.setRows(a.seg.nRows);
   return d;

@@ -1,29 +1,57 @@
-import { Dispatch, grid1d, type Bindable, type GpuContext } from '../gpu/context';
+import type { Bindable, GpuContext } from '../gpu/context';
+import { Dispatch, grid1d, kernelLayout, type DispatchOf } from '../gpu/dispatch';
+
+/** The uniform every layernorm.wgsl entry point reads. */
+const uniform = { name: 'dims', binding: 0, struct: 'LnDims', fields: { rows: 'u32', C: 'u32', _pad0: 'u32', _pad1: 'u32' } } as const;
+
+export const LAYERNORM_FORWARD = kernelLayout({
+  file: 'layernorm.wgsl',
+  entryPoints: ['layernorm_forward'],
+  uniform,
+  storage: { x: 1, ln: 2, out: 3, stats: 4 },
+});
+export const LAYERNORM_BACKWARD = kernelLayout({
+  file: 'layernorm.wgsl',
+  entryPoints: ['layernorm_backward'],
+  uniform,
+  storage: { dout: 5, bx: 6, bstats: 7, bln: 8, dx: 9 },
+});
+export const LAYERNORM_BACKWARD_PARAMS = kernelLayout({
+  file: 'layernorm.wgsl',
+  entryPoints: ['layernorm_backward_params', 'layernorm_backward_params_direct'],
+  uniform,
+  storage: { pdout: 10, px: 11, pstats: 12, dln: 13 },
+});
 
 /** out = LayerNorm(x) with ln = [gamma; beta]; stats (2 * rows) gets (mean, rstd) per row. */
-export function layernormForward(ctx: GpuContext, a: { x: Bindable; ln: Bindable; out: Bindable; stats: Bindable; rows: number; C: number }, label = 'layernorm_forward'): Dispatch {
-  const d = new Dispatch(ctx, label, ctx.pipeline('layernorm.wgsl', 'layernorm_forward'), 4, 0, [
-    [1, a.x], [2, a.ln], [3, a.out], [4, a.stats],
-  ], grid1d(a.rows));
-  d.setU32(0, a.rows).setU32(1, a.C);
-  return d;
+export function layernormForward(
+  ctx: GpuContext,
+  a: { x: Bindable; ln: Bindable; out: Bindable; stats: Bindable; rows: number; C: number },
+  label = 'layernorm_forward',
+): DispatchOf<typeof LAYERNORM_FORWARD> {
+  const buffers = { x: a.x, ln: a.ln, out: a.out, stats: a.stats };
+  return new Dispatch(ctx, label, LAYERNORM_FORWARD, 'layernorm_forward', buffers, grid1d(a.rows)).set('rows', a.rows).set('C', a.C);
 }
 
 /** dx += LayerNorm'(dout). */
-export function layernormBackward(ctx: GpuContext, a: { dout: Bindable; x: Bindable; stats: Bindable; ln: Bindable; dx: Bindable; rows: number; C: number }, label = 'layernorm_backward'): Dispatch {
-  const d = new Dispatch(ctx, label, ctx.pipeline('layernorm.wgsl', 'layernorm_backward'), 4, 0, [
-    [5, a.dout], [6, a.x], [7, a.stats], [8, a.ln], [9, a.dx],
-  ], grid1d(a.rows));
-  d.setU32(0, a.rows).setU32(1, a.C);
-  return d;
+export function layernormBackward(
+  ctx: GpuContext,
+  a: { dout: Bindable; x: Bindable; stats: Bindable; ln: Bindable; dx: Bindable; rows: number; C: number },
+  label = 'layernorm_backward',
+): DispatchOf<typeof LAYERNORM_BACKWARD> {
+  const buffers = { dout: a.dout, bx: a.x, bstats: a.stats, bln: a.ln, dx: a.dx };
+  return new Dispatch(ctx, label, LAYERNORM_BACKWARD, 'layernorm_backward', buffers, grid1d(a.rows)).set('rows', a.rows).set('C', a.C);
 }
 
 /** dln = [sum dout * xhat ; sum dout] (written). 'tree' for GPUs, 'direct' (no barriers) for software adapters. */
-export function layernormBackwardParams(ctx: GpuContext, a: { dout: Bindable; x: Bindable; stats: Bindable; dln: Bindable; rows: number; C: number; variant?: 'tree' | 'direct' }, label = 'layernorm_backward_params'): Dispatch {
+export function layernormBackwardParams(
+  ctx: GpuContext,
+  a: { dout: Bindable; x: Bindable; stats: Bindable; dln: Bindable; rows: number; C: number; variant?: 'tree' | 'direct' },
+  label = 'layernorm_backward_params',
+): DispatchOf<typeof LAYERNORM_BACKWARD_PARAMS> {
   const direct = (a.variant ?? (ctx.softwareAdapter ? 'direct' : 'tree')) === 'direct';
-  const d = new Dispatch(ctx, label, ctx.pipeline('layernorm.wgsl', direct ? 'layernorm_backward_params_direct' : 'layernorm_backward_params'), 4, 0, [
-    [10, a.dout], [11, a.x], [12, a.stats], [13, a.dln],
-  ], direct ? [Math.ceil(a.C / 64), 1, 1] : [Math.ceil(a.C / 16), 1, 1]);
-  d.setU32(0, a.rows).setU32(1, a.C);
-  return d;
+  const buffers = { pdout: a.dout, px: a.x, pstats: a.stats, dln: a.dln };
+  const entryPoint = direct ? 'layernorm_backward_params_direct' : 'layernorm_backward_params';
+  const d = new Dispatch(ctx, label, LAYERNORM_BACKWARD_PARAMS, entryPoint, buffers, direct ? [Math.ceil(a.C / 64), 1, 1] : [Math.ceil(a.C / 16), 1, 1]);
+  return d.set('rows', a.rows).set('C', a.C);
 }

@@ -1,31 +1,57 @@
-import { Dispatch, grid1d, type Bindable, type GpuContext } from '../gpu/context';
+import type { Bindable, GpuContext } from '../gpu/context';
+import { Dispatch, grid1d, kernelLayout } from '../gpu/dispatch';
 
-export class LossDispatch extends Dispatch {
+export const BCE_LOSS = kernelLayout({
+  file: 'loss.wgsl',
+  entryPoints: ['bce_loss'],
+  uniform: { name: 'bdims', binding: 0, struct: 'BceDims', fields: { R: 'u32', C: 'u32', inv_valid: 'f32', _pad: 'u32' } },
+  storage: { h: 1, E: 2, targets: 3, negatives: 4, losses: 5, dlogits: 6, dh: 7 },
+});
+
+export const SOFTMAX_CE_LOSS = kernelLayout({
+  file: 'loss.wgsl',
+  entryPoints: ['softmax_ce_loss'],
+  uniform: { name: 'cdims', binding: 8, struct: 'CeDims', fields: { R: 'u32', M: 'u32', inv_valid: 'f32', _pad: 'u32' } },
+  storage: { logits: 9, target_index: 10, ce_losses: 11 },
+});
+
+/** A loss launch: the mean is over the positions that have a target this step. */
+export class LossDispatch<Storage extends string = string, Field extends string = string> extends Dispatch<Storage, Field | 'inv_valid'> {
   setValid(nValid: number): this {
-    return this.setF32(2, nValid > 0 ? 1 / nValid : 0);
+    return this.set('inv_valid', nValid > 0 ? 1 / nValid : 0);
   }
 }
 
 /** BCE with one negative per position: losses (R), dlogits (2R), dh (R, C). */
-export function bceLoss(ctx: GpuContext, a: { h: Bindable; E: Bindable; targets: Bindable; negatives: Bindable; losses: Bindable; dlogits: Bindable; dh: Bindable; R: number; C: number }, label = 'bce_loss'): LossDispatch {
-  const d = new LossDispatch(ctx, label, ctx.pipeline('loss.wgsl', 'bce_loss'), 4, 0, [
-    [1, a.h], [2, a.E], [3, a.targets], [4, a.negatives], [5, a.losses], [6, a.dlogits], [7, a.dh],
-  ], [Math.ceil(a.R / 64), 1, 1]);
-  d.setU32(0, a.R).setU32(1, a.C);
-  return d;
+export function bceLoss(
+  ctx: GpuContext,
+  a: { h: Bindable; E: Bindable; targets: Bindable; negatives: Bindable; losses: Bindable; dlogits: Bindable; dh: Bindable; R: number; C: number },
+  label = 'bce_loss',
+): LossDispatch {
+  const buffers = { h: a.h, E: a.E, targets: a.targets, negatives: a.negatives, losses: a.losses, dlogits: a.dlogits, dh: a.dh };
+  const d = new LossDispatch(ctx, label, BCE_LOSS, 'bce_loss', buffers, [Math.ceil(a.R / 64), 1, 1]);
+  return d.set('R', a.R).set('C', a.C);
 }
 
-export class CeDispatch extends LossDispatch {
+export class CeDispatch extends LossDispatch<keyof typeof SOFTMAX_CE_LOSS.storage, keyof typeof SOFTMAX_CE_LOSS.offsets> {
   setCandidates(M: number): this {
-    return this.setU32(1, M);
+    return this.set('M', M);
   }
 }
 
 /** Softmax cross-entropy over M candidates per row; logits (R, M) become dlogits. */
-export function softmaxCrossEntropy(ctx: GpuContext, a: { logits: Bindable; targetIndex: Bindable; losses: Bindable; R: number; M: number }, label = 'softmax_ce_loss'): CeDispatch {
-  const d = new CeDispatch(ctx, label, ctx.pipeline('loss.wgsl', 'softmax_ce_loss'), 4, 8, [
-    [9, a.logits], [10, a.targetIndex], [11, a.losses],
-  ], grid1d(a.R, 1));
-  d.setU32(0, a.R).setU32(1, a.M);
-  return d;
+export function softmaxCrossEntropy(
+  ctx: GpuContext,
+  a: { logits: Bindable; targetIndex: Bindable; losses: Bindable; R: number; M: number },
+  label = 'softmax_ce_loss',
+): CeDispatch {
+  const d = new CeDispatch(
+    ctx,
+    label,
+    SOFTMAX_CE_LOSS,
+    'softmax_ce_loss',
+    { logits: a.logits, target_index: a.targetIndex, ce_losses: a.losses },
+    grid1d(a.R, 1),
+  );
+  return d.set('R', a.R).set('M', a.M);
 }

@@ -1,4 +1,45 @@
-import { Dispatch, type Bindable, type GpuContext } from '../gpu/context';
+import type { Bindable, GpuContext } from '../gpu/context';
+import { Dispatch, kernelLayout, type DispatchOf } from '../gpu/dispatch';
+
+export const MATMUL = kernelLayout({
+  file: 'matmul.wgsl',
+  entryPoints: ['matmul', 'matmul_direct'],
+  uniform: {
+    name: 'dims',
+    binding: 0,
+    struct: 'Dims',
+    fields: {
+      M: 'u32',
+      N: 'u32',
+      K: 'u32',
+      flags: 'u32',
+      lda: 'u32',
+      ldb: 'u32',
+      ldc: 'u32',
+      inner: 'u32',
+      off_a: 'u32',
+      off_b: 'u32',
+      off_c: 'u32',
+      _pad: 'u32',
+      sa_outer: 'u32',
+      sa_inner: 'u32',
+      sb_outer: 'u32',
+      sb_inner: 'u32',
+      sc_outer: 'u32',
+      sc_inner: 'u32',
+      _pad1: 'u32',
+      _pad2: 'u32',
+    },
+  },
+  storage: { A: 1, B: 2, bias: 3, C: 4 },
+});
+
+export const COLSUM = kernelLayout({
+  file: 'matmul.wgsl',
+  entryPoints: ['colsum', 'colsum_direct'],
+  uniform: { name: 'sdims', binding: 0, struct: 'SumDims', fields: { rows: 'u32', cols: 'u32', flags: 'u32', _pad: 'u32' } },
+  storage: { X: 1, sums: 2 },
+});
 
 export type MatmulVariant = 'tiled' | 'direct';
 
@@ -39,30 +80,28 @@ export interface MatmulArgs {
 export function matmul(ctx: GpuContext, args: MatmulArgs, label = 'matmul'): MatmulDispatch {
   const variant = args.variant ?? (ctx.softwareAdapter ? 'direct' : 'tiled');
   const entry = variant === 'direct' ? 'matmul_direct' : 'matmul';
-  const pipeline = ctx.pipeline('matmul.wgsl', entry, { TRANS_A: args.transA ? 1 : 0, TRANS_B: args.transB ? 1 : 0 });
-  const d = new MatmulDispatch(ctx, label, pipeline, 20, 0, [
-    [1, args.a],
-    [2, args.b],
-    [3, args.bias ?? ctx.unused()],
-    [4, args.out],
-  ], [1, 1, 1]);
+  const constants = { TRANS_A: args.transA ? 1 : 0, TRANS_B: args.transB ? 1 : 0 };
+  const buffers = { A: args.a, B: args.b, bias: args.bias ?? ctx.unused(), C: args.out };
+  const d = new MatmulDispatch(ctx, label, MATMUL, entry, buffers, [1, 1, 1], constants);
   d.direct = variant === 'direct';
   d.transA = !!args.transA;
   d.transB = !!args.transB;
   const st = args.strided;
   d.batch = st?.batch ?? 1;
   d.strides = st ? [st.lda, st.ldb, st.ldc] : null;
-  d.setU32(7, st?.inner ?? 1);
-  d.setU32(8, st?.a.off ?? 0).setU32(9, st?.b.off ?? 0).setU32(10, st?.c.off ?? 0);
-  d.setU32(12, st?.a.outer ?? 0).setU32(13, st?.a.inner ?? 0);
-  d.setU32(14, st?.b.outer ?? 0).setU32(15, st?.b.inner ?? 0);
-  d.setU32(16, st?.c.outer ?? 0).setU32(17, st?.c.inner ?? 0);
+  d.set('inner', st?.inner ?? 1);
+  d.set('off_a', st?.a.off ?? 0)
+    .set('off_b', st?.b.off ?? 0)
+    .set('off_c', st?.c.off ?? 0);
+  d.set('sa_outer', st?.a.outer ?? 0).set('sa_inner', st?.a.inner ?? 0);
+  d.set('sb_outer', st?.b.outer ?? 0).set('sb_inner', st?.b.inner ?? 0);
+  d.set('sc_outer', st?.c.outer ?? 0).set('sc_inner', st?.c.inner ?? 0);
   d.setShape(args.M, args.N, args.K);
-  d.setU32(3, (args.bias ? 1 : 0) | (args.accumulate ? 2 : 0));
+  d.set('flags', (args.bias ? 1 : 0) | (args.accumulate ? 2 : 0));
   return d;
 }
 
-export class MatmulDispatch extends Dispatch {
+export class MatmulDispatch extends Dispatch<keyof typeof MATMUL.storage, keyof typeof MATMUL.offsets> {
   transA = false;
   transB = false;
   direct = false;
@@ -71,9 +110,9 @@ export class MatmulDispatch extends Dispatch {
   strides: [number, number, number] | null = null;
   /** Change M, N or K in place (e.g. a varying candidate count). */
   setShape(M: number, N: number, K: number): this {
-    this.setU32(0, M).setU32(1, N).setU32(2, K);
+    this.set('M', M).set('N', N).set('K', K);
     const [lda, ldb, ldc] = this.strides ?? [this.transA ? M : K, this.transB ? K : N, N];
-    this.setU32(4, lda).setU32(5, ldb).setU32(6, ldc);
+    this.set('lda', lda).set('ldb', ldb).set('ldc', ldc);
     // tiled: a 64x64 tile per workgroup; direct: 8x8 invocations of 4x4 blocks = 32x32 per workgroup
     this.workgroups = this.direct ? [Math.ceil(N / 32), Math.ceil(M / 32), this.batch] : [Math.ceil(N / 64), Math.ceil(M / 64), this.batch];
     return this;
@@ -85,12 +124,16 @@ export class MatmulDispatch extends Dispatch {
  * through workgroup memory (GPUs); 'direct' gives each column one invocation
  * and no barriers (software adapters). Default: the context's choice.
  */
-export function colsum(ctx: GpuContext, args: { x: Bindable; out: Bindable; rows: number; cols: number; accumulate?: boolean; variant?: 'tree' | 'direct' }, label = 'colsum'): Dispatch {
+export function colsum(
+  ctx: GpuContext,
+  args: { x: Bindable; out: Bindable; rows: number; cols: number; accumulate?: boolean; variant?: 'tree' | 'direct' },
+  label = 'colsum',
+): DispatchOf<typeof COLSUM> {
   const direct = (args.variant ?? (ctx.softwareAdapter ? 'direct' : 'tree')) === 'direct';
-  const d = new Dispatch(ctx, label, ctx.pipeline('matmul.wgsl', direct ? 'colsum_direct' : 'colsum'), 4, 0, [
-    [1, args.x],
-    [2, args.out],
-  ], direct ? [Math.ceil(args.cols / 64), 1, 1] : [Math.ceil(args.cols / 16), 1, 1]);
-  d.setU32(0, args.rows).setU32(1, args.cols).setU32(2, args.accumulate ? 2 : 0);
-  return d;
+  const workgroups: [number, number, number] = direct ? [Math.ceil(args.cols / 64), 1, 1] : [Math.ceil(args.cols / 16), 1, 1];
+  const d = new Dispatch(ctx, label, COLSUM, direct ? 'colsum_direct' : 'colsum', { X: args.x, sums: args.out }, workgroups);
+  return d
+    .set('rows', args.rows)
+    .set('cols', args.cols)
+    .set('flags', args.accumulate ? 2 : 0);
 }

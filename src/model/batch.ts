@@ -6,6 +6,7 @@
  */
 import type { ModelConfig } from './config';
 import type { Rng } from './random';
+import { buildSegments, type SegmentList } from '../kernels/segments';
 
 export interface Batch {
   /** (B, T) item ids, left-padded with 0. */
@@ -18,53 +19,6 @@ export interface Batch {
   candidates?: Int32Array;
   /** (B, T, F) per-event features, when the model has any. */
   features?: Float32Array;
-}
-
-/**
- * Rows grouped by destination: destination `rows[u]` receives the sum over
- * entries e in [offsets[u], offsets[u+1]) of scale(e) * src[entrySrc[e]].
- * Each destination row appears once, so one invocation owns it: no races, and
- * the sum runs in a fixed order (deterministic).
- */
-export interface SegmentList {
-  rows: Uint32Array;
-  offsets: Uint32Array;
-  /** Source row of each entry. */
-  entrySrc: Uint32Array;
-  /** Index into a scale vector, or 0xffffffff for scale 1. */
-  entryScale: Uint32Array;
-}
-
-export const NO_SCALE = 0xffffffff;
-
-/** Counting-sort (key -> [src, scaleIdx]) pairs into a SegmentList. */
-export function buildSegments(keys: ArrayLike<number>, srcs: ArrayLike<number>, scales: ArrayLike<number> | null, keySpace: number): SegmentList {
-  const n = keys.length;
-  const count = new Uint32Array(keySpace + 1);
-  for (let i = 0; i < n; i++) count[keys[i]]++;
-  const rowsList: number[] = [];
-  const start = new Uint32Array(keySpace + 1);
-  let acc = 0;
-  for (let k = 0; k < keySpace; k++) {
-    if (count[k] > 0) {
-      rowsList.push(k);
-      start[k] = acc;
-      acc += count[k];
-    }
-  }
-  const rows = Uint32Array.from(rowsList);
-  const offsets = new Uint32Array(rows.length + 1);
-  for (let u = 0; u < rows.length; u++) offsets[u] = start[rows[u]];
-  offsets[rows.length] = acc;
-  const entrySrc = new Uint32Array(n);
-  const entryScale = new Uint32Array(n);
-  const fill = start.slice();
-  for (let i = 0; i < n; i++) {
-    const p = fill[keys[i]]++;
-    entrySrc[p] = srcs[i];
-    entryScale[p] = scales ? scales[i] : NO_SCALE;
-  }
-  return { rows, offsets, entrySrc, entryScale };
 }
 
 /** Items' hashed content tokens in CSR form: item i has tokens[offsets[i]..offsets[i+1]). */
@@ -121,13 +75,7 @@ export function prepareBatch(cfg: ModelConfig, batch: Batch, B: number): Prepare
       inSrc.push(i);
     }
   }
-  const prepared: PreparedBatch = {
-    B,
-    T,
-    batch,
-    nValid,
-    inputSegments: buildSegments(inKeys, inSrc, null, cfg.items + 1),
-  };
+  const prepared: PreparedBatch = { B, T, batch, nValid, inputSegments: buildSegments(inKeys, inSrc, null, cfg.items + 1) };
   if (cfg.loss === 'bce') {
     const keys: number[] = [];
     const srcs: number[] = [];
@@ -214,11 +162,7 @@ export function contentSegments(content: ItemContent, items: number, buckets: nu
       fScale.push(i);
     }
   }
-  return {
-    forward: buildSegments(fKeys, fSrc, fScale, items + 1),
-    backward: buildSegments(fSrc, fKeys, fScale, buckets),
-    invCount,
-  };
+  return { forward: buildSegments(fKeys, fSrc, fScale, items + 1), backward: buildSegments(fSrc, fKeys, fScale, buckets), invCount };
 }
 
 /**

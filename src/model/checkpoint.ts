@@ -6,10 +6,11 @@
  *   H bytes      JSON header: config, optimizer, seed, step, tensor table
  *   pad to 4     then params, m, v as float32 (layout.total each)
  */
-import { parameterLayout, validateConfig, type ModelConfig, type OptimizerConfig } from './config';
+import { validateConfig, type ModelConfig, type OptimizerConfig } from './config';
+import { parameterLayout } from './parameters';
 
-export const CHECKPOINT_MAGIC = 0x4b435053; // "SPCK" read as little-endian u32
-export const CHECKPOINT_VERSION = 1;
+const CHECKPOINT_MAGIC = 0x4b435053; // "SPCK" read as little-endian u32
+const CHECKPOINT_VERSION = 1;
 
 export interface CheckpointData {
   config: ModelConfig;
@@ -60,7 +61,8 @@ export function decodeCheckpoint(bytes: Uint8Array): CheckpointData {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   if (view.getUint32(0, true) !== CHECKPOINT_MAGIC) throw new Error('checkpoint: not a checkpoint (bad magic number)');
   const version = view.getUint32(4, true);
-  if (version !== CHECKPOINT_VERSION) throw new Error(`checkpoint: format version ${version} is not supported (this build reads version ${CHECKPOINT_VERSION})`);
+  if (version !== CHECKPOINT_VERSION)
+    throw new Error(`checkpoint: format version ${version} is not supported (this build reads version ${CHECKPOINT_VERSION})`);
   const hlen = view.getUint32(8, true);
   if (12 + hlen > bytes.length) throw new Error('checkpoint: header is truncated');
   let header: Header;

@@ -1,9 +1,11 @@
 /**
- * Model configuration and the flat parameter layout shared by the WGSL engine
- * and the float64 reference. Both engines keep every parameter in one flat
- * buffer laid out by `parameterLayout`, so a GPU read-back compares 1:1 with
- * the reference, and AdamW runs over a single buffer.
+ * Every hyperparameter in one place: the model's shape and loss, the
+ * optimizer, the defaults the engine is measured on, and the settings the app
+ * and its engine check train with. The flat parameter layout is in
+ * parameters.ts.
  */
+
+import type { AdamWHyperparameters } from '../kernels/adamw';
 
 export type LossKind = 'bce' | 'ce';
 
@@ -30,21 +32,10 @@ export interface ModelConfig {
   features: number;
 }
 
-export interface OptimizerConfig {
-  lr: number;
-  beta1: number;
-  beta2: number;
-  eps: number;
-  weightDecay: number;
-}
+/** AdamW's hyperparameters; the kernel (kernels/adamw.ts) declares the fields it reads. */
+export type OptimizerConfig = AdamWHyperparameters;
 
-export const DEFAULT_OPTIMIZER: OptimizerConfig = {
-  lr: 1e-3,
-  beta1: 0.9,
-  beta2: 0.98,
-  eps: 1e-8,
-  weightDecay: 0,
-};
+export const DEFAULT_OPTIMIZER: OptimizerConfig = { lr: 1e-3, beta1: 0.9, beta2: 0.98, eps: 1e-8, weightDecay: 0 };
 
 /** The default configuration the engine is measured on (issue #2). */
 export const DEFAULT_CONFIG: ModelConfig = {
@@ -83,71 +74,48 @@ export function validateConfig(cfg: ModelConfig): void {
   if (cfg.loss !== 'bce' && cfg.loss !== 'ce') throw new Error(`model config: loss must be 'bce' or 'ce', got ${String(cfg.loss)}`);
 }
 
-export interface TensorSpec {
-  name: string;
-  shape: number[];
-  /** Offset in floats into the flat parameter buffer (multiple of 64, i.e. 256 bytes). */
-  offset: number;
-  size: number;
-  /** AdamW weight decay applies (weights and embeddings, not biases or LayerNorm). */
-  decay: boolean;
-  init: 'normal' | 'xavier' | 'zeros' | 'layernorm';
-}
+/**
+ * The app's model (train/learnerData.ts adds the item count and the event
+ * features): small enough to train in seconds on a software adapter, and on
+ * the CPU fallback.
+ */
+export const APP_MODEL = {
+  maxlen: 32,
+  dim: 32,
+  blocks: 2,
+  heads: 2,
+  ffnDim: 64,
+  dropout: 0.2,
+  loss: 'ce',
+  /** Buckets of the hashed title/topic vocabulary. */
+  contentBuckets: 256,
+} as const satisfies Partial<ModelConfig>;
 
-export interface ParameterLayout {
-  tensors: TensorSpec[];
-  byName: Map<string, TensorSpec>;
-  /** Total floats, padded. */
-  total: number;
-  /** Elements below this offset get weight decay. */
-  decayEnd: number;
-}
+/** How the app trains its model (the worker's service, both engines). */
+export const APP_TRAINING = {
+  /** Rows per batch (B). */
+  batchSize: 32,
+  /** Seed of the initialisation and dropout; each run's batch order starts from seed + the steps taken so far. */
+  seed: 1,
+  /** Chosen on the demo (bench:demo): 5e-3 leaves the early plateau sooner than 2e-3 in short budgets. */
+  lr: 5e-3,
+  /** Full training: at most this many epochs (the time budget usually ends it first). */
+  trainEpochs: 30,
+  /** An incremental update after new sessions: epochs, and time budget (unless runs are bounded by epochs, ToWorker init.epochs). */
+  updateEpochs: 2,
+  updateBudgetMs: 20_000,
+  /** Full training's time budget when the page has not chosen one (and when the catalog outgrows the model). */
+  trainBudgetMs: 60_000,
+  /** The time budgets the page offers (seconds), and its default. */
+  budgetChoicesSeconds: [20, 60, 180, 600],
+  defaultBudgetSeconds: 60,
+} as const;
 
-/** Buffer binding offsets must be 256-byte aligned: pad every tensor to 64 floats. */
-export const ALIGN_FLOATS = 64;
-const pad = (n: number) => Math.ceil(n / ALIGN_FLOATS) * ALIGN_FLOATS;
-
-export function parameterLayout(cfg: ModelConfig): ParameterLayout {
-  const C = cfg.dim;
-  const decayed: Omit<TensorSpec, 'offset' | 'size'>[] = [
-    { name: 'item_emb', shape: [cfg.items + 1, C], decay: true, init: 'normal' },
-    { name: 'pos_emb', shape: [cfg.maxlen, C], decay: true, init: 'normal' },
-  ];
-  if (cfg.contentBuckets > 0) decayed.push({ name: 'content_emb', shape: [cfg.contentBuckets, C], decay: true, init: 'normal' });
-  if (cfg.features > 0) decayed.push({ name: 'feat_w', shape: [cfg.features, C], decay: true, init: 'xavier' });
-  const rest: Omit<TensorSpec, 'offset' | 'size'>[] = [];
-  if (cfg.features > 0) rest.push({ name: 'feat_b', shape: [C], decay: false, init: 'zeros' });
-  for (let l = 0; l < cfg.blocks; l++) {
-    decayed.push(
-      { name: `b${l}.qkv_w`, shape: [C, 3 * C], decay: true, init: 'xavier' },
-      { name: `b${l}.proj_w`, shape: [C, C], decay: true, init: 'xavier' },
-      { name: `b${l}.fc1_w`, shape: [C, cfg.ffnDim], decay: true, init: 'xavier' },
-      { name: `b${l}.fc2_w`, shape: [cfg.ffnDim, C], decay: true, init: 'xavier' },
-    );
-    rest.push(
-      { name: `b${l}.ln1`, shape: [2, C], decay: false, init: 'layernorm' },
-      { name: `b${l}.qkv_b`, shape: [3 * C], decay: false, init: 'zeros' },
-      { name: `b${l}.proj_b`, shape: [C], decay: false, init: 'zeros' },
-      { name: `b${l}.ln2`, shape: [2, C], decay: false, init: 'layernorm' },
-      { name: `b${l}.fc1_b`, shape: [cfg.ffnDim], decay: false, init: 'zeros' },
-      { name: `b${l}.fc2_b`, shape: [C], decay: false, init: 'zeros' },
-    );
-  }
-  rest.push({ name: 'ln_f', shape: [2, C], decay: false, init: 'layernorm' });
-  const tensors: TensorSpec[] = [];
-  let offset = 0;
-  let decayEnd = 0;
-  for (const t of [...decayed, ...rest]) {
-    const size = t.shape.reduce((a, b) => a * b, 1);
-    tensors.push({ ...t, offset, size });
-    offset += pad(size);
-    if (t.decay) decayEnd = offset;
-  }
-  return { tensors, byName: new Map(tensors.map((t) => [t.name, t])), total: offset, decayEnd };
-}
-
-export function tensor(layout: ParameterLayout, name: string): TensorSpec {
-  const t = layout.byName.get(name);
-  if (!t) throw new Error(`no parameter tensor named ${name}`);
-  return t;
-}
+/** The engine check on the start page (eval/engineCheck.ts): a synthetic rule the model must learn. */
+export const ENGINE_CHECK = {
+  model: { dim: 32, blocks: 2, heads: 2, ffnDim: 64, dropout: 0, loss: 'ce' },
+  batchSize: 32,
+  seed: 7,
+  lr: 5e-3,
+  steps: 300,
+} as const satisfies { model: Partial<ModelConfig>; [key: string]: unknown };

@@ -1,4 +1,5 @@
-import type { ModelConfig, ParameterLayout } from './config';
+import type { ModelConfig } from './config';
+import type { ParameterLayout } from './parameters';
 import { Rng } from './random';
 
 /**

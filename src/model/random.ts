@@ -6,7 +6,7 @@
  */
 
 /** A 32-bit integer mix with good avalanche ("lowbias32"); mirrored in shaders/random.wgsl. */
-export function hash32(x: number): number {
+function hash32(x: number): number {
   x = x >>> 0;
   x ^= x >>> 16;
   x = Math.imul(x, 0x7feb352d) >>> 0;

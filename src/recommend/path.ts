@@ -48,9 +48,7 @@ export async function planPath(input: PathInput): Promise<PathStep[]> {
   const maxSteps = input.maxSteps ?? 20;
   const done = (p: string) => finished.has(p) || inPath.has(p) || !byId.has(p);
   while (path.length < maxSteps) {
-    const eligible = input.catalog.filter((r) =>
-      !inPath.has(r.id) && !input.skip?.has(r.id) && r.minutes <= left && mayComeNext(r, done, input.dueForReview),
-    );
+    const eligible = input.catalog.filter((r) => !inPath.has(r.id) && !input.skip?.has(r.id) && r.minutes <= left && mayComeNext(r, done, input.dueForReview));
     if (eligible.length === 0) break;
     const scores = await input.score(history);
     let best: Reading | null = null;

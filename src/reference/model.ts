@@ -3,11 +3,14 @@
  * the trainer's fallback where WebGPU is missing. It mirrors the GPU engine's
  * API (forward / backward / step / parameters / save / load).
  */
-import { DEFAULT_OPTIMIZER, parameterLayout, tensor, type ModelConfig, type OptimizerConfig, type ParameterLayout } from '../model/config';
-import { contentSegments, historyBatch, prepareBatch, type Batch, type ItemContent, type PreparedBatch, type SegmentList } from '../model/batch';
+import { DEFAULT_OPTIMIZER, type ModelConfig, type OptimizerConfig } from '../model/config';
+import { parameterLayout, tensor, type ParameterLayout } from '../model/parameters';
+import { contentSegments, historyBatch, prepareBatch, type Batch, type ItemContent, type PreparedBatch } from '../model/batch';
+import type { SegmentList } from '../kernels/segments';
 import { initParameters } from '../model/init';
 import { decodeCheckpoint, encodeCheckpoint, sameConfig } from '../model/checkpoint';
 import { dropoutKey, dropoutThreshold } from '../model/random';
+import { dropoutSite } from '../model/dropout';
 import * as op from './ops';
 
 export interface ForwardOptions {
@@ -23,13 +26,17 @@ export interface ForwardResult {
 
 interface BlockActs {
   resIn: Float64Array; // (BT, C) residual stream entering the block
-  ln1: Float64Array; mean1: Float64Array; rstd1: Float64Array;
+  ln1: Float64Array;
+  mean1: Float64Array;
+  rstd1: Float64Array;
   qkv: Float64Array; // (BT, 3C)
   att: Float64Array; // (B, H, T, T)
   atty: Float64Array; // (BT, C)
   proj: Float64Array; // (BT, C)
   resMid: Float64Array;
-  ln2: Float64Array; mean2: Float64Array; rstd2: Float64Array;
+  ln2: Float64Array;
+  mean2: Float64Array;
+  rstd2: Float64Array;
   fc1: Float64Array; // (BT, F) pre-activation
   act: Float64Array; // (BT, F)
   fc2: Float64Array; // (BT, C)
@@ -44,14 +51,14 @@ interface Acts {
   emb: Float64Array;
   blocks: BlockActs[];
   resOut: Float64Array;
-  hf: Float64Array; meanf: Float64Array; rstdf: Float64Array;
+  hf: Float64Array;
+  meanf: Float64Array;
+  rstdf: Float64Array;
   losses: Float64Array;
   dlogits: Float64Array; // bce: (2BT); ce: (BT, M)
   dhf: Float64Array;
   ecand: Float64Array | null;
 }
-
-export const dropoutSite = { embedding: 0, attention: (l: number) => 1 + 2 * l, ffn: (l: number) => 2 + 2 * l };
 
 export class ReferenceModel {
   readonly cfg: ModelConfig;
@@ -68,7 +75,10 @@ export class ReferenceModel {
   private content: { forward: SegmentList; backward: SegmentList; invCount: Float32Array } | null = null;
   private acts: Acts | null = null;
 
-  constructor(cfg: ModelConfig, opts: { batchSize: number; seed?: number; content?: ItemContent; optimizer?: Partial<OptimizerConfig>; params?: Float32Array }) {
+  constructor(
+    cfg: ModelConfig,
+    opts: { batchSize: number; seed?: number; content?: ItemContent; optimizer?: Partial<OptimizerConfig>; params?: Float32Array },
+  ) {
     this.cfg = cfg;
     this.layout = parameterLayout(cfg);
     this.batchSize = opts.batchSize;
@@ -134,13 +144,17 @@ export class ReferenceModel {
     for (let l = 0; l < cfg.blocks; l++) {
       const a: BlockActs = {
         resIn: x,
-        ln1: new Float64Array(BT * C), mean1: new Float64Array(BT), rstd1: new Float64Array(BT),
+        ln1: new Float64Array(BT * C),
+        mean1: new Float64Array(BT),
+        rstd1: new Float64Array(BT),
         qkv: new Float64Array(BT * 3 * C),
         att: new Float64Array(B * H * T * T),
         atty: new Float64Array(BT * C),
         proj: new Float64Array(BT * C),
         resMid: new Float64Array(BT * C),
-        ln2: new Float64Array(BT * C), mean2: new Float64Array(BT), rstd2: new Float64Array(BT),
+        ln2: new Float64Array(BT * C),
+        mean2: new Float64Array(BT),
+        rstd2: new Float64Array(BT),
         fc1: new Float64Array(BT * F),
         act: new Float64Array(BT * F),
         fc2: new Float64Array(BT * C),
@@ -310,12 +324,21 @@ export class ReferenceModel {
 
   /** The same versioned checkpoint blob as GpuEngine.save(), so either engine resumes the other's training. */
   save(): Uint8Array {
-    return encodeCheckpoint({ config: this.cfg, optimizer: this.opt, seed: this.seed, step: this.stepCount, params: Float32Array.from(this.params), m: Float32Array.from(this.m), v: Float32Array.from(this.v) });
+    return encodeCheckpoint({
+      config: this.cfg,
+      optimizer: this.opt,
+      seed: this.seed,
+      step: this.stepCount,
+      params: Float32Array.from(this.params),
+      m: Float32Array.from(this.m),
+      v: Float32Array.from(this.v),
+    });
   }
 
   load(blob: Uint8Array): void {
     const c = decodeCheckpoint(blob);
-    if (!sameConfig(c.config, this.cfg)) throw new Error(`checkpoint: its model config ${JSON.stringify(c.config)} differs from this model's ${JSON.stringify(this.cfg)}`);
+    if (!sameConfig(c.config, this.cfg))
+      throw new Error(`checkpoint: its model config ${JSON.stringify(c.config)} differs from this model's ${JSON.stringify(this.cfg)}`);
     this.params.set(c.params);
     this.m.set(c.m);
     this.v.set(c.v);

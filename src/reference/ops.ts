@@ -5,7 +5,7 @@
  * Shapes are written as (rows, cols), row-major.
  */
 import { dropoutKeep } from '../model/random';
-import { NO_SCALE, type SegmentList } from '../model/batch';
+import { NO_SCALE, type SegmentList } from '../kernels/segments';
 
 export type Vec = Float64Array;
 type Arr = ArrayLike<number>;
@@ -42,7 +42,7 @@ export function colsum(x: Arr, M: number, N: number, out: Vec, accumulate = fals
   return out;
 }
 
-export const LN_EPS = 1e-5;
+const LN_EPS = 1e-5;
 
 /** LayerNorm over rows of x (R, C); ln = [gamma(C); beta(C)]. */
 export function layernormForward(x: Arr, ln: Arr, R: number, C: number, out: Vec, mean: Vec, rstd: Vec): void {
@@ -102,10 +102,10 @@ function tanhClamped(u: number): number {
   const e = Math.exp(2 * z);
   return (e - 1) / (e + 1);
 }
-export function gelu(x: number): number {
+function gelu(x: number): number {
   return 0.5 * x * (1 + tanhClamped(GELU_K * (x + 0.044715 * x * x * x)));
 }
-export function geluGrad(x: number): number {
+function geluGrad(x: number): number {
   const u = GELU_K * (x + 0.044715 * x * x * x);
   const t = tanhClamped(u);
   const du = Math.abs(u) < 15 ? GELU_K * (1 + 3 * 0.044715 * x * x) : 0;
@@ -132,7 +132,19 @@ export function dropoutBackward(dout: Arr, key: number, threshold: number, scale
  * Token embedding (B*T, C): for a real item, E[id] + pos[t] (+ featProj), then dropout;
  * zero at padding. E is the composed item table (items+1, C).
  */
-export function embedForward(ids: Arr, E: Arr, pos: Arr, featProj: Arr | null, B: number, T: number, C: number, key: number, threshold: number, scale: number, out: Vec): void {
+export function embedForward(
+  ids: Arr,
+  E: Arr,
+  pos: Arr,
+  featProj: Arr | null,
+  B: number,
+  T: number,
+  C: number,
+  key: number,
+  threshold: number,
+  scale: number,
+  out: Vec,
+): void {
   for (let b = 0; b < B; b++) {
     for (let t = 0; t < T; t++) {
       const r = b * T + t;
@@ -354,7 +366,6 @@ export function scoreItems(h: Arr, E: Arr, rows: number, C: number, exclude: Arr
 /** Indices of the k largest scores, ties broken by the lower index. */
 export function topK(scores: ArrayLike<number>, k: number): number[] {
   const idx = Array.from({ length: scores.length }, (_, i) => i).filter((i) => scores[i] > -Infinity);
-  idx.sort((a, b) => (scores[b] - scores[a]) || a - b);
+  idx.sort((a, b) => scores[b] - scores[a] || a - b);
   return idx.slice(0, k);
 }
-

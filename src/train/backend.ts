@@ -37,7 +37,10 @@ const yieldToEvents = () => new Promise<void>((resolve) => setTimeout(resolve, 0
 
 export class GpuBackend implements ModelBackend {
   readonly kind = 'webgpu';
-  private constructor(readonly ctx: GpuContext, readonly engine: GpuEngine) {}
+  private constructor(
+    readonly ctx: GpuContext,
+    readonly engine: GpuEngine,
+  ) {}
 
   static async create(cfg: ModelConfig, o: BackendOptions, gpu?: GPU): Promise<GpuBackend> {
     const ctx = await GpuContext.create(gpu);
@@ -109,7 +112,12 @@ export class CpuBackend implements ModelBackend {
  * The WGSL engine where WebGPU works, otherwise the CPU reference with the
  * reason why (shown to the learner).
  */
-export async function createBackend(cfg: ModelConfig, o: BackendOptions, prefer: 'auto' | 'cpu' = 'auto', gpu?: GPU): Promise<{ backend: ModelBackend; fallback: string | null }> {
+export async function createBackend(
+  cfg: ModelConfig,
+  o: BackendOptions,
+  prefer: 'auto' | 'cpu' = 'auto',
+  gpu?: GPU,
+): Promise<{ backend: ModelBackend; fallback: string | null }> {
   if (prefer === 'cpu') return { backend: new CpuBackend(cfg, o), fallback: 'the CPU was chosen in the settings' };
   try {
     return { backend: await GpuBackend.create(cfg, o, gpu), fallback: null };

@@ -25,7 +25,7 @@ export function buildVocabulary(readings: Reading[]): Vocabulary {
 const STOP = new Set(['the', 'and', 'for', 'with', 'from', 'into', 'via', 'are', 'all', 'you', 'its', 'how', 'what', 'towards', 'using', 'introduction']);
 
 /** 32-bit FNV-1a. */
-export function fnv1a(s: string): number {
+function fnv1a(s: string): number {
   let h = 0x811c9dc5;
   for (let i = 0; i < s.length; i++) {
     h ^= s.charCodeAt(i);
@@ -35,7 +35,12 @@ export function fnv1a(s: string): number {
 }
 
 export function contentTokens(r: Reading): string[] {
-  const words = r.title.toLowerCase().normalize('NFKD').replace(/[\u0300-\u036f]/g, '').split(/[^a-z0-9]+/).filter((w) => w.length >= 3 && !STOP.has(w));
+  const words = r.title
+    .toLowerCase()
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .split(/[^a-z0-9]+/)
+    .filter((w) => w.length >= 3 && !STOP.has(w));
   return [...new Set([...words.map((w) => `w:${w}`), ...r.topics.map((t) => `t:${t.toLowerCase()}`)])];
 }
 

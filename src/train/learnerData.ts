@@ -9,19 +9,16 @@
  */
 import type { PathPack, Reading, StudySession } from '../data/types';
 import type { Batch, ItemContent } from '../model/batch';
-import { makeConfig, type ModelConfig } from '../model/config';
+import { APP_MODEL, makeConfig, type ModelConfig } from '../model/config';
 import { EVENT_FEATURES, itemContent, learnerSequence, packSequences, type LearnerSequence, type Vocabulary } from './fromHistory';
 
-/** Buckets of the hashed title/topic vocabulary. */
-export const CONTENT_BUCKETS = 256;
-
-/** The app's model: small enough to train in seconds on a software adapter, and on the CPU fallback. */
-export function appModelConfig(items: number): ModelConfig {
-  return makeConfig({ items, maxlen: 32, dim: 32, blocks: 2, heads: 2, ffnDim: 64, dropout: 0.2, loss: 'ce', contentBuckets: CONTENT_BUCKETS, features: EVENT_FEATURES });
+/** The app's model (hyperparameters in model/config.ts) over `items` readings with the event features. */
+function appModelConfig(items: number): ModelConfig {
+  return makeConfig({ items, ...APP_MODEL, features: EVENT_FEATURES });
 }
 
 /** Item slots for a catalog of n readings: room for about a quarter more before a retrain is needed. */
-export function itemCapacity(n: number): number {
+function itemCapacity(n: number): number {
   return Math.max(64, Math.ceil(((n + 16) * 1.25) / 32) * 32);
 }
 
@@ -44,7 +41,7 @@ export function extendVocabulary(readings: Reading[], previous?: string[]): Voca
 }
 
 /** Features of an event whose outcome is unknown (another learner's, or a planned one): average focus and understanding. */
-export function neutralFeatures(minutes: number): number[] {
+function neutralFeatures(minutes: number): number[] {
   return [0.6, 0.5, Math.log1p(Math.max(0, minutes)) / 5];
 }
 
@@ -65,11 +62,11 @@ export interface TrainingData {
 }
 
 /** How many of the learner's newest events to hold out: up to 5, never more than a quarter. */
-export function holdoutSize(events: number): number {
+function holdoutSize(events: number): number {
   return Math.min(5, Math.floor(events / 4));
 }
 
-export function sessionsKey(sessions: StudySession[]): string {
+function sessionsKey(sessions: StudySession[]): string {
   let h = 0x811c9dc5;
   const ids = sessions.map((s) => `${s.id}@${s.start}:${s.activeMinutes}:${s.focus}:${s.understanding}`).sort();
   for (const id of ids) for (let i = 0; i < id.length; i++) h = Math.imul(h ^ id.charCodeAt(i), 0x01000193) >>> 0;
@@ -81,7 +78,12 @@ export function sessionsKey(sessions: StudySession[]): string {
  * item capacity; when the catalog has outgrown it, the result has a larger
  * config (and the caller must train afresh).
  */
-export function trainingData(readings: Reading[], sessions: StudySession[], packs: PathPack[], previous?: { readingOf: string[]; items: number }): TrainingData {
+export function trainingData(
+  readings: Reading[],
+  sessions: StudySession[],
+  packs: PathPack[],
+  previous?: { readingOf: string[]; items: number },
+): TrainingData {
   let vocab = extendVocabulary(readings, previous?.readingOf);
   let items = previous?.items ?? itemCapacity(readings.length);
   if (vocab.readingOf.length - 1 > items) {
@@ -91,12 +93,17 @@ export function trainingData(readings: Reading[], sessions: StudySession[], pack
   const cfg = appModelConfig(items);
   // Pad the vocabulary's item table out to the capacity: empty slots have no content.
   const padded: Vocabulary = { idOf: vocab.idOf, readingOf: [...vocab.readingOf, ...new Array<string>(items + 1 - vocab.readingOf.length).fill('')] };
-  const content = itemContent(readings, padded, CONTENT_BUCKETS);
+  const content = itemContent(readings, padded, APP_MODEL.contentBuckets);
   const learner = learnerSequence(sessions, vocab);
   const byId = new Map(readings.map((r) => [r.id, r.minutes]));
   const minutes = Float32Array.from(padded.readingOf, (id) => byId.get(id) ?? 30);
   return {
-    vocab: padded, cfg, content, readings, learner, minutes,
+    vocab: padded,
+    cfg,
+    content,
+    readings,
+    learner,
+    minutes,
     holdout: holdoutSize(learner.items.length),
     community: packSequences(packs, vocab),
     dataKey: sessionsKey(sessions),

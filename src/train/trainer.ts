@@ -7,8 +7,8 @@
  * another backend when the GPU device is lost.
  */
 import { Rng } from '../model/random';
-import { rankOf, shuffled } from './batching';
-import { metricsFromRanks, type Metrics } from './evaluate';
+import { metricsFromRanks, rankOf, type Metrics } from './metrics';
+import { shuffled } from './sampling';
 import type { ModelBackend } from './backend';
 import { EVENT_FEATURES } from './fromHistory';
 import { communityRow, learnerRows, neutralSequenceFeatures, rowBatch, type Row, type TrainingData } from './learnerData';
@@ -99,17 +99,25 @@ export class Trainer {
   private rng: Rng;
   readonly stepsPerEpoch: number;
 
-  constructor(public backend: ModelBackend, readonly data: TrainingData, readonly batchSize: number, seed: number, private learnerWeight = 4, private communityHoldout = false) {
+  constructor(
+    public backend: ModelBackend,
+    readonly data: TrainingData,
+    readonly batchSize: number,
+    seed: number,
+    private learnerWeight = 4,
+    private communityHoldout = false,
+  ) {
     this.rng = new Rng(seed);
     this.stepsPerEpoch = Math.max(1, Math.ceil(this.rows().length / batchSize));
   }
-
 
   /** One epoch's rows: every community sequence once, the learner's windows learnerWeight times. */
   rows(): Row[] {
     const { data } = this;
     const T = data.cfg.maxlen;
-    const community = data.community.map((s) => communityRow(s.length > T + 1 ? s.slice(-(T + 1)) : s, data.minutes, this.communityHoldout ? Math.min(s.length, T + 1) - 1 : undefined));
+    const community = data.community.map((s) =>
+      communityRow(s.length > T + 1 ? s.slice(-(T + 1)) : s, data.minutes, this.communityHoldout ? Math.min(s.length, T + 1) - 1 : undefined),
+    );
     const own = learnerRows(data.learner, data.holdout, T);
     const rows = [...community];
     for (let k = 0; k < this.learnerWeight; k++) rows.push(...own);
@@ -154,12 +162,28 @@ export class Trainer {
     const progress = (epoch: number): TrainProgress => {
       const elapsedMs = now() - start;
       return {
-        phase: o.phase ?? 'training', step, steps, epoch, epochs: o.epochs, loss, valHr10: val?.hr10 ?? null, valCases: this.data.holdout,
-        elapsedMs, budgetMs: o.budgetMs, fraction: Math.min(1, Math.max(step / steps, elapsedMs / o.budgetMs)),
+        phase: o.phase ?? 'training',
+        step,
+        steps,
+        epoch,
+        epochs: o.epochs,
+        loss,
+        valHr10: val?.hr10 ?? null,
+        valCases: this.data.holdout,
+        elapsedMs,
+        budgetMs: o.budgetMs,
+        fraction: Math.min(1, Math.max(step / steps, elapsedMs / o.budgetMs)),
       };
     };
     const outcome = (status: TrainOutcome['status'], message?: string): TrainOutcome => ({
-      status, steps: step, loss, valHr10: val?.hr10 ?? null, valNdcg10: val?.ndcg10 ?? null, valCases: this.data.holdout, message, blob: lastGood,
+      status,
+      steps: step,
+      loss,
+      valHr10: val?.hr10 ?? null,
+      valNdcg10: val?.ndcg10 ?? null,
+      valCases: this.data.holdout,
+      message,
+      blob: lastGood,
     });
     for (let epoch = 1; epoch <= o.epochs; epoch++) {
       const unshuffled = this.rows();

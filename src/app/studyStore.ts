@@ -1,0 +1,151 @@
+/**
+ * App state (zustand) over the repository. Components call actions; actions
+ * talk to src/data; every failure becomes a visible message, never a silent drop.
+ */
+import { create } from 'zustand';
+import { openStudyDb, exportBackup, parseBackup } from '../data/db';
+import { Repo } from '../data/repo';
+import { readingsFromZoteroCsv } from '../data/csv';
+import { readingsFromBibtex } from '../data/bibtex';
+import { parsePathPack } from '../data/pathpack';
+import { DEFAULT_SETTINGS, type Reading, type Settings, type StudySession } from '../data/types';
+
+interface Notice {
+  kind: 'error' | 'info';
+  text: string;
+}
+
+interface State {
+  ready: boolean;
+  repo: Repo | null;
+  readings: Reading[];
+  sessions: StudySession[];
+  settings: Settings;
+  notice: Notice | null;
+  init(): Promise<void>;
+  refresh(): Promise<void>;
+  say(n: Notice | null): void;
+  loadDemo(): Promise<void>;
+  saveReading(r: Reading): Promise<boolean>;
+  deleteReading(id: string): Promise<void>;
+  saveSession(s: StudySession): Promise<boolean>;
+  saveSettings(s: Settings): Promise<void>;
+  importFile(name: string, text: string): Promise<void>;
+  exportJson(): Promise<string>;
+}
+
+export const newId = () => globalThis.crypto?.randomUUID?.() ?? `id-${Date.now()}-${Math.random().toString(36).slice(2)}`;
+
+async function guard(set: (p: Partial<State>) => void, fn: () => Promise<void>): Promise<boolean> {
+  try {
+    await fn();
+    return true;
+  } catch (e) {
+    set({ notice: { kind: 'error', text: e instanceof Error ? e.message : String(e) } });
+    return false;
+  }
+}
+
+export const useStore = create<State>((set, get) => ({
+  ready: false,
+  repo: null,
+  readings: [],
+  sessions: [],
+  settings: DEFAULT_SETTINGS,
+  notice: null,
+
+  async init() {
+    if (get().repo) return;
+    await guard(set, async () => {
+      const db = await openStudyDb();
+      db.addEventListener('versionchange', () => db.close());
+      // The trainer's checkpoints change nothing the page shows.
+      const repo = new Repo(db, (c) => {
+        if (c.store !== 'checkpoints') void get().refresh();
+      });
+      set({ repo });
+      if (navigator.storage?.persist) void navigator.storage.persist();
+      await get().refresh();
+    });
+    set({ ready: true });
+  },
+
+  async refresh() {
+    const repo = get().repo;
+    if (!repo) return;
+    const [readings, sessions, settings] = await Promise.all([repo.readings(), repo.sessions(), repo.settings()]);
+    set({ readings, sessions, settings });
+  },
+
+  say(notice) {
+    set({ notice });
+  },
+
+  async loadDemo() {
+    await guard(set, async () => {
+      const res = await fetch(`${import.meta.env.BASE_URL}demo/demo.json`);
+      if (!res.ok) throw new Error(`could not load the demo data (HTTP ${res.status})`);
+      await get().repo!.restore(parseBackup(await res.text(), 'demo.json'), 'the demo');
+      await get().refresh();
+      set({ notice: { kind: 'info', text: 'Demo data loaded: a catalog of real readings and six weeks of a demo learner’s history.' } });
+    });
+  },
+
+  async saveReading(r) {
+    return guard(set, async () => {
+      await get().repo!.saveReading(r);
+      await get().refresh();
+    });
+  },
+
+  async deleteReading(id) {
+    await guard(set, async () => {
+      await get().repo!.deleteReading(id);
+      await get().refresh();
+    });
+  },
+
+  async saveSession(s) {
+    return guard(set, async () => {
+      await get().repo!.saveSession(s);
+      await get().refresh();
+    });
+  },
+
+  async saveSettings(s) {
+    await guard(set, async () => {
+      set({ settings: await get().repo!.saveSettings(s) });
+    });
+  },
+
+  async importFile(name, text) {
+    await guard(set, async () => {
+      const repo = get().repo!;
+      const lower = name.toLowerCase();
+      if (lower.endsWith('.json')) {
+        await repo.restore(parseBackup(text, name), name);
+        set({ notice: { kind: 'info', text: `Restored the backup ${name}.` } });
+      } else if (lower.endsWith('.csv') || lower.endsWith('.bib') || lower.endsWith('.bibtex')) {
+        const readings = lower.endsWith('.csv') ? readingsFromZoteroCsv(text, name, newId) : readingsFromBibtex(text, name, newId);
+        await repo.importReadings(readings, name);
+        set({ notice: { kind: 'info', text: `Imported ${readings.length} reading(s) from ${name}.` } });
+      } else if (lower.endsWith('.txt')) {
+        const p = parsePathPack(text, name, get().readings, newId());
+        await repo.savePathPack(p.pack);
+        set({
+          notice: {
+            kind: 'info',
+            text: `Imported a path pack of ${p.users} learner sequence(s) over ${p.mappedItems} mapped reading(s); ${p.droppedInteractions} unmapped interaction(s) dropped.`,
+          },
+        });
+      } else {
+        throw new Error(`${name}: unknown file type (expected .json backup, .csv from Zotero, .bib, or a .txt path pack)`);
+      }
+      await get().refresh();
+    });
+  },
+
+  async exportJson() {
+    return JSON.stringify(await exportBackup(get().repo!.db), null, 1);
+  },
+}));

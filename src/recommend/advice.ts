@@ -1,0 +1,145 @@
+/**
+ * What next and why, from the learner's current model: the ten best readings
+ * that may come next with their probability and "because" (final-layer
+ * attention as percentages), the attention maps over the history, and a
+ * timed learning path. The worker's service sends the results to the page.
+ */
+import type { Reading } from '../data/types';
+import type { ModelBackend } from '../train/backend';
+import { EVENT_FEATURES } from '../train/fromHistory';
+import { withNeutralTail, type TrainingData } from '../train/learnerData';
+import { explain, lastPositionWeights } from './explain';
+import { mayComeNext, planPath } from './path';
+
+export interface Because {
+  /** A reading id, or '' for "everything else" (the rest of the history). */
+  readingId: string;
+  percent: number;
+  /** True when the reading is an earlier step of the planned path, not a past session. */
+  planned?: boolean;
+}
+
+export interface Recommendation {
+  readingId: string;
+  /** The model's raw score (a logit). */
+  score: number;
+  /** Share of the softmax over every reading that may come next, 0..1. */
+  probability: number;
+  /** Final-layer attention (averaged over heads) from this reading's position back over the history; sums to 100. */
+  because: Because[];
+}
+
+export interface AttentionMaps {
+  /** Reading id of each position, oldest first. */
+  history: string[];
+  heads: number;
+  /** [layer][head] a (len x len) row-major matrix; row = query position. */
+  weights: number[][][];
+}
+
+export interface PlannedStep {
+  readingId: string;
+  minutes: number;
+  cumulative: number;
+  score: number;
+  because: Because[];
+}
+
+/** Readings explained per recommendation, before "everything else". */
+const TOP_BECAUSE = 3;
+
+/** Finished readings whose last rated understanding was under 50 come back for review. */
+function dueForReview(data: TrainingData): Set<string> {
+  const { learner, vocab } = data;
+  const F = EVENT_FEATURES;
+  const last = new Map<string, number>();
+  learner.items.forEach((id, i) => last.set(vocab.readingOf[id], learner.features[i * F + 1]));
+  const finished = new Set(data.readings.filter((r) => r.status === 'finished').map((r) => r.id));
+  return new Set([...last].filter(([id, u]) => u < 0.5 && finished.has(id)).map(([id]) => id));
+}
+
+/** Readings that may come next: not hidden, not finished (unless due for review), prerequisites finished. */
+function candidates(data: TrainingData): Reading[] {
+  const { readings } = data;
+  const byId = new Map(readings.map((r) => [r.id, r]));
+  const due = dueForReview(data);
+  const done = (id: string) => byId.get(id)?.status === 'finished' || !byId.has(id);
+  return readings.filter((r) => mayComeNext(r, done, due));
+}
+
+/** Final-layer attention of the last position over the window before it, as "because" percentages. */
+async function because(data: TrainingData, backend: ModelBackend, items: number[], features: Float32Array, plannedFrom: number): Promise<Because[]> {
+  const { cfg, vocab } = data;
+  const T = cfg.maxlen;
+  const att = await backend.attention(items, features);
+  const len = Math.min(T, items.length);
+  const w = lastPositionWeights(att[att.length - 1], cfg.heads, T, len).slice(0, len - 1);
+  const windowStart = items.length - len;
+  const ids = items.slice(windowStart, items.length - 1).map((id) => vocab.readingOf[id]);
+  const all = explain(w, ids, Infinity, 0);
+  const top = all.slice(0, TOP_BECAUSE).filter((c) => c.percent > 0);
+  const rest = 100 - top.reduce((a, c) => a + c.percent, 0);
+  const plannedIds = new Set(items.slice(plannedFrom).map((id) => vocab.readingOf[id]));
+  const out: Because[] = top.map((c) => ({ readingId: c.readingId, percent: c.percent, ...(plannedIds.has(c.readingId) ? { planned: true } : {}) }));
+  if (rest > 0 && top.length > 0) out.push({ readingId: '', percent: rest });
+  return out;
+}
+
+/** The ten best readings that may come next, and the attention maps over the learner's history. */
+export async function recommendNext(data: TrainingData, backend: ModelBackend): Promise<{ recommendations: Recommendation[]; attention: AttentionMaps }> {
+  const { vocab, cfg } = data;
+  const { items, features } = data.learner;
+  const scores = await backend.scores(items, features);
+  const open = candidates(data);
+  const scored = open.map((r) => ({ r, s: scores[vocab.idOf.get(r.id) ?? 0] })).filter((x) => x.r.id !== '' && Number.isFinite(x.s) && vocab.idOf.has(x.r.id));
+  const max = Math.max(...scored.map((x) => x.s));
+  const z = scored.reduce((a, x) => a + Math.exp(x.s - max), 0);
+  scored.sort((a, b) => b.s - a.s || a.r.id.localeCompare(b.r.id));
+  const recommendations: Recommendation[] = [];
+  for (const { r, s } of scored.slice(0, 10)) {
+    const seq = [...items, vocab.idOf.get(r.id)!];
+    const why = items.length > 0 ? await because(data, backend, seq, withNeutralTail(features, seq, data.minutes), items.length) : [];
+    recommendations.push({ readingId: r.id, score: s, probability: Math.exp(s - max) / z, because: why });
+  }
+  const T = cfg.maxlen;
+  const len = Math.min(T, items.length);
+  const attention: AttentionMaps = { history: items.slice(items.length - len).map((id) => vocab.readingOf[id]), heads: cfg.heads, weights: [] };
+  if (len > 0) {
+    const att = await backend.attention(items, features);
+    attention.weights = att.map((layer) =>
+      Array.from({ length: cfg.heads }, (_, h) => {
+        const m: number[] = [];
+        for (let q = T - len; q < T; q++) for (let k = T - len; k < T; k++) m.push(layer[(h * T + q) * T + k]);
+        return m;
+      }),
+    );
+  }
+  return { recommendations, attention };
+}
+
+/** A path of about `minutes` through the readings that may come next, each step with its "because". */
+export async function planSteps(data: TrainingData, backend: ModelBackend, minutes: number, skip: string[]): Promise<PlannedStep[]> {
+  const { vocab } = data;
+  const { items, features } = data.learner;
+  const itemMinutes = data.minutes;
+  const path = await planPath({
+    catalog: data.readings.filter((r) => vocab.idOf.has(r.id)),
+    history: items.map((id) => vocab.readingOf[id]),
+    minutes,
+    dueForReview: dueForReview(data),
+    skip: new Set(skip),
+    score: async (ids) => {
+      const seq = ids.map((id) => vocab.idOf.get(id)!);
+      const s = await backend.scores(seq, withNeutralTail(features, seq, itemMinutes));
+      return new Map([...vocab.idOf].map(([rid, id]) => [rid, s[id]]));
+    },
+  });
+  const steps: PlannedStep[] = [];
+  const seq = [...items];
+  for (const p of path) {
+    seq.push(vocab.idOf.get(p.readingId)!);
+    const why = seq.length > 1 ? await because(data, backend, seq, withNeutralTail(features, seq, itemMinutes), items.length) : [];
+    steps.push({ ...p, because: why });
+  }
+  return steps;
+}

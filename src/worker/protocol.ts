@@ -1,0 +1,58 @@
+/**
+ * Messages between the page and the training worker. Everything crossing is
+ * plain data (reading ids, numbers); the page maps ids to titles itself.
+ */
+import type { AttentionMaps, PlannedStep, Recommendation } from '../recommend/advice';
+import type { TrainProgress } from '../train/trainer';
+
+/** What the page shows of a recommendation and a path step (defined where they are computed). */
+export type { AttentionMaps, Because, PlannedStep, Recommendation } from '../recommend/advice';
+
+type ModelState = 'loading' | 'empty' | 'untrained' | 'training' | 'paused' | 'updating' | 'ready';
+
+/**
+ * `init.epochs`, when set, bounds every run by epochs instead of time: training runs exactly that many
+ * epochs and an update APP_TRAINING.updateEpochs, with no time budget (tests and benchmarks use it so that a run does
+ * the same work on a fast or a busy machine; the page sets it from localStorage `studypath.trainEpochs`).
+ */
+export type ToWorker =
+  | { type: 'init'; prefer: 'auto' | 'cpu'; budgetMs: number; autoTrain: boolean; epochs?: number }
+  | { type: 'train'; budgetMs: number }
+  | { type: 'pause' }
+  | { type: 'resume' }
+  | { type: 'cancel' }
+  | { type: 'data-changed' }
+  | { type: 'plan'; minutes: number; skip: string[] };
+
+export interface ModelInfo {
+  state: ModelState;
+  /** Which engine runs the model. */
+  backend: string;
+  backendKind: 'webgpu' | 'cpu' | null;
+  /** Why the CPU is used instead of WebGPU, when it is. */
+  fallback: string | null;
+  trainedAt: string | null;
+  /** Validation HR@10 of the current model on the learner's newest held-out events. */
+  valHr10: number | null;
+  valCases: number;
+  steps: number;
+}
+
+/** What the page and the worker hold before the worker has read anything. */
+export const LOADING_INFO: ModelInfo = {
+  state: 'loading',
+  backend: '',
+  backendKind: null,
+  fallback: null,
+  trainedAt: null,
+  valHr10: null,
+  valCases: 0,
+  steps: 0,
+};
+
+export type FromWorker =
+  | { type: 'info'; info: ModelInfo }
+  | { type: 'progress'; progress: TrainProgress }
+  | { type: 'recommendations'; recommendations: Recommendation[]; attention: AttentionMaps }
+  | { type: 'path'; minutes: number; steps: PlannedStep[] }
+  | { type: 'notice'; kind: 'error' | 'info'; text: string };

@@ -1,0 +1,365 @@
+/**
+ * What the training worker does, free of worker plumbing so tests can drive
+ * it directly: read the learner's data from IndexedDB, resume from the last
+ * checkpoint (or train), update incrementally when new sessions arrive, fall
+ * back to the CPU when WebGPU is missing or lost, and answer with
+ * recommendations, attention maps and learning paths.
+ */
+import type { Repo } from '../data/repo';
+import { APP_TRAINING } from '../model/config';
+import type { Reading, StudySession } from '../data/types';
+import { planSteps, recommendNext } from '../recommend/advice';
+import { CpuBackend, createBackend, type BackendOptions, type ModelBackend } from '../train/backend';
+import { trainingData, type TrainingData } from '../train/learnerData';
+import { LOADING_INFO, type FromWorker, type ModelInfo, type ToWorker } from './protocol';
+import { TrainControl, Trainer, type TrainOutcome, type TrainProgress } from '../train/trainer';
+
+const CHECKPOINT_ID = 'model';
+/** Batch size, seed, learning rate, epochs and budgets: model/config.ts. */
+const {
+  batchSize: BATCH,
+  seed: SEED,
+  lr: LR,
+  trainEpochs: TRAIN_EPOCHS,
+  updateEpochs: UPDATE_EPOCHS,
+  updateBudgetMs: UPDATE_BUDGET_MS,
+  trainBudgetMs: TRAIN_BUDGET_MS,
+} = APP_TRAINING;
+
+/** The app's training settings for a model over `data` (both engines). */
+const backendOptions = (data: TrainingData): BackendOptions => ({ batchSize: BATCH, seed: SEED, content: data.content, lr: LR });
+
+interface CheckpointMeta {
+  vocab: string[];
+  items: number;
+  dataKey: string;
+  steps: number;
+  valHr10: number | null;
+  valCases: number;
+  backend: string;
+  [key: string]: unknown;
+}
+
+export interface ServiceOptions {
+  /** WebGPU entry point (the worker's navigator.gpu by default; Dawn's in Node tests). */
+  gpu?: GPU;
+  /** Shortest gap between two progress messages. */
+  progressEveryMs?: number;
+  /** Milliseconds on a monotonic clock (performance.now by default): time budgets and progress pacing read it. */
+  clock?: () => number;
+}
+
+export class ModelService {
+  private info: ModelInfo = { ...LOADING_INFO };
+  private prefer: 'auto' | 'cpu' = 'auto';
+  private auto: { budgetMs: number; autoTrain: boolean } = { budgetMs: TRAIN_BUDGET_MS, autoTrain: false };
+  /** Bounds every run by epochs instead of time (ToWorker init.epochs); null: the time budgets hold. */
+  private epochs: number | null = null;
+  private data: TrainingData | null = null;
+  private backend: ModelBackend | null = null;
+  private control: TrainControl | null = null;
+  private running: Promise<void> | null = null;
+  private queue: Promise<void> = Promise.resolve();
+  private dirty = false;
+  /** True while the trainer holds the model (scoring waits until it lets go). */
+  private training = false;
+  private lastPlan: { minutes: number; skip: string[] } | null = null;
+  private lastProgressAt = 0;
+
+  /** True when training is paused and no step is still in flight. */
+  get held(): boolean {
+    return this.control?.held ?? false;
+  }
+
+  constructor(
+    private repo: Repo,
+    private post: (m: FromWorker) => void,
+    private opts: ServiceOptions = {},
+  ) {}
+
+  /** Messages that steer a running training act at once; the rest wait their turn. */
+  handle(msg: ToWorker): Promise<void> {
+    switch (msg.type) {
+      case 'pause':
+        if (this.control && !this.control.paused) {
+          this.control.pause();
+          this.setState('paused');
+        }
+        return Promise.resolve();
+      case 'resume':
+        if (this.control?.paused) {
+          this.control.resume();
+          this.setState('training');
+        }
+        return Promise.resolve();
+      case 'cancel':
+        this.control?.cancel();
+        return Promise.resolve();
+      case 'data-changed':
+        if (this.running) {
+          this.dirty = true;
+          return Promise.resolve();
+        }
+        return this.enqueue(() => this.dataChanged());
+      case 'init':
+        this.prefer = msg.prefer;
+        this.auto = { budgetMs: msg.budgetMs, autoTrain: msg.autoTrain };
+        this.epochs = msg.epochs !== undefined && Number.isInteger(msg.epochs) && msg.epochs > 0 ? msg.epochs : null;
+        return this.enqueue(() => this.init(msg.budgetMs, msg.autoTrain));
+      case 'train':
+        return this.enqueue(() => this.startTraining(msg.budgetMs));
+      case 'plan':
+        this.lastPlan = { minutes: msg.minutes, skip: msg.skip };
+        return this.enqueue(() => this.plan());
+    }
+  }
+
+  /** Resolves when no training runs and no message waits. */
+  async idle(): Promise<void> {
+    for (;;) {
+      const q = this.queue;
+      await q;
+      if (this.running) await this.running;
+      if (q === this.queue && !this.running) return;
+    }
+  }
+
+  get state(): ModelInfo {
+    return { ...this.info };
+  }
+
+  /** The backend in use (tests reach the GPU device through it). */
+  get currentBackend(): ModelBackend | null {
+    return this.backend;
+  }
+
+  private enqueue(fn: () => Promise<void>): Promise<void> {
+    const next = this.queue.then(fn).catch((e: unknown) => this.fail(e));
+    this.queue = next;
+    return next;
+  }
+
+  private fail(e: unknown): void {
+    const text = e instanceof Error ? e.message : String(e);
+    this.post({ type: 'notice', kind: 'error', text: `The model could not run: ${text}` });
+    if (this.info.state === 'loading') this.setState(this.backend ? 'ready' : 'untrained');
+  }
+
+  private setState(state: ModelInfo['state'], extra: Partial<ModelInfo> = {}): void {
+    this.info = { ...this.info, ...extra, state };
+    this.post({ type: 'info', info: { ...this.info } });
+  }
+
+  private async load(): Promise<{ readings: Reading[]; sessions: StudySession[]; data: (previous?: { readingOf: string[]; items: number }) => TrainingData }> {
+    const [readings, sessions, packs] = await Promise.all([this.repo.readings(), this.repo.sessions(), this.repo.pathPacks()]);
+    return { readings, sessions, data: (previous) => trainingData(readings, sessions, packs, previous) };
+  }
+
+  private async newBackend(data: TrainingData): Promise<ModelBackend> {
+    this.backend?.destroy();
+    this.backend = null;
+    const { backend, fallback } = await createBackend(data.cfg, backendOptions(data), this.prefer, this.opts.gpu);
+    this.backend = backend;
+    this.info = { ...this.info, backend: backend.label, backendKind: backend.kind, fallback };
+    return backend;
+  }
+
+  private async init(budgetMs: number, autoTrain: boolean): Promise<void> {
+    const { readings, sessions, data } = await this.load();
+    if (readings.length === 0) {
+      this.setState('empty');
+      return;
+    }
+    const ckpt = await this.repo.latestCheckpoint();
+    const meta = ckpt?.meta as CheckpointMeta | undefined;
+    if (ckpt && meta && Array.isArray(meta.vocab) && typeof meta.items === 'number') {
+      const d = data({ readingOf: meta.vocab, items: meta.items });
+      if (d.cfg.items === meta.items) {
+        try {
+          const backend = await this.newBackend(d);
+          backend.load(ckpt.blob);
+          this.data = d;
+          const restored = { trainedAt: ckpt.createdAt, valHr10: meta.valHr10, valCases: meta.valCases, steps: meta.steps };
+          if (d.dataKey !== meta.dataKey) {
+            this.setState('ready', restored);
+            this.startUpdate();
+          } else {
+            await this.publish();
+            this.setState('ready', restored);
+          }
+          return;
+        } catch (e) {
+          this.post({
+            type: 'notice',
+            kind: 'error',
+            text: `The saved model could not be restored (${e instanceof Error ? e.message : String(e)}); it will be trained again.`,
+          });
+        }
+      }
+    }
+    this.setState('untrained', { backend: this.info.backend });
+    if (autoTrain && sessions.length > 0) await this.startTraining(budgetMs);
+  }
+
+  private async dataChanged(): Promise<void> {
+    if (this.info.state === 'loading') return;
+    if (this.info.state === 'empty' || this.info.state === 'untrained') {
+      const { readings, sessions } = await this.load();
+      if (readings.length === 0) return this.setState('empty');
+      if (this.info.state === 'empty') this.setState('untrained');
+      if (this.auto.autoTrain && sessions.length > 0) await this.startTraining(this.auto.budgetMs);
+      return;
+    }
+    if (!this.data || !this.backend) return;
+    const { data } = await this.load();
+    const d = data({ readingOf: this.data.vocab.readingOf, items: this.data.cfg.items });
+    if (d.cfg.items !== this.data.cfg.items) {
+      this.post({ type: 'notice', kind: 'info', text: 'The catalog outgrew the model: training a larger one.' });
+      await this.startTraining(TRAIN_BUDGET_MS);
+      return;
+    }
+    if (d.dataKey !== this.data.dataKey) {
+      this.data = d;
+      this.startUpdate();
+      return;
+    }
+    this.data = d; // readings edited, hidden or added: same model, fresh catalog
+    await this.publish();
+  }
+
+  private startUpdate(): void {
+    void this.enqueue(async () => {
+      const { data } = await this.load();
+      if (!this.data || !this.backend) return;
+      this.data = data({ readingOf: this.data.vocab.readingOf, items: this.data.cfg.items });
+      await this.run(this.backend, 'updating', UPDATE_EPOCHS, this.epochs ? Infinity : UPDATE_BUDGET_MS);
+    });
+  }
+
+  private async startTraining(budgetMs: number): Promise<void> {
+    const { readings, sessions, data } = await this.load();
+    if (readings.length === 0) {
+      this.setState('empty');
+      return;
+    }
+    if (sessions.length === 0) {
+      this.post({ type: 'notice', kind: 'info', text: 'Study a reading first: the model learns from your sessions (and any imported path packs).' });
+    }
+    const d = data();
+    this.data = d;
+    const backend = await this.newBackend(d);
+    await this.run(backend, 'training', this.epochs ?? TRAIN_EPOCHS, this.epochs ? Infinity : budgetMs);
+  }
+
+  /** Train in the background; the queue moves on so pause/cancel/plan messages are answered meanwhile. */
+  private run(backend: ModelBackend, phase: 'training' | 'updating', epochs: number, budgetMs: number): Promise<void> {
+    const data = this.data!;
+    const trainer = new Trainer(backend, data, BATCH, SEED + this.info.steps);
+    const control = new TrainControl();
+    this.control = control;
+    this.setState(phase);
+    const hadModel = phase === 'updating';
+    /** The checkpoint the model holds after this run (the page shows it, as a reload would). */
+    let saved = null as { at: string; steps: number; valHr10: number | null } | null;
+    const every = this.opts.progressEveryMs ?? 100;
+    const clock = this.opts.clock ?? (() => performance.now());
+    const onProgress = (p: TrainProgress) => {
+      const now = clock();
+      if (now - this.lastProgressAt >= every || p.step === p.steps) {
+        this.lastProgressAt = now;
+        this.post({ type: 'progress', progress: p });
+      }
+    };
+    const steps0 = this.info.steps;
+    const task = (async () => {
+      let out: TrainOutcome;
+      this.training = true;
+      try {
+        out = await trainer.train({
+          phase,
+          epochs,
+          budgetMs,
+          control,
+          onProgress,
+          clock,
+          onEpoch: async (blob, p) => {
+            const at = await this.saveCheckpoint(blob, data, steps0 + p.step, p.valHr10, trainer.backend.label);
+            saved = { at, steps: steps0 + p.step, valHr10: p.valHr10 };
+            this.post({ type: 'progress', progress: p });
+          },
+          onDeviceLost: async (reason) => {
+            const cpu = new CpuBackend(data.cfg, backendOptions(data));
+            this.backend = cpu;
+            this.info = { ...this.info, backend: cpu.label, backendKind: 'cpu', fallback: `the WebGPU device was lost (${reason})` };
+            this.post({
+              type: 'notice',
+              kind: 'error',
+              text: `The GPU stopped working (${reason}). Training goes on on the CPU from the last checkpoint; it is slower.`,
+            });
+            this.setState(this.info.state);
+            return cpu;
+          },
+        });
+      } catch (e) {
+        this.fail(e);
+        this.setState(hadModel || saved ? 'ready' : 'untrained');
+        return;
+      } finally {
+        this.control = null;
+        this.training = false;
+      }
+      this.backend = trainer.backend;
+      const trained = hadModel || saved !== null;
+      if (out.status === 'diverged') this.post({ type: 'notice', kind: 'error', text: out.message ?? 'Training diverged.' });
+      if (out.status === 'cancelled')
+        this.post({
+          type: 'notice',
+          kind: 'info',
+          text: trained ? 'Training cancelled: the model keeps its last checkpoint.' : 'Training cancelled before the first checkpoint: no model yet.',
+        });
+      if (out.status !== 'finished') this.backend.load(out.blob);
+      if (!trained) {
+        this.setState('untrained');
+        return;
+      }
+      // Recommendations first, so that "ready" never shows the previous model's.
+      await this.publish();
+      // What the last checkpoint says, not the run's end: a cancelled or diverged run goes back to that
+      // checkpoint, and a reload shows the same time and step count.
+      this.setState('ready', saved ? { trainedAt: saved.at, valHr10: saved.valHr10 ?? this.info.valHr10, valCases: out.valCases, steps: saved.steps } : {});
+    })();
+    const running = task.finally(() => {
+      this.running = null;
+      if (this.dirty) {
+        this.dirty = false;
+        void this.enqueue(() => this.dataChanged());
+      }
+    });
+    this.running = running;
+    return Promise.resolve();
+  }
+
+  /** Saves the checkpoint and returns its time. */
+  private async saveCheckpoint(blob: Uint8Array, data: TrainingData, steps: number, valHr10: number | null, backend: string): Promise<string> {
+    const meta: CheckpointMeta = { vocab: data.vocab.readingOf, items: data.cfg.items, dataKey: data.dataKey, steps, valHr10, valCases: data.holdout, backend };
+    const createdAt = new Date().toISOString();
+    await this.repo.saveCheckpoint({ id: CHECKPOINT_ID, createdAt, blob, meta });
+    return createdAt;
+  }
+
+  /** Recommendations and attention maps for the current model, then the path if one was asked for. */
+  private async publish(): Promise<void> {
+    if (!this.data || !this.backend) return;
+    const { recommendations, attention } = await recommendNext(this.data, this.backend);
+    this.post({ type: 'recommendations', recommendations, attention });
+    if (this.lastPlan) await this.plan();
+  }
+
+  private async plan(): Promise<void> {
+    // While training runs, the plan waits: publish() re-plans when it ends.
+    if (!this.data || !this.backend || !this.lastPlan || this.training) return;
+    const { minutes, skip } = this.lastPlan;
+    const steps = await planSteps(this.data, this.backend, minutes, skip);
+    this.post({ type: 'path', minutes, steps });
+  }
+}

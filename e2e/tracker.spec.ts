@@ -67,6 +67,8 @@ test('add a reading, run a focus session, reload and see both persisted', async 
   await page.getByLabel('Focus (1–5)').selectOption('4');
   await page.getByLabel('Understanding (0–100)').fill('70');
   await page.getByRole('button', { name: 'Save session' }).click();
+  // The timer closes once the session is in IndexedDB; a reload before that could cut the write off.
+  await expect(page.getByRole('heading', { name: /^Studying:/ })).toHaveCount(0);
   await page.reload();
   await tab(page, 'History');
   const row = page.getByRole('row', { name: /Attention Is All You Need/ });

@@ -3,6 +3,7 @@ import { BUDGETS, useModel } from './model';
 import { useStore } from './store';
 import type { AttentionMaps, Because } from '../train/protocol';
 import { todaysMinutes } from './Today';
+import { formatDateTime } from '../data/dates';
 
 const STATE_TEXT: Record<string, string> = {
   loading: 'Loading the model…',
@@ -67,7 +68,7 @@ export function ModelPanel() {
       {info.backend && (
         <p data-testid="model-backend">
           Runs on {info.backend}.
-          {info.trainedAt && info.state === 'ready' && ` Trained ${info.steps} steps; last saved ${new Date(info.trainedAt).toLocaleString()}.`}
+          {info.trainedAt && info.state === 'ready' && ` Trained ${info.steps} steps; last saved ${formatDateTime(info.trainedAt)}.`}
           {info.valHr10 !== null && info.state === 'ready' && ` Your ${info.valCases} newest readings, held out: ${Math.round(info.valHr10 * info.valCases)} of ${info.valCases} were in its top 10.`}
         </p>
       )}

@@ -1,5 +1,7 @@
 import { useStore } from './store';
 import type { StudySession } from '../data/types';
+import { compareDates, formatDateTime } from '../data/dates';
+import { UnreadableRows } from './Unreadable';
 
 const sameDay = (iso: string, d: Date) => {
   const x = new Date(iso);
@@ -41,10 +43,11 @@ export function Budget() {
 export function History() {
   const { sessions, readings } = useStore();
   const title = new Map(readings.map((r) => [r.id, r.title]));
-  const rows = [...sessions].sort((a, b) => b.start.localeCompare(a.start));
+  const rows = [...sessions].sort((a, b) => compareDates(b.start, a.start));
   return (
     <section aria-labelledby="history-title">
       <h2 id="history-title">History</h2>
+      <UnreadableRows store="sessions" what="study session(s)" />
       {rows.length === 0 ? (
         <p>No study sessions yet.</p>
       ) : (
@@ -63,7 +66,7 @@ export function History() {
           <tbody>
             {rows.map((s) => (
               <tr key={s.id}>
-                <td>{new Date(s.start).toLocaleString()}</td>
+                <td>{formatDateTime(s.start)}</td>
                 <td>{title.get(s.readingId) ?? '(deleted reading)'}</td>
                 <td>{s.activeMinutes}</td>
                 <td>{s.focus}</td>

@@ -112,3 +112,45 @@ test('a past session in year 99999 is refused in the form, naming the field', as
   await expect(page.getByRole('row', { name: /Fine reading 30 3/ })).toHaveCount(1);
   await expect(form.getByRole('alert')).toHaveCount(0);
 });
+
+test('a section that fails to render says so and offers a backup; the others keep working', async ({ page }) => {
+  // A fault injected into the page: History's date formatting throws until the test lifts it.
+  await page.addInitScript(() => {
+    const w = window as unknown as { __breakDates: boolean };
+    w.__breakDates = true;
+    const original = Date.prototype.toLocaleString;
+    Date.prototype.toLocaleString = function (this: Date, ...args: []) {
+      if (w.__breakDates) throw new Error('injected fault in toLocaleString');
+      return original.apply(this, args);
+    };
+  });
+  await page.goto('/');
+  await addReading(page, 'Fine reading');
+  await tab(page, 'History');
+  const form = page.getByRole('form', { name: 'Record a past session' });
+  await form.getByLabel('Started at').fill('2026-11-10T19:30');
+  await form.getByLabel('Active minutes').fill('42');
+  await form.getByRole('button', { name: 'Save past session' }).click();
+
+  const failed = page.getByRole('region', { name: 'The History section could not be shown' });
+  await expect(failed).toBeVisible();
+  await expect(failed.getByRole('alert')).toHaveText('injected fault in toLocaleString');
+  // The rest of the tab and the other tabs still work.
+  await expect(page.getByRole('heading', { name: 'Statistics' })).toBeVisible();
+  await expect(form).toBeVisible();
+  const [download] = await Promise.all([page.waitForEvent('download'), failed.getByRole('button', { name: 'Export a backup' }).click()]);
+  const backup = JSON.parse(Buffer.concat(await (await download.createReadStream()).toArray()).toString('utf8'));
+  expect(backup.format).toBe('studypath-backup');
+  expect(backup.sessions.map((s: { activeMinutes: number }) => s.activeMinutes)).toEqual([42]);
+  await tab(page, 'Catalog');
+  await expect(page.getByText('Fine reading', { exact: true })).toBeVisible();
+  await tab(page, 'History');
+  await expect(failed).toBeVisible();
+  // Fault lifted: "Try again" renders the section.
+  await page.evaluate(() => {
+    (window as unknown as { __breakDates: boolean }).__breakDates = false;
+  });
+  await failed.getByRole('button', { name: 'Try again' }).click();
+  await expect(page.getByRole('row', { name: /Fine reading 42 3/ })).toHaveCount(1);
+  await expect(failed).toHaveCount(0);
+});

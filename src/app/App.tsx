@@ -10,6 +10,7 @@ import { ManualSession } from './history/ManualSession';
 import { Charts } from './history/Charts';
 import { AttentionView, ModelPanel, PathPanel, Recommendations } from './learn/Learn';
 import { useModel } from './learn/modelStore';
+import { ErrorBoundary } from './ErrorBoundary';
 
 const TABS = ['Today', 'Catalog', 'History', 'Data', 'Engine check'] as const;
 type Tab = (typeof TABS)[number];
@@ -66,26 +67,59 @@ export function App() {
               </button>
             </section>
           )}
-          {studying && <FocusTimer readingId={studying} onDone={() => setStudying(null)} />}
+          {/* Each section behind its own boundary: one that fails to render leaves the others working. */}
+          {studying && (
+            <ErrorBoundary section="Focus timer">
+              <FocusTimer readingId={studying} onDone={() => setStudying(null)} />
+            </ErrorBoundary>
+          )}
           {tab === 'Today' && (
             <>
-              <Budget />
-              <ModelPanel />
-              <PathPanel onStudy={study} />
-              <Recommendations onStudy={study} />
-              <AttentionView />
+              <ErrorBoundary section="Today's budget">
+                <Budget />
+              </ErrorBoundary>
+              <ErrorBoundary section="Model">
+                <ModelPanel />
+              </ErrorBoundary>
+              <ErrorBoundary section="Learning path">
+                <PathPanel onStudy={study} />
+              </ErrorBoundary>
+              <ErrorBoundary section="Recommendations">
+                <Recommendations onStudy={study} />
+              </ErrorBoundary>
+              <ErrorBoundary section="Attention">
+                <AttentionView />
+              </ErrorBoundary>
             </>
           )}
-          {tab === 'Catalog' && <Catalog onStudy={study} />}
+          {tab === 'Catalog' && (
+            <ErrorBoundary section="Catalog">
+              <Catalog onStudy={study} />
+            </ErrorBoundary>
+          )}
           {tab === 'History' && (
             <>
-              <Charts />
-              <History />
-              <ManualSession />
+              <ErrorBoundary section="Statistics">
+                <Charts />
+              </ErrorBoundary>
+              <ErrorBoundary section="History">
+                <History />
+              </ErrorBoundary>
+              <ErrorBoundary section="Record a past session">
+                <ManualSession />
+              </ErrorBoundary>
             </>
           )}
-          {tab === 'Data' && <DataPanel />}
-          {tab === 'Engine check' && <EngineCheck />}
+          {tab === 'Data' && (
+            <ErrorBoundary section="Data">
+              <DataPanel />
+            </ErrorBoundary>
+          )}
+          {tab === 'Engine check' && (
+            <ErrorBoundary section="Engine check">
+              <EngineCheck />
+            </ErrorBoundary>
+          )}
         </>
       )}
     </main>

@@ -4,7 +4,7 @@
  */
 import { create } from 'zustand';
 import { openStudyDb, exportBackup, parseBackup } from '../data/db';
-import { Repo } from '../data/repo';
+import { Repo, type Unreadable } from '../data/repo';
 import { readingsFromZoteroCsv } from '../data/csv';
 import { readingsFromBibtex } from '../data/bibtex';
 import { parsePathPack } from '../data/pathpack';
@@ -21,6 +21,8 @@ interface State {
   readings: Reading[];
   sessions: StudySession[];
   settings: Settings;
+  /** Rows in the database that fail today's validation: reported by the sections that would show them. */
+  unreadable: Unreadable[];
   notice: Notice | null;
   init(): Promise<void>;
   refresh(): Promise<void>;
@@ -32,6 +34,8 @@ interface State {
   saveSettings(s: Settings): Promise<void>;
   importFile(name: string, text: string): Promise<void>;
   exportJson(): Promise<string>;
+  /** Saves a full backup as a file download (the Data section's export, and every section's error message). */
+  downloadBackup(): Promise<void>;
 }
 
 export const newId = () => globalThis.crypto?.randomUUID?.() ?? `id-${Date.now()}-${Math.random().toString(36).slice(2)}`;
@@ -52,6 +56,7 @@ export const useStore = create<State>((set, get) => ({
   readings: [],
   sessions: [],
   settings: DEFAULT_SETTINGS,
+  unreadable: [],
   notice: null,
 
   async init() {
@@ -73,8 +78,8 @@ export const useStore = create<State>((set, get) => ({
   async refresh() {
     const repo = get().repo;
     if (!repo) return;
-    const [readings, sessions, settings] = await Promise.all([repo.readings(), repo.sessions(), repo.settings()]);
-    set({ readings, sessions, settings });
+    const [readings, sessions, settings] = await Promise.all([repo.readingsChecked(), repo.sessionsChecked(), repo.settings()]);
+    set({ readings: readings.rows, sessions: sessions.rows, settings, unreadable: [...readings.unreadable, ...sessions.unreadable] });
   },
 
   say(notice) {
@@ -147,5 +152,14 @@ export const useStore = create<State>((set, get) => ({
 
   async exportJson() {
     return JSON.stringify(await exportBackup(get().repo!.db), null, 1);
+  },
+
+  async downloadBackup() {
+    const blob = new Blob([await get().exportJson()], { type: 'application/json' });
+    const a = document.createElement('a');
+    a.href = URL.createObjectURL(blob);
+    a.download = `studypath-backup-${new Date().toISOString().slice(0, 10)}.json`;
+    a.click();
+    setTimeout(() => URL.revokeObjectURL(a.href), 1000);
   },
 }));

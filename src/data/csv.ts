@@ -3,7 +3,8 @@
  * and the mapping of Zotero's CSV export onto readings.
  */
 import type { Reading } from './types';
-import { ValidationError, httpUrl, int, text } from './validate';
+import { ValidationError, httpUrl, int, isoDate, text } from './validate';
+import { parseDate } from './dates';
 
 export interface CsvRow {
   /** 1-based line where the record starts. */
@@ -106,7 +107,8 @@ export function readingsFromZoteroCsv(input: string, file: string, makeId: () =>
       minutes: pages === '' ? 30 : Math.min(100_000, Math.max(5, 2 * int(pages, where, 'Num Pages', 1, 50_000))),
       difficulty: 3,
       prerequisites: [],
-      addedAt: get(COL.added).trim() && !Number.isNaN(Date.parse(get(COL.added))) ? new Date(Date.parse(get(COL.added))).toISOString() : now.toISOString(),
+      // A Date Added that is not a date means "now"; one that is a date must be in the accepted range.
+      addedAt: parseDate(get(COL.added)) !== null ? isoDate(get(COL.added), where, 'Date Added') : now.toISOString(),
       status: 'unread',
       source: 'import',
     });

@@ -8,7 +8,8 @@
 import type { IDBPDatabase } from 'idb';
 import { restoreBackup, type Backup, type StudyDB } from './db';
 import { DEFAULT_SETTINGS, type CheckpointRecord, type PathPack, type Reading, type Settings, type StudySession } from './types';
-import { validateReading, validateSession, validateSettings } from './validate';
+import { ValidationError, validateReading, validateSession, validateSettings } from './validate';
+import { compareDates } from './dates';
 
 export class StorageError extends Error {
   constructor(
@@ -18,6 +19,39 @@ export class StorageError extends Error {
     super(message);
     this.name = 'StorageError';
   }
+}
+
+/** A database row that fails today's validation (written by an older app, or around the checks): kept, not shown. */
+export interface Unreadable {
+  store: 'readings' | 'sessions';
+  id: string;
+  /** Names the row and the field, as validation says it. */
+  message: string;
+}
+
+export interface Checked<T> {
+  rows: T[];
+  unreadable: Unreadable[];
+}
+
+/**
+ * Rows as the app reads them: each through the same validation as a form or an
+ * import, so what the sections and the trainer see has the shape they expect.
+ * A row that fails is reported instead of breaking whoever reads it.
+ */
+function check<T>(store: Unreadable['store'], raw: unknown[], validate: (x: unknown, where: string) => T): Checked<T> {
+  const rows: T[] = [];
+  const unreadable: Unreadable[] = [];
+  for (const x of raw) {
+    const id = String((x as { id?: unknown } | null)?.id);
+    try {
+      rows.push(validate(x, `database, ${store} ${JSON.stringify(id)}`));
+    } catch (e) {
+      if (!(e instanceof ValidationError)) throw e;
+      unreadable.push({ store, id, message: e.message });
+    }
+  }
+  return { rows, unreadable };
 }
 
 export type Change = { store: 'readings' | 'sessions' | 'settings' | 'checkpoints' | 'pathPacks'; id?: string };
@@ -57,11 +91,22 @@ export class Repo {
     }
   }
 
-  readings(): Promise<Reading[]> {
-    return this.db.getAll('readings');
+  /** The readings that pass validation, and the rows that do not. */
+  async readingsChecked(): Promise<Checked<Reading>> {
+    return check('readings', await this.db.getAll('readings'), validateReading);
   }
-  sessions(): Promise<StudySession[]> {
-    return this.db.getAllFromIndex('sessions', 'by-start');
+  /** Sessions oldest first (compared as dates), and the rows that fail validation. */
+  async sessionsChecked(): Promise<Checked<StudySession>> {
+    // Not through the by-start index: a row without a usable start would be missing from it, unreported.
+    const checked = check('sessions', await this.db.getAll('sessions'), validateSession);
+    checked.rows.sort((a, b) => compareDates(a.start, b.start) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+    return checked;
+  }
+  async readings(): Promise<Reading[]> {
+    return (await this.readingsChecked()).rows;
+  }
+  async sessions(): Promise<StudySession[]> {
+    return (await this.sessionsChecked()).rows;
   }
   sessionsOf(readingId: string): Promise<StudySession[]> {
     return this.db.getAllFromIndex('sessions', 'by-reading', readingId);
@@ -123,7 +168,7 @@ export class Repo {
     });
   }
   latestCheckpoint(): Promise<CheckpointRecord | undefined> {
-    return this.db.getAll('checkpoints').then((all) => all.sort((a, b) => b.createdAt.localeCompare(a.createdAt))[0]);
+    return this.db.getAll('checkpoints').then((all) => all.sort((a, b) => compareDates(b.createdAt, a.createdAt))[0]);
   }
 
   /** Add already-validated readings (an import), all in one transaction. */

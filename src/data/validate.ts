@@ -4,6 +4,7 @@
  * Text stays text: titles, notes and URLs are never interpreted as markup.
  */
 import type { Reading, ReadingStatus, Settings, StudySession } from './types';
+import { DATE_RANGE_TEXT, inDateRange, parseDate, parseLocalDateTime } from './dates';
 
 export class ValidationError extends Error {
   constructor(message: string) {
@@ -71,10 +72,30 @@ export function httpHref(v: unknown): string | null {
   }
 }
 
+/**
+ * A date and time, as canonical ISO 8601. Dates outside the years the app
+ * accepts (src/data/dates.ts) are refused: JavaScript holds years up to
+ * 275760, and a session there would be kept, sorted and charted.
+ */
 export function isoDate(v: unknown, where: string, field: string): string {
   const s = text(v, where, field, { required: true, max: 40 });
-  const t = Date.parse(s);
-  if (Number.isNaN(t)) fail(where, field, `"${s}" is not a date`);
+  return inRange(parseDate(s), s, where, field);
+}
+
+/**
+ * A form's date and time (an <input type="datetime-local"> value such as
+ * "2026-11-10T19:30", in local time), as canonical ISO 8601, refused outside
+ * the same range as isoDate. The browser lets such an input hold years up to
+ * 275760, which Date.parse does not read.
+ */
+export function localDateTime(v: unknown, where: string, field: string): string {
+  const s = text(v, where, field, { required: true, max: 40 });
+  return inRange(parseLocalDateTime(s), s, where, field);
+}
+
+function inRange(t: number | null, s: string, where: string, field: string): string {
+  if (t === null) return fail(where, field, `"${s}" is not a date`);
+  if (!inDateRange(t)) fail(where, field, `"${s}" is outside the dates this app accepts (${DATE_RANGE_TEXT})`);
   return new Date(t).toISOString();
 }
 

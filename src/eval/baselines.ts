@@ -8,6 +8,7 @@
  * `popularityCounts` in evaluate.ts).
  */
 import type { Reading } from '../data/types';
+import { compareDates } from '../data/dates';
 import type { Vocabulary } from '../train/fromHistory';
 
 /** Kahn's algorithm over the prerequisite graph; ties broken by date added, then id. */
@@ -17,7 +18,7 @@ function topologicalOrder(readings: Reading[]): string[] {
   const next = new Map<string, string[]>();
   for (const r of readings) for (const p of r.prerequisites) if (ids.has(p)) next.set(p, [...(next.get(p) ?? []), r.id]);
   const byId = new Map(readings.map((r) => [r.id, r]));
-  const cmp = (a: string, b: string) => byId.get(a)!.addedAt.localeCompare(byId.get(b)!.addedAt) || a.localeCompare(b);
+  const cmp = (a: string, b: string) => compareDates(byId.get(a)!.addedAt, byId.get(b)!.addedAt) || a.localeCompare(b);
   const ready = readings
     .filter((r) => indegree.get(r.id) === 0)
     .map((r) => r.id)

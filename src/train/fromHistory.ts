@@ -7,6 +7,7 @@
  */
 import type { ItemContent } from '../model/batch';
 import type { PathPack, Reading, StudySession } from '../data/types';
+import { compareDates } from '../data/dates';
 
 export interface Vocabulary {
   /** Item id (1-based) of each reading. */
@@ -17,7 +18,7 @@ export interface Vocabulary {
 
 /** Items numbered by the date the reading was added, then by id: adding a reading never renumbers older ones. */
 export function buildVocabulary(readings: Reading[]): Vocabulary {
-  const sorted = [...readings].sort((a, b) => a.addedAt.localeCompare(b.addedAt) || a.id.localeCompare(b.id));
+  const sorted = [...readings].sort((a, b) => compareDates(a.addedAt, b.addedAt) || a.id.localeCompare(b.id));
   const readingOf = ['', ...sorted.map((r) => r.id)];
   return { idOf: new Map(sorted.map((r, i) => [r.id, i + 1])), readingOf };
 }
@@ -76,7 +77,7 @@ export interface LearnerSequence {
  * so the model learns what comes next, not that a reading continues.
  */
 export function learnerSequence(sessions: StudySession[], vocab: Vocabulary): LearnerSequence {
-  const sorted = [...sessions].filter((s) => vocab.idOf.has(s.readingId)).sort((a, b) => a.start.localeCompare(b.start));
+  const sorted = [...sessions].filter((s) => vocab.idOf.has(s.readingId)).sort((a, b) => compareDates(a.start, b.start));
   const items: number[] = [];
   const feats: number[][] = [];
   const times: string[] = [];

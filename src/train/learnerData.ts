@@ -8,6 +8,7 @@
  * model reads, but carry no loss, and validation ranks them.
  */
 import type { PathPack, Reading, StudySession } from '../data/types';
+import { compareDates } from '../data/dates';
 import type { Batch, ItemContent } from '../model/batch';
 import { APP_MODEL, makeConfig, type ModelConfig } from '../model/config';
 import { EVENT_FEATURES, itemContent, learnerSequence, packSequences, type LearnerSequence, type Vocabulary } from './fromHistory';
@@ -31,7 +32,7 @@ export function extendVocabulary(readings: Reading[], previous?: string[]): Voca
   const present = new Set(readings.map((r) => r.id));
   const readingOf = previous ? previous.map((id, i) => (i > 0 && present.has(id) ? id : '')) : [''];
   const known = new Set(readingOf.filter((id) => id !== ''));
-  const fresh = readings.filter((r) => !known.has(r.id)).sort((a, b) => a.addedAt.localeCompare(b.addedAt) || a.id.localeCompare(b.id));
+  const fresh = readings.filter((r) => !known.has(r.id)).sort((a, b) => compareDates(a.addedAt, b.addedAt) || a.id.localeCompare(b.id));
   for (const r of fresh) readingOf.push(r.id);
   const idOf = new Map<string, number>();
   readingOf.forEach((id, i) => {

@@ -195,18 +195,19 @@ describe('the catalog links no URL the check refuses', () => {
     ];
     for (const r of rows) await store.repo!.db.put('readings', r);
     await store.refresh();
-    const readings = useStore.getState().readings;
-    // The premise: the store passes such rows on unchecked, so the catalog has to check.
-    expect(
-      readings
-        .filter((r) => r.id.startsWith('hostile-'))
-        .map((r) => r.url)
-        .sort(),
-    ).toEqual(HOSTILE.map(([, url]) => url).sort());
+    // The store reads rows through the same validation: the hostile ones are reported, naming the field, not passed on.
+    const state = useStore.getState();
+    expect(state.readings.map((r) => r.id)).toEqual(expect.arrayContaining(['fine', 'none']));
+    expect(state.readings.filter((r) => r.id.startsWith('hostile-'))).toEqual([]);
+    const reported = state.unreadable.filter((u) => u.id.startsWith('hostile-'));
+    expect(reported.map((u) => u.id).sort()).toEqual(HOSTILE.map((_, i) => `hostile-${i}`).sort());
+    for (const u of reported) expect(u.message).toMatch(new RegExp(`^database, readings "${u.id}", field url: `));
 
-    // Server rendering reads a zustand store's initial state, so the catalog gets these readings through a stand-in store.
+    // The catalog checks again, for rows that reach it some other way: here every raw row, through a stand-in store
+    // (server rendering reads a zustand store's initial state).
+    const readings = rows;
     vi.doMock('../../src/app/studyStore', () => ({
-      useStore: () => ({ readings, saveReading: async () => true, deleteReading: async () => undefined }),
+      useStore: () => ({ readings, unreadable: [], saveReading: async () => true, deleteReading: async () => undefined }),
       newId: () => 'new',
     }));
     const { Catalog } = await import('../../src/app/catalog/Catalog');

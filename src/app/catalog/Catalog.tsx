@@ -2,6 +2,7 @@ import { useMemo, useState, type FormEvent } from 'react';
 import { newId, useStore } from '../studyStore';
 import type { Reading } from '../../data/types';
 import { httpHref } from '../../data/validate';
+import { UnreadableRows } from '../Unreadable';
 
 const splitList = (s: string) =>
   s
@@ -81,6 +82,7 @@ export function Catalog({ onStudy }: { onStudy: (id: string) => void }) {
       <p aria-live="polite">
         {shown.length} of {readings.length} readings
       </p>
+      <UnreadableRows store="readings" what="reading(s)" />
       <ul className="readings">
         {shown.map((r) => (
           <li key={r.id}>

@@ -2,15 +2,9 @@ import { useStore } from '../studyStore';
 
 /** Full backup export, and imports (backup JSON, Zotero CSV, BibTeX, path packs). */
 export function DataPanel() {
-  const { exportJson, importFile } = useStore();
-  const download = async () => {
-    const blob = new Blob([await exportJson()], { type: 'application/json' });
-    const a = document.createElement('a');
-    a.href = URL.createObjectURL(blob);
-    a.download = `studypath-backup-${new Date().toISOString().slice(0, 10)}.json`;
-    a.click();
-    setTimeout(() => URL.revokeObjectURL(a.href), 1000);
-  };
+  const { downloadBackup, importFile, say } = useStore();
+  const download = () =>
+    downloadBackup().catch((e: unknown) => say({ kind: 'error', text: `Could not export a backup: ${e instanceof Error ? e.message : String(e)}` }));
   return (
     <section aria-labelledby="data-title">
       <h2 id="data-title">Your data</h2>

@@ -1,11 +1,5 @@
 import { useStore } from '../studyStore';
-
-const weekStart = (iso: string) => {
-  const d = new Date(iso);
-  d.setHours(0, 0, 0, 0);
-  d.setDate(d.getDate() - ((d.getDay() + 6) % 7)); // Monday
-  return d.toISOString().slice(0, 10);
-};
+import { compareDates, weekStart } from '../../data/dates';
 
 const COLORS = ['#3b6fd8', '#d8833b', '#3bab6f', '#a34fc4', '#c4394f', '#7f8c2b', '#2b8c8c', '#8c5a2b'];
 
@@ -14,7 +8,9 @@ export function Charts() {
   const { sessions, readings } = useStore();
   if (sessions.length === 0) return null;
   const topicOf = new Map(readings.map((r) => [r.id, r.topics[0] ?? 'untagged']));
-  const weeks = [...new Set(sessions.map((s) => weekStart(s.start)))].sort();
+  // Sessions reach here validated (years 1900 to 2200), so every one has a week; weekStart cannot throw either way.
+  const weekOf = new Map(sessions.map((s) => [s.id, weekStart(s.start) ?? s.start.slice(0, 10)]));
+  const weeks = [...new Set(weekOf.values())].sort(compareDates);
   const totals = new Map<string, number>();
   for (const s of sessions) totals.set(topicOf.get(s.readingId) ?? 'untagged', (totals.get(topicOf.get(s.readingId) ?? 'untagged') ?? 0) + s.activeMinutes);
   const topics = [...totals.entries()]
@@ -26,7 +22,7 @@ export function Charts() {
   const grid = weeks.map((w) => {
     const row = new Map<string, number>(keys.map((k) => [k, 0]));
     for (const s of sessions)
-      if (weekStart(s.start) === w)
+      if (weekOf.get(s.id) === w)
         row.set(bucket(topicOf.get(s.readingId) ?? 'untagged'), row.get(bucket(topicOf.get(s.readingId) ?? 'untagged'))! + s.activeMinutes);
     return row;
   });
@@ -34,7 +30,7 @@ export function Charts() {
   const W = 560;
   const H = 180;
   const bw = Math.min(60, (W - 40) / weeks.length - 8);
-  const sorted = [...sessions].sort((a, b) => a.start.localeCompare(b.start));
+  const sorted = [...sessions].sort((a, b) => compareDates(a.start, b.start));
   const t0 = Date.parse(sorted[0].start);
   const t1 = Math.max(t0 + 1, Date.parse(sorted[sorted.length - 1].start));
   const summary = weeks

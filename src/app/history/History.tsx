@@ -1,13 +1,16 @@
 import { useStore } from '../studyStore';
+import { compareDates, formatDateTime } from '../../data/dates';
+import { UnreadableRows } from '../Unreadable';
 
 /** Every session, newest first. */
 export function History() {
   const { sessions, readings } = useStore();
   const title = new Map(readings.map((r) => [r.id, r.title]));
-  const rows = [...sessions].sort((a, b) => b.start.localeCompare(a.start));
+  const rows = [...sessions].sort((a, b) => compareDates(b.start, a.start));
   return (
     <section aria-labelledby="history-title">
       <h2 id="history-title">History</h2>
+      <UnreadableRows store="sessions" what="study session(s)" />
       {rows.length === 0 ? (
         <p>No study sessions yet.</p>
       ) : (
@@ -26,7 +29,7 @@ export function History() {
           <tbody>
             {rows.map((s) => (
               <tr key={s.id}>
-                <td>{new Date(s.start).toLocaleString()}</td>
+                <td>{formatDateTime(s.start)}</td>
                 <td>{title.get(s.readingId) ?? '(deleted reading)'}</td>
                 <td>{s.activeMinutes}</td>
                 <td>{s.focus}</td>

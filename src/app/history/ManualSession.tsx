@@ -1,27 +1,43 @@
-import type { FormEvent } from 'react';
+import { useState, type FormEvent } from 'react';
 import { newId, useStore } from '../studyStore';
 import { RatingFields, ratingsFrom } from './SessionFields';
+import { int, localDateTime, validateSession } from '../../data/validate';
+
+const WHERE = 'Record a past session';
 
 /** Record a session that happened away from the timer. */
 export function ManualSession() {
   const { readings, saveSession } = useStore();
+  const [error, setError] = useState<string | null>(null);
   const submit = async (e: FormEvent<HTMLFormElement>) => {
     e.preventDefault();
     const form = e.currentTarget;
     const f = new FormData(form);
-    const start = new Date(String(f.get('start')));
-    const minutes = Number(f.get('minutes'));
-    const ok = await saveSession({
-      id: newId(),
-      readingId: String(f.get('reading')),
-      start: start.toISOString(),
-      end: new Date(start.getTime() + minutes * 60_000).toISOString(),
-      activeMinutes: minutes,
-      interruptions: Number(f.get('interruptions') || 0),
-      quizScore: null,
-      ...ratingsFrom(f),
-    });
-    if (ok) form.reset();
+    // Checked here, by the same validation the store applies again, so a refusal is shown in the form.
+    let session;
+    try {
+      const start = localDateTime(f.get('start'), WHERE, 'start');
+      const minutes = int(f.get('minutes'), WHERE, 'activeMinutes', 0, 24 * 60);
+      session = validateSession(
+        {
+          id: newId(),
+          readingId: String(f.get('reading')),
+          start,
+          end: new Date(Date.parse(start) + minutes * 60_000).toISOString(),
+          activeMinutes: minutes,
+          interruptions: Number(f.get('interruptions') || 0),
+          quizScore: null,
+          ...ratingsFrom(f),
+        },
+        WHERE,
+      );
+    } catch (err) {
+      // Never silent: whatever went wrong is said in the form.
+      setError(err instanceof Error ? err.message : String(err));
+      return;
+    }
+    setError(null);
+    if (await saveSession(session)) form.reset();
   };
   if (readings.length === 0) return null;
   return (
@@ -49,6 +65,11 @@ export function ManualSession() {
         Interruptions <input name="interruptions" type="number" min={0} defaultValue={0} />
       </label>
       <RatingFields />
+      {error && (
+        <p role="alert" className="notice error">
+          {error}
+        </p>
+      )}
       <button type="submit">Save past session</button>
     </form>
   );

@@ -3,6 +3,7 @@ import { BUDGETS, useModel } from './modelStore';
 import { useStore } from '../studyStore';
 import type { AttentionMaps, Because } from '../../worker/protocol';
 import { todaysMinutes } from './Budget';
+import { formatDateTime } from '../../data/dates';
 
 const STATE_TEXT: Record<string, string> = {
   loading: 'Loading the model…',
@@ -66,8 +67,7 @@ export function ModelPanel() {
       <p data-testid="model-state">{STATE_TEXT[info.state]}</p>
       {info.backend && (
         <p data-testid="model-backend">
-          Runs on {info.backend}.
-          {info.trainedAt && info.state === 'ready' && ` Trained ${info.steps} steps; last saved ${new Date(info.trainedAt).toLocaleString()}.`}
+          Runs on {info.backend}.{info.trainedAt && info.state === 'ready' && ` Trained ${info.steps} steps; last saved ${formatDateTime(info.trainedAt)}.`}
           {info.valHr10 !== null &&
             info.state === 'ready' &&
             ` Your ${info.valCases} newest readings, held out: ${Math.round(info.valHr10 * info.valCases)} of ${info.valCases} were in its top 10.`}

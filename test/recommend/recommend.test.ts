@@ -246,8 +246,12 @@ describe('learning path', () => {
       const path = await planPath({ catalog: cat, history: [], minutes, score: () => scores });
       expect(path.reduce((a, s) => a + s.minutes, 0)).toBeLessThanOrEqual(minutes);
       const done = new Set(cat.filter((r) => r.status === 'finished').map((r) => r.id));
+      let used = 0;
       for (const step of path) {
         const r = cat.find((x) => x.id === step.readingId)!;
+        used += r.minutes;
+        expect(step.minutes).toBe(r.minutes);
+        expect(step.cumulative, `minutes used up to ${r.id}`).toBe(used);
         expect(r.status).not.toBe('finished');
         for (const p of r.prerequisites) expect(done.has(p), `${r.id} before ${p}`).toBe(true);
         done.add(r.id);

@@ -142,6 +142,15 @@ describe('the trainer service on WebGPU (lavapipe)', () => {
 
     const recs = a.last('recommendations')!;
     checkExplained(recs.recommendations);
+    // The ten best, best first; probabilities are one softmax (ratios follow the score differences), within (0, 1].
+    const top = recs.recommendations;
+    expect(top.length).toBe(10);
+    for (let i = 1; i < top.length; i++) {
+      expect(top[i].score).toBeLessThanOrEqual(top[i - 1].score);
+      expect(Math.log(top[i - 1].probability / top[i].probability)).toBeCloseTo(top[i - 1].score - top[i].score, 4);
+    }
+    expect(top.every((r) => r.probability > 0 && r.probability <= 1)).toBe(true);
+    expect(top.reduce((x, r) => x + r.probability, 0)).toBeLessThanOrEqual(1 + 1e-9);
     const byId = new Map(demo.readings.map((r) => [r.id, r]));
     // Finished readings come back only for review: the last rated understanding was under 50.
     const lastUnderstanding = new Map(demo.sessions.filter((s) => s.understanding !== null).map((s) => [s.readingId, s.understanding!]));

@@ -1,6 +1,7 @@
 /// <reference types="vitest/config" />
 import { defineConfig, type Plugin } from 'vite';
 import react from '@vitejs/plugin-react';
+import { VitePWA } from 'vite-plugin-pwa';
 
 /**
  * A strict Content-Security-Policy for the built app: scripts and connections
@@ -16,8 +17,30 @@ function contentSecurityPolicy(): Plugin {
   };
 }
 
+/**
+ * Offline from the first visit: Workbox (through vite-plugin-pwa) writes the
+ * list of every built file, with a revision each, into src/sw/sw.ts, and
+ * bundles the Workbox code it uses into dist/sw.js (nothing from a CDN).
+ * public/manifest.webmanifest stays the manifest; src/main.tsx registers.
+ */
+function offline() {
+  return VitePWA({
+    strategies: 'injectManifest',
+    srcDir: 'src/sw',
+    filename: 'sw.ts',
+    manifest: false,
+    injectRegister: false,
+    injectManifest: {
+      // Everything the build emits: bundles, the training worker chunk, index.html, icons, manifest, demo data.
+      globPatterns: ['**/*'],
+      // Workbox skips (with only a warning) files above its limit, 2 MiB by default; the demo may grow.
+      maximumFileSizeToCacheInBytes: 16 * 1024 * 1024,
+    },
+  });
+}
+
 export default defineConfig({
-  plugins: [react(), contentSecurityPolicy()],
+  plugins: [react(), contentSecurityPolicy(), offline()],
   build: { target: 'es2022' },
   test: {
     include: ['test/**/*.test.ts'],

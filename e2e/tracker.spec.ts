@@ -1,3 +1,5 @@
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
 
 /** Every request must stay on localhost. */
@@ -161,18 +163,50 @@ test('statistics charts and recording a past session', async ({ page }) => {
   await expect(page.getByRole('row', { name: /Self-Attentive Sequential Recommendation 42 5/ })).toBeVisible();
 });
 
-test('after the first load the app works with the network cut off', async ({ page, context }) => {
+/** Every file of the build the test runs against, as site paths, except the service worker script itself. */
+function builtFiles(dir = 'dist', prefix = '/'): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory() ? builtFiles(join(dir, e.name), `${prefix}${e.name}/`) : e.name === 'sw.js' ? [] : [`${prefix}${e.name}`],
+  );
+}
+
+test('after the first load, with no second online visit, the app works with the network cut off', async ({ page, context }) => {
+  const files = builtFiles();
+  // The build's entry points, its training worker chunk, the demo and the icons are all among them.
+  expect(files).toEqual(expect.arrayContaining(['/index.html', '/demo/demo.json', '/manifest.webmanifest', '/icon-192.png']));
+  expect(files.some((f) => /^\/assets\/worker-[\w-]+\.js$/.test(f)), `a worker chunk in ${files.join(', ')}`).toBe(true);
+
   await page.goto('/');
-  await page.evaluate(async () => {
-    await navigator.serviceWorker.ready;
-  });
-  await page.reload(); // the worker now controls the page and has cached its assets
   await expect(page.getByRole('button', { name: 'Load the demo' })).toBeVisible();
+  // The first visit's service worker controls this page and has stored every built file (polled, no fixed wait).
+  const missing = () =>
+    page.evaluate(async (paths) => {
+      if (!navigator.serviceWorker.controller) return ['(no service worker controls the page yet)'];
+      const out: string[] = [];
+      for (const p of paths) if (!(await caches.match(p, { ignoreSearch: true }))) out.push(p);
+      return out;
+    }, files);
+  await expect.poll(missing, { timeout: 60_000, message: 'built files the service worker has not stored' }).toEqual([]);
+
+  // Straight offline: no reload while online first.
   await context.setOffline(true);
+  const failed: string[] = [];
+  page.on('requestfailed', (r) => failed.push(r.url()));
   await page.reload();
+  await expect(page.getByRole('button', { name: 'Load the demo' })).toBeVisible();
   await page.getByRole('button', { name: 'Load the demo' }).click();
   await expect(page.getByText('Demo data', { exact: true })).toBeVisible();
   expect(await readingCount(page)).toBeGreaterThanOrEqual(150);
+  await tab(page, 'History');
+  await expect(page.getByRole('img', { name: /Minutes per topic per week\. week of/ })).toBeVisible();
+  expect(await page.getByRole('row').count()).toBeGreaterThan(30);
+  await tab(page, 'Data');
+  await expect(page.getByLabel(/Import a file/)).toBeVisible();
+  // The training worker (its own chunk) starts offline and reports where it runs.
+  await tab(page, 'Today');
+  await expect(page.getByTestId('model-backend')).toContainText(/Runs on \S/, { timeout: 60_000 });
+  await expect(page.getByRole('alert')).toHaveCount(0);
+  expect(failed, 'requests that reached the cut-off network').toEqual([]);
   await context.setOffline(false);
 });
 

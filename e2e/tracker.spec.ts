@@ -1,6 +1,5 @@
-import { readdirSync } from 'node:fs';
-import { join } from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
+import { builtFiles, cachedPaths } from './offline-helpers';
 
 /** Every request must stay on localhost. */
 function watchRequests(page: Page): string[] {
@@ -163,13 +162,6 @@ test('statistics charts and recording a past session', async ({ page }) => {
   await expect(page.getByRole('row', { name: /Self-Attentive Sequential Recommendation 42 5/ })).toBeVisible();
 });
 
-/** Every file of the build the test runs against, as site paths, except the service worker script itself. */
-function builtFiles(dir = 'dist', prefix = '/'): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
-    e.isDirectory() ? builtFiles(join(dir, e.name), `${prefix}${e.name}/`) : e.name === 'sw.js' ? [] : [`${prefix}${e.name}`],
-  );
-}
-
 test('after the first load, with no second online visit, the app works with the network cut off', async ({ page, context }) => {
   const files = builtFiles();
   // The build's entry points, its training worker chunk, the demo and the icons are all among them.
@@ -179,13 +171,10 @@ test('after the first load, with no second online visit, the app works with the 
   await page.goto('/');
   await expect(page.getByRole('button', { name: 'Load the demo' })).toBeVisible();
   // The first visit's service worker controls this page and has stored every built file (polled, no fixed wait).
-  const missing = () =>
-    page.evaluate(async (paths) => {
-      if (!navigator.serviceWorker.controller) return ['(no service worker controls the page yet)'];
-      const out: string[] = [];
-      for (const p of paths) if (!(await caches.match(p, { ignoreSearch: true }))) out.push(p);
-      return out;
-    }, files);
+  const missing = async () => {
+    const cached = await cachedPaths(page);
+    return cached[0]?.startsWith('(') ? cached : files.filter((f) => !cached.includes(f));
+  };
   await expect.poll(missing, { timeout: 60_000, message: 'built files the service worker has not stored' }).toEqual([]);
 
   // Straight offline: no reload while online first.

@@ -3,7 +3,7 @@
  * worker stores the new files in the background, open tabs keep running the
  * build they started with (its lazily loaded chunks still served), and once
  * every tab of the app is closed the new build takes over and the old build's
- * files are deleted from the cache.
+ * files, and the hand-written worker's old cache, are deleted.
  *
  * Two builds of the same source (for ES2022 and for ES2020, so every hash differs) are
  * served in turn by a small static server on localhost started here.
@@ -81,20 +81,22 @@ test('a new build is stored in the background, takes over when the old tabs are 
   const page = await context.newPage();
   await page.goto(origin);
   await expect.poll(() => cachedPaths(page), { timeout: 60_000 }).toEqual(a);
+  // What the hand-written worker of earlier versions left behind, in its own cache.
+  await page.evaluate(async () => (await caches.open('studypath-v1')).put('/legacy-shell', new Response('old')));
 
   // Build B is deployed; the open tab reloads: it still runs A, while B installs and waits with its files stored.
   root = join(work, 'b');
   await page.reload();
   expect(await entry(page)).toBe(aEntry);
   await expect.poll(() => waiting(page), { timeout: 60_000 }).toBe(true);
-  expect(await cachedPaths(page)).toEqual([...new Set([...a, ...b])].sort());
+  expect(await cachedPaths(page)).toEqual([...new Set([...a, ...b, '/legacy-shell'])].sort());
   // The old tab's lazily loaded files (the demo, its own training worker chunk) are still served, though the server has only B.
   await page.getByRole('button', { name: 'Load the demo' }).click();
   await expect(page.getByText('Demo data', { exact: true })).toBeVisible();
   await expect(page.getByTestId('model-backend')).toContainText(/Runs on \S/, { timeout: 60_000 });
   await expect(page.getByRole('alert')).toHaveCount(0);
 
-  // Every tab of the app closed, the next visit runs B, and only B's files are left.
+  // Every tab of the app closed, the next visit runs B, and only B's files are left (the legacy cache is gone too).
   await page.close();
   const next = await context.newPage();
   await next.goto(origin);

@@ -18,9 +18,10 @@ function contentSecurityPolicy(): Plugin {
 }
 
 /**
- * Offline from the first visit: Workbox (through vite-plugin-pwa) writes the
- * list of every built file, with a revision each, into src/sw/sw.ts, and
- * bundles the Workbox code it uses into dist/sw.js (nothing from a CDN).
+ * Offline from the first visit: vite-plugin-pwa builds src/sw/sw.ts into
+ * dist/sw.js with the Workbox code it uses bundled in (nothing from a CDN),
+ * and Workbox writes the list of every built file, with a revision each, into
+ * it (self.__WB_MANIFEST).
  * public/manifest.webmanifest stays the manifest; src/main.tsx registers.
  */
 function offline() {

@@ -1,6 +1,7 @@
 /// <reference types="vitest/config" />
 import { defineConfig, type Plugin } from 'vite';
 import react from '@vitejs/plugin-react';
+import { VitePWA } from 'vite-plugin-pwa';
 
 /**
  * A strict Content-Security-Policy for the built app: scripts and connections
@@ -17,8 +18,31 @@ function contentSecurityPolicy(): Plugin {
   };
 }
 
+/**
+ * Offline from the first visit: vite-plugin-pwa builds src/sw/sw.ts into
+ * dist/sw.js with the Workbox code it uses bundled in (nothing from a CDN),
+ * and Workbox writes the list of every built file, with a revision each, into
+ * it (self.__WB_MANIFEST).
+ * public/manifest.webmanifest stays the manifest; src/main.tsx registers.
+ */
+function offline() {
+  return VitePWA({
+    strategies: 'injectManifest',
+    srcDir: 'src/sw',
+    filename: 'sw.ts',
+    manifest: false,
+    injectRegister: false,
+    injectManifest: {
+      // Everything the build emits: bundles, the training worker chunk, index.html, icons, manifest, demo data.
+      globPatterns: ['**/*'],
+      // Workbox skips (with only a warning) files above its limit, 2 MiB by default; the demo may grow.
+      maximumFileSizeToCacheInBytes: 16 * 1024 * 1024,
+    },
+  });
+}
+
 export default defineConfig({
-  plugins: [react(), contentSecurityPolicy()],
+  plugins: [react(), contentSecurityPolicy(), offline()],
   build: { target: 'es2022' },
   test: {
     include: ['test/**/*.test.ts'],

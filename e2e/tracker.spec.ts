@@ -1,4 +1,5 @@
 import { expect, test, type Page } from '@playwright/test';
+import { builtFiles, cachedPaths } from './offline-helpers';
 
 /** Every request must stay on localhost. */
 function watchRequests(page: Page): string[] {
@@ -166,18 +167,44 @@ test('statistics charts and recording a past session', async ({ page }) => {
   await expect(page.getByRole('row', { name: /Self-Attentive Sequential Recommendation 42 5/ })).toBeVisible();
 });
 
-test('after the first load the app works with the network cut off', async ({ page, context }) => {
+test('after the first load, with no second online visit, the app works with the network cut off', async ({ page, context }) => {
+  const files = builtFiles();
+  // The build's entry points, its training worker chunk, the demo and the icons are all among them.
+  expect(files).toEqual(expect.arrayContaining(['/index.html', '/demo/demo.json', '/manifest.webmanifest', '/icon-192.png']));
+  expect(
+    files.some((f) => /^\/assets\/worker-[\w-]+\.js$/.test(f)),
+    `a worker chunk in ${files.join(', ')}`,
+  ).toBe(true);
+
   await page.goto('/');
-  await page.evaluate(async () => {
-    await navigator.serviceWorker.ready;
-  });
-  await page.reload(); // the worker now controls the page and has cached its assets
   await expect(page.getByRole('button', { name: 'Load the demo' })).toBeVisible();
+  // The first visit's service worker controls this page and has stored every built file (polled, no fixed wait).
+  const missing = async () => {
+    const cached = await cachedPaths(page);
+    return cached[0]?.startsWith('(') ? cached : files.filter((f) => !cached.includes(f));
+  };
+  await expect.poll(missing, { timeout: 60_000, message: 'built files the service worker has not stored' }).toEqual([]);
+
+  // Straight offline: no reload while online first.
   await context.setOffline(true);
-  await page.reload();
+  const failed: string[] = [];
+  page.on('requestfailed', (r) => failed.push(r.url()));
+  // The open page fetches what it had not loaded yet: the demo, then the training worker's chunk, which starts and reports where it runs.
   await page.getByRole('button', { name: 'Load the demo' }).click();
   await expect(page.getByText('Demo data', { exact: true })).toBeVisible();
+  await expect(page.getByTestId('model-backend')).toContainText(/Runs on \S/, { timeout: 60_000 });
+  // A reload, still offline, opens the app from the cache, with the sections working.
+  await page.reload();
   expect(await readingCount(page)).toBeGreaterThanOrEqual(150);
+  await tab(page, 'History');
+  await expect(page.getByRole('img', { name: /Minutes per topic per week\. week of/ })).toBeVisible();
+  expect(await page.getByRole('row').count()).toBeGreaterThan(30);
+  await tab(page, 'Data');
+  await expect(page.getByLabel(/Import a file/)).toBeVisible();
+  await tab(page, 'Today');
+  await expect(page.getByTestId('model-backend')).toContainText(/Runs on \S/, { timeout: 60_000 });
+  await expect(page.getByRole('alert')).toHaveCount(0);
+  expect(failed, 'requests that reached the cut-off network').toEqual([]);
   await context.setOffline(false);
 });
 

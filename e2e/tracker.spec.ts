@@ -172,7 +172,7 @@ test('after the first load, with no second online visit, the app works with the 
   // The build's entry points, its training worker chunk, the demo and the icons are all among them.
   expect(files).toEqual(expect.arrayContaining(['/index.html', '/demo/demo.json', '/manifest.webmanifest', '/icon-192.png']));
   expect(
-    files.some((f) => /^\/assets\/worker-[\w-]+\.js$/.test(f)),
+    files.some((f) => /^\/assets\/entry-[\w-]+\.js$/.test(f)), // the training worker, src/worker/entry.ts
     `a worker chunk in ${files.join(', ')}`,
   ).toBe(true);
 

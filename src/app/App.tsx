@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'react';
 import { useStore } from './studyStore';
 import { Catalog } from './catalog/Catalog';
-import { FocusTimer } from './learn/FocusTimer';
+import { DraftOffers, FocusTimer, type TimerStart } from './learn/FocusTimer';
 import { Budget } from './learn/Budget';
 import { History } from './history/History';
 import { DataPanel } from './data/DataPanel';
@@ -18,7 +18,7 @@ type Tab = (typeof TABS)[number];
 export function App() {
   const { ready, init, readings, notice, say, loadDemo } = useStore();
   const [tab, setTab] = useState<Tab>('Today');
-  const [studying, setStudying] = useState<string | null>(null);
+  const [studying, setStudying] = useState<TimerStart | null>(null);
   const startModel = useModel((s) => s.start);
   useEffect(() => {
     void init();
@@ -27,7 +27,7 @@ export function App() {
     if (ready) startModel();
   }, [ready, startModel]);
   const study = (id: string) => {
-    setStudying(id);
+    setStudying({ readingId: id });
     setTab('Today');
     window.scrollTo({ top: 0 });
   };
@@ -68,9 +68,19 @@ export function App() {
             </section>
           )}
           {/* Each section behind its own boundary: one that fails to render leaves the others working. */}
-          {studying && (
+          {studying ? (
             <ErrorBoundary section="Focus timer">
-              <FocusTimer readingId={studying} onDone={() => setStudying(null)} />
+              {/* A fresh timer per session: the key is the draft's id, or the reading's for a new session. */}
+              <FocusTimer key={studying.draft?.id ?? studying.readingId} start={studying} onDone={() => setStudying(null)} />
+            </ErrorBoundary>
+          ) : (
+            <ErrorBoundary section="Unfinished focus sessions">
+              <DraftOffers
+                onOpen={(start) => {
+                  setStudying(start);
+                  setTab('Today');
+                }}
+              />
             </ErrorBoundary>
           )}
           {tab === 'Today' && (

@@ -8,7 +8,7 @@ import { Repo, type Unreadable } from '../data/repo';
 import { readingsFromZoteroCsv } from '../data/csv';
 import { readingsFromBibtex } from '../data/bibtex';
 import { parsePathPack } from '../data/pathpack';
-import { DEFAULT_SETTINGS, type Reading, type Settings, type StudySession } from '../data/types';
+import { DEFAULT_SETTINGS, type FocusDraft, type Reading, type Settings, type StudySession } from '../data/types';
 
 interface Notice {
   kind: 'error' | 'info';
@@ -24,18 +24,49 @@ interface State {
   /** Rows in the database that fail today's validation: reported by the sections that would show them. */
   unreadable: Unreadable[];
   notice: Notice | null;
+  /**
+   * Focus sessions left unfinished by a reload, a closed tab or a crash, found when the page opened
+   * (newest first). A draft that a live timer in another tab holds (its Web Lock) is not offered.
+   */
+  drafts: FocusDraft[];
   init(): Promise<void>;
   refresh(): Promise<void>;
   say(n: Notice | null): void;
   loadDemo(): Promise<void>;
   saveReading(r: Reading): Promise<boolean>;
   deleteReading(id: string): Promise<void>;
-  saveSession(s: StudySession): Promise<boolean>;
+  /** Saves a session; with `draftId`, deletes the timer's draft in the same transaction. */
+  saveSession(s: StudySession, draftId?: string): Promise<boolean>;
+  /** Writes the running timer's draft. Returns the error's message, or null: the timer shows it, no notice each tick. */
+  keepDraft(d: FocusDraft): Promise<string | null>;
+  /** Deletes a draft (the session is discarded). */
+  discardDraft(id: string): Promise<boolean>;
+  /** Takes a draft off the offers (its timer is open again). */
+  takeDraft(id: string): void;
+  /** Offers a draft whose timer closed unsaved (another session was started over it). */
+  offerDraft(d: FocusDraft): void;
   saveSettings(s: Settings): Promise<void>;
   importFile(name: string, text: string): Promise<void>;
   exportJson(): Promise<string>;
   /** Saves a full backup as a file download (the Data section's export, and every section's error message). */
   downloadBackup(): Promise<void>;
+}
+
+/** The Web Lock a mounted focus timer holds for its draft, so that another tab does not offer to resume it. */
+export const draftLockName = (id: string) => `studypath-focus-${id}`;
+
+/** Draft ids whose lock a live timer (in any tab of this origin) holds or waits for. */
+async function liveDraftIds(): Promise<Set<string>> {
+  const locks = globalThis.navigator?.locks;
+  if (!locks) return new Set();
+  const { held = [], pending = [] } = await locks.query();
+  const prefix = draftLockName('');
+  return new Set(
+    [...held, ...pending]
+      .map((l) => l.name ?? '')
+      .filter((n) => n.startsWith(prefix))
+      .map((n) => n.slice(prefix.length)),
+  );
 }
 
 export const newId = () => globalThis.crypto?.randomUUID?.() ?? `id-${Date.now()}-${Math.random().toString(36).slice(2)}`;
@@ -58,6 +89,7 @@ export const useStore = create<State>((set, get) => ({
   settings: DEFAULT_SETTINGS,
   unreadable: [],
   notice: null,
+  drafts: [],
 
   async init() {
     if (get().repo) return;
@@ -71,6 +103,8 @@ export const useStore = create<State>((set, get) => ({
       set({ repo });
       if (navigator.storage?.persist) void navigator.storage.persist();
       await get().refresh();
+      const live = await liveDraftIds();
+      set({ drafts: (await repo.drafts()).filter((d) => !live.has(d.id)) });
     });
     set({ ready: true });
   },
@@ -110,11 +144,36 @@ export const useStore = create<State>((set, get) => ({
     });
   },
 
-  async saveSession(s) {
+  async saveSession(s, draftId) {
     return guard(set, async () => {
-      await get().repo!.saveSession(s);
+      await get().repo!.saveSession(s, draftId);
+      if (draftId !== undefined) get().takeDraft(draftId);
       await get().refresh();
     });
+  },
+
+  async keepDraft(d) {
+    try {
+      await get().repo!.saveDraft(d);
+      return null;
+    } catch (e) {
+      return e instanceof Error ? e.message : String(e);
+    }
+  },
+
+  async discardDraft(id) {
+    return guard(set, async () => {
+      await get().repo!.deleteDraft(id);
+      set({ drafts: get().drafts.filter((d) => d.id !== id) });
+    });
+  },
+
+  takeDraft(id) {
+    set({ drafts: get().drafts.filter((d) => d.id !== id) });
+  },
+
+  offerDraft(d) {
+    set({ drafts: [d, ...get().drafts.filter((x) => x.id !== d.id)] });
   },
 
   async saveSettings(s) {

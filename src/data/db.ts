@@ -7,13 +7,14 @@
  *      no interruptions/quizScore on sessions)
  *   2  settings and checkpoints stores; old rows get the new fields' defaults
  *   3  pathPacks store; sessions indexed by start time
+ *   4  drafts store: the focus session in progress (not part of backups)
  */
 import { openDB, type DBSchema, type IDBPDatabase, type IDBPTransaction } from 'idb';
-import { DEFAULT_SETTINGS, type CheckpointRecord, type PathPack, type Reading, type Settings, type StudySession } from './types';
+import { DEFAULT_SETTINGS, type CheckpointRecord, type FocusDraft, type PathPack, type Reading, type Settings, type StudySession } from './types';
 import { ValidationError, validateReading, validateSession, validateSettings, text, isoDate } from './validate';
 
 const DB_NAME = 'studypath';
-export const DB_VERSION = 3;
+export const DB_VERSION = 4;
 
 export interface StudyDB extends DBSchema {
   readings: { key: string; value: Reading; indexes: { 'by-status': string } };
@@ -21,6 +22,7 @@ export interface StudyDB extends DBSchema {
   settings: { key: string; value: Settings };
   checkpoints: { key: string; value: CheckpointRecord };
   pathPacks: { key: string; value: PathPack };
+  drafts: { key: string; value: FocusDraft };
 }
 
 // Upgrade steps see older shapes than the current schema types describe.
@@ -54,6 +56,12 @@ export const upgradeSteps: Record<number, (db: AnyDB, tx: AnyTx) => Promise<void
   3: async (db, tx) => {
     db.createObjectStore('pathPacks', { keyPath: 'id' });
     tx.objectStore('sessions').createIndex('by-start', 'start');
+  },
+  4: async (db) => {
+    // Focus-session drafts (issue 12, problem 1): one row per session in progress, keyed by its id,
+    // written from its first second and deleted when it is saved or discarded. No existing row changes.
+    // Other parts of version 4 go beside this one, each self-contained.
+    db.createObjectStore('drafts', { keyPath: 'id' });
   },
 };
 

@@ -7,8 +7,8 @@
  */
 import type { IDBPDatabase } from 'idb';
 import { restoreBackup, type Backup, type StudyDB } from './db';
-import { DEFAULT_SETTINGS, type CheckpointRecord, type PathPack, type Reading, type Settings, type StudySession } from './types';
-import { ValidationError, validateReading, validateSession, validateSettings } from './validate';
+import { DEFAULT_SETTINGS, type CheckpointRecord, type FocusDraft, type PathPack, type Reading, type Settings, type StudySession } from './types';
+import { ValidationError, validateDraft, validateReading, validateSession, validateSettings } from './validate';
 import { compareDates } from './dates';
 
 export class StorageError extends Error {
@@ -143,12 +143,17 @@ export class Repo {
     });
   }
 
-  async saveSession(s: StudySession): Promise<StudySession> {
+  /**
+   * Saves a session. With `draftId`, the focus-session draft it came from is deleted in the same
+   * transaction: a crash can leave the draft or the session, never both.
+   */
+  async saveSession(s: StudySession, draftId?: string): Promise<StudySession> {
     const v = validateSession(s, 'session');
     return this.write('the study session', { store: 'sessions', id: v.id }, async () => {
-      const tx = this.db.transaction(['readings', 'sessions'], 'readwrite');
+      const tx = this.db.transaction(['readings', 'sessions', 'drafts'], 'readwrite');
       if (!(await tx.objectStore('readings').get(v.readingId))) throw new Error(`no reading has id "${v.readingId}"`);
       await tx.objectStore('sessions').put(v);
+      if (draftId !== undefined) await tx.objectStore('drafts').delete(draftId);
       await tx.done;
       return v;
     });
@@ -160,6 +165,38 @@ export class Repo {
       await this.db.put('settings', v, 'settings');
       return v;
     });
+  }
+
+  /**
+   * Focus-session drafts, newest first. A row that fails validation is dropped from the list (and
+   * left in the database); drafts are the app's own scratch data, not the learner's records.
+   * Draft writes are not announced to other tabs or the trainer: they change no record.
+   */
+  async drafts(): Promise<FocusDraft[]> {
+    const rows: FocusDraft[] = [];
+    for (const x of await this.db.getAll('drafts')) {
+      try {
+        rows.push(validateDraft(x, 'database, drafts'));
+      } catch (e) {
+        if (!(e instanceof ValidationError)) throw e;
+      }
+    }
+    return rows.sort((a, b) => compareDates(b.lastSeenAt, a.lastSeenAt));
+  }
+  async saveDraft(d: FocusDraft): Promise<void> {
+    const v = validateDraft(d, 'draft');
+    try {
+      await this.db.put('drafts', v);
+    } catch (e) {
+      throw describe(e, 'the focus session in progress');
+    }
+  }
+  async deleteDraft(id: string): Promise<void> {
+    try {
+      await this.db.delete('drafts', id);
+    } catch (e) {
+      throw describe(e, 'the removal of the focus-session draft');
+    }
   }
 
   saveCheckpoint(c: CheckpointRecord): Promise<void> {

@@ -44,6 +44,24 @@ export interface StudySession {
   notes: string;
 }
 
+/**
+ * A focus session in progress, kept in IndexedDB from its first second so that
+ * a reload or a crash does not lose it. Not part of backups.
+ */
+export interface FocusDraft {
+  id: string;
+  readingId: string;
+  /** ISO 8601: when the session started. */
+  startedAt: string;
+  /** Whole milliseconds of active study banked so far (pauses and hidden-tab time excluded). */
+  activeMs: number;
+  /** Whether the timer was running when the draft was last written. */
+  running: boolean;
+  interruptions: number;
+  /** ISO 8601: when the draft was last written. */
+  lastSeenAt: string;
+}
+
 export interface Settings {
   /** Minutes of study the learner budgets per day. */
   dailyBudgetMinutes: number;

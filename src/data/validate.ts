@@ -3,7 +3,7 @@
  * Every failure names where it happened and the field; nothing here writes.
  * Text stays text: titles, notes and URLs are never interpreted as markup.
  */
-import type { Reading, ReadingStatus, Settings, StudySession } from './types';
+import type { FocusDraft, Reading, ReadingStatus, Settings, StudySession } from './types';
 import { DATE_RANGE_TEXT, inDateRange, parseDate, parseLocalDateTime } from './dates';
 
 export class ValidationError extends Error {
@@ -154,4 +154,20 @@ export function validateSettings(raw: unknown, where: string): Settings {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new ValidationError(`${where}: must be an object`);
   const r = raw as Record<string, unknown>;
   return { dailyBudgetMinutes: int(r.dailyBudgetMinutes ?? 60, where, 'dailyBudgetMinutes', 0, 24 * 60) };
+}
+
+/** A focus-session draft as read back from the database (the app wrote it, but a row may be damaged). */
+export function validateDraft(raw: unknown, where: string): FocusDraft {
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new ValidationError(`${where}: must be an object`);
+  const r = raw as Record<string, unknown>;
+  if (typeof r.running !== 'boolean') fail(where, 'running', 'must be true or false');
+  return {
+    id: text(r.id, where, 'id', { required: true, max: 100 }),
+    readingId: text(r.readingId, where, 'readingId', { required: true, max: 100 }),
+    startedAt: isoDate(r.startedAt, where, 'startedAt'),
+    activeMs: int(r.activeMs, where, 'activeMs', 0, 24 * 60 * 60_000),
+    running: r.running as boolean,
+    interruptions: int(r.interruptions, where, 'interruptions', 0, 10_000),
+    lastSeenAt: isoDate(r.lastSeenAt, where, 'lastSeenAt'),
+  };
 }

@@ -103,7 +103,7 @@ describe('database upgrades', () => {
     expect(sessions).toEqual([{ ...oldSessions[0], interruptions: 0, quizScore: null }]);
     expect(await db.getAllFromIndex('sessions', 'by-start')).toHaveLength(1);
     await db.put('settings', { dailyBudgetMinutes: 90 }, 'settings');
-    expect(Array.from(db.objectStoreNames).sort()).toEqual(['checkpoints', 'pathPacks', 'readings', 'sessions', 'settings']);
+    expect(Array.from(db.objectStoreNames).sort()).toEqual(['checkpoints', 'drafts', 'pathPacks', 'readings', 'sessions', 'settings']);
     db.close();
   });
 });

@@ -98,6 +98,9 @@ test('export, wipe, import gives back identical data', async ({ page }) => {
   await page.reload();
   await expect(page.getByRole('button', { name: 'Load the demo' })).toBeVisible();
   await importText(page, 'backup.json', JSON.stringify(exported));
+  const confirm = page.getByRole('alertdialog', { name: 'Restore backup.json?' });
+  await expect(confirm).toContainText(`Readings: 0 → ${exported.readings.length}`);
+  await confirm.getByRole('button', { name: 'Replace my data' }).click();
   await expect(page.getByRole('status')).toContainText('Restored the backup backup.json');
   const [again] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export backup' }).click()]);
   const back = JSON.parse(await (await again.createReadStream()).toArray().then((c) => Buffer.concat(c).toString('utf8')));
@@ -119,7 +122,7 @@ test('bad files get a clear error and change nothing; markup stays text', async 
   await importText(page, 'links.csv', `${header}\n"K","book","2001","A","T","javascript:alert(1)"\n`);
   await expect(page.getByRole('alert')).toContainText('links.csv, line 2, field Url: only http and https');
   await importText(page, 'old.json', JSON.stringify({ format: 'studypath-backup', version: 7, readings: [] }));
-  await expect(page.getByRole('alert')).toContainText('old.json: backup version 7 is not supported');
+  await expect(page.getByRole('alert')).toContainText('old.json was made by a newer version of StudyPath (backup version 7');
   expect(await readingCount(page)).toBe(1);
   await importText(page, 'evil.bib', '@misc{x, title = {<img src=x onerror=alert(1)><script>alert(2)</script>}, year = 2020, url = {https://example.org/x}}');
   await expect(page.getByRole('status')).toContainText('Imported 1 reading(s) from evil.bib');

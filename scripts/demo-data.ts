@@ -16,7 +16,7 @@
 import { writeFileSync, mkdirSync } from 'node:fs';
 import { DEMO_CATALOG } from './demo-catalog';
 import { Rng } from '../src/model/random';
-import { BACKUP_FORMAT, BACKUP_VERSION, type Backup } from '../src/data/db';
+import { BACKUP_FORMAT, BACKUP_VERSION, type Backup } from '../src/data/backup';
 import type { Reading, StudySession } from '../src/data/types';
 
 export const DEMO_SEED = 20261001;

@@ -16,7 +16,7 @@ const TABS = ['Today', 'Catalog', 'History', 'Data', 'Engine check'] as const;
 type Tab = (typeof TABS)[number];
 
 export function App() {
-  const { ready, init, readings, notice, say, loadDemo } = useStore();
+  const { ready, init, readings, notice, say, loadDemo, newer, downloadBackup } = useStore();
   const [tab, setTab] = useState<Tab>('Today');
   const [studying, setStudying] = useState<TimerStart | null>(null);
   const startModel = useModel((s) => s.start);
@@ -47,8 +47,17 @@ export function App() {
         </nav>
       </header>
       {notice && (
-        <div role={notice.kind === 'error' ? 'alert' : 'status'} className={`notice ${notice.kind}`}>
+        <div
+          role={notice.kind === 'error' ? 'alert' : 'status'}
+          aria-live={notice.kind === 'error' ? 'assertive' : 'polite'}
+          className={`notice ${notice.kind}`}
+        >
           <span>{notice.text}</span>
+          {notice.action && (
+            <button type="button" onClick={notice.action.run}>
+              {notice.action.label}
+            </button>
+          )}
           <button type="button" onClick={() => say(null)} aria-label="Dismiss message">
             ×
           </button>
@@ -56,6 +65,21 @@ export function App() {
       )}
       {!ready ? (
         <p>Opening your study history…</p>
+      ) : newer ? (
+        <section className="card" role="alert" aria-labelledby="newer-title">
+          <h2 id="newer-title">Made by a newer version of StudyPath</h2>
+          <p>{newer}</p>
+          <button
+            type="button"
+            onClick={() =>
+              void downloadBackup().catch((e: unknown) =>
+                say({ kind: 'error', text: `Could not export a backup: ${e instanceof Error ? e.message : String(e)}` }),
+              )
+            }
+          >
+            Export a backup
+          </button>
+        </section>
       ) : (
         <>
           {readings.length === 0 && tab !== 'Engine check' && (

@@ -3,8 +3,11 @@
  * talk to src/data; every failure becomes a visible message, never a silent drop.
  */
 import { create } from 'zustand';
-import { openStudyDb, exportBackup, parseBackup } from '../data/db';
+import type { IDBPDatabase } from 'idb';
+import { NewerDatabaseError, openForExport, openStudyDb, type StudyDB } from '../data/db';
+import { exportBackup, parseBackup, type Backup } from '../data/backup';
 import { Repo, type Unreadable } from '../data/repo';
+import type { TrashEntry } from '../data/types';
 import { readingsFromZoteroCsv } from '../data/csv';
 import { readingsFromBibtex } from '../data/bibtex';
 import { parsePathPack } from '../data/pathpack';
@@ -13,6 +16,22 @@ import { DEFAULT_SETTINGS, type FocusDraft, type Reading, type Settings, type St
 interface Notice {
   kind: 'error' | 'info';
   text: string;
+  /** A button beside the text, e.g. Undo. */
+  action?: { label: string; run: () => void };
+}
+
+export interface Counts {
+  readings: number;
+  sessions: number;
+  pathPacks: number;
+}
+
+/** A backup read and checked, waiting for the learner to confirm what it replaces. */
+export interface PendingRestore {
+  name: string;
+  backup: Backup;
+  before: Counts;
+  after: Counts;
 }
 
 interface State {
@@ -29,11 +48,18 @@ interface State {
    * (newest first). A draft that a live timer in another tab holds (its Web Lock) is not offered.
    */
   drafts: FocusDraft[];
+  /** Set when the database was made by a newer app: nothing is shown or written, export still works. */
+  newer: string | null;
+  /** That newer database, opened as it is, for export only. */
+  newerDb: IDBPDatabase<StudyDB> | null;
+  pendingRestore: PendingRestore | null;
   init(): Promise<void>;
   refresh(): Promise<void>;
   say(n: Notice | null): void;
   loadDemo(): Promise<void>;
   saveReading(r: Reading): Promise<boolean>;
+  /** An edit, merged with the reading as it is now. */
+  editReading(id: string, fields: Partial<Omit<Reading, 'id'>>): Promise<boolean>;
   deleteReading(id: string): Promise<void>;
   /** Saves a session; with `draftId`, deletes the timer's draft in the same transaction. */
   saveSession(s: StudySession, draftId?: string): Promise<boolean>;
@@ -45,6 +71,10 @@ interface State {
   takeDraft(id: string): void;
   /** Offers a draft whose timer closed unsaved (another session was started over it). */
   offerDraft(d: FocusDraft): void;
+  hideReading(id: string): Promise<void>;
+  undo(seq: number): Promise<void>;
+  confirmRestore(): Promise<void>;
+  cancelRestore(): void;
   saveSettings(s: Settings): Promise<void>;
   importFile(name: string, text: string): Promise<void>;
   exportJson(): Promise<string>;
@@ -81,6 +111,12 @@ async function guard(set: (p: Partial<State>) => void, fn: () => Promise<void>):
   }
 }
 
+/** A notice for a change that can be undone, with its Undo button. */
+function undoable(get: () => State, text: string, entry: TrashEntry): Notice {
+  const seq = entry.seq;
+  return { kind: 'info', text, action: seq === undefined ? undefined : { label: 'Undo', run: () => void get().undo(seq) } };
+}
+
 export const useStore = create<State>((set, get) => ({
   ready: false,
   repo: null,
@@ -90,11 +126,21 @@ export const useStore = create<State>((set, get) => ({
   unreadable: [],
   notice: null,
   drafts: [],
+  newer: null,
+  newerDb: null,
+  pendingRestore: null,
 
   async init() {
     if (get().repo) return;
     await guard(set, async () => {
-      const db = await openStudyDb();
+      let db: IDBPDatabase<StudyDB>;
+      try {
+        db = await openStudyDb();
+      } catch (e) {
+        if (!(e instanceof NewerDatabaseError)) throw e;
+        set({ newer: e.message, newerDb: await openForExport() });
+        return;
+      }
       db.addEventListener('versionchange', () => db.close());
       // The trainer's checkpoints change nothing the page shows.
       const repo = new Repo(db, (c) => {
@@ -124,9 +170,9 @@ export const useStore = create<State>((set, get) => ({
     await guard(set, async () => {
       const res = await fetch(`${import.meta.env.BASE_URL}demo/demo.json`);
       if (!res.ok) throw new Error(`could not load the demo data (HTTP ${res.status})`);
-      await get().repo!.restore(parseBackup(await res.text(), 'demo.json'), 'the demo');
+      const entry = await get().repo!.restore(parseBackup(await res.text(), 'demo.json'), 'the demo');
       await get().refresh();
-      set({ notice: { kind: 'info', text: 'Demo data loaded: a catalog of real readings and six weeks of a demo learner’s history.' } });
+      set({ notice: undoable(get, 'Demo data loaded: a catalog of real readings and six weeks of a demo learner’s history.', entry) });
     });
   },
 
@@ -137,11 +183,51 @@ export const useStore = create<State>((set, get) => ({
     });
   },
 
-  async deleteReading(id) {
-    await guard(set, async () => {
-      await get().repo!.deleteReading(id);
+  async editReading(id, fields) {
+    return guard(set, async () => {
+      await get().repo!.updateReading(id, fields);
       await get().refresh();
     });
+  },
+
+  async deleteReading(id) {
+    await guard(set, async () => {
+      const entry = await get().repo!.deleteReading(id);
+      await get().refresh();
+      const sessions = entry.kind === 'delete' ? entry.sessions.length : 0;
+      set({ notice: undoable(get, `${entry.label}${sessions ? ` and its ${sessions} session(s)` : ''}.`, entry) });
+    });
+  },
+
+  async hideReading(id) {
+    await guard(set, async () => {
+      const entry = await get().repo!.hideReading(id);
+      await get().refresh();
+      set({ notice: undoable(get, `${entry.label}.`, entry) });
+    });
+  },
+
+  async undo(seq) {
+    await guard(set, async () => {
+      const entry = await get().repo!.undo(seq);
+      await get().refresh();
+      set({ notice: { kind: 'info', text: `Undone: ${entry.label}.` } });
+    });
+  },
+
+  async confirmRestore() {
+    const p = get().pendingRestore;
+    if (!p) return;
+    set({ pendingRestore: null });
+    await guard(set, async () => {
+      const entry = await get().repo!.restore(p.backup, p.name);
+      await get().refresh();
+      set({ notice: undoable(get, `Restored the backup ${p.name}.`, entry) });
+    });
+  },
+
+  cancelRestore() {
+    set({ pendingRestore: null, notice: { kind: 'info', text: 'Restore cancelled: nothing was changed.' } });
   },
 
   async saveSession(s, draftId) {
@@ -187,8 +273,13 @@ export const useStore = create<State>((set, get) => ({
       const repo = get().repo!;
       const lower = name.toLowerCase();
       if (lower.endsWith('.json')) {
-        await repo.restore(parseBackup(text, name), name);
-        set({ notice: { kind: 'info', text: `Restored the backup ${name}.` } });
+        // Nothing is replaced until the learner has seen what would be, and confirmed.
+        const backup = parseBackup(text, name);
+        const { readings, sessions } = get();
+        const before = { readings: readings.length, sessions: sessions.length, pathPacks: (await repo.pathPacks()).length };
+        const after = { readings: backup.readings.length, sessions: backup.sessions.length, pathPacks: backup.pathPacks.length };
+        set({ pendingRestore: { name, backup, before, after }, notice: null });
+        return;
       } else if (lower.endsWith('.csv') || lower.endsWith('.bib') || lower.endsWith('.bibtex')) {
         const readings = lower.endsWith('.csv') ? readingsFromZoteroCsv(text, name, newId) : readingsFromBibtex(text, name, newId);
         await repo.importReadings(readings, name);
@@ -210,7 +301,9 @@ export const useStore = create<State>((set, get) => ({
   },
 
   async exportJson() {
-    return JSON.stringify(await exportBackup(get().repo!.db), null, 1);
+    const db = get().repo?.db ?? get().newerDb;
+    if (!db) throw new Error('the database is not open');
+    return JSON.stringify(await exportBackup(db), null, 1);
   },
 
   async downloadBackup() {

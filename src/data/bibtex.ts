@@ -4,7 +4,7 @@
  * "and"-separated authors. A malformed entry names its line.
  */
 import type { Reading } from './types';
-import { ValidationError, httpUrl, int, text } from './validate';
+import { ValidationError, httpUrl, int, text, textList, validateReading } from './validate';
 
 export interface BibEntry {
   type: string;
@@ -138,25 +138,35 @@ export function readingsFromBibtex(input: string, file: string, makeId: () => st
     const yearText = f('year').trim();
     const pages = /^(\d+)\s*-+\s*(\d+)$/.exec(f('pages'));
     const url = f('url') || (f('doi') ? `https://doi.org/${f('doi').replace(/^https?:\/\/(dx\.)?doi\.org\//, '')}` : '');
-    return {
+    // Through the one validation a backup's reading passes, so what this import writes, a restore accepts.
+    const reading: Reading = {
       id: makeId(),
       title: text(detex(f('title')), where, 'title', { required: true, max: 1000 }),
       url: httpUrl(url, where, f('url') ? 'url' : 'doi'),
-      authors: f('author')
-        .split(/\s+and\s+/)
-        .map((a) => detex(a))
-        .filter((a) => a !== ''),
+      authors: textList(
+        f('author')
+          .split(/\s+and\s+/)
+          .map((a) => detex(a)),
+        where,
+        'author',
+        300,
+      ),
       year: yearText === '' ? null : int(yearText, where, 'year', 1000, 2100),
-      topics: f('keywords')
-        .split(/[,;]/)
-        .map((k) => detex(k).toLowerCase())
-        .filter((k) => k !== ''),
+      topics: textList(
+        f('keywords')
+          .split(/[,;]/)
+          .map((k) => detex(k).toLowerCase()),
+        where,
+        'keywords',
+        100,
+      ),
       minutes: pages ? Math.min(100_000, Math.max(5, 2 * Math.max(1, Number(pages[2]) - Number(pages[1]) + 1))) : 30,
       difficulty: 3,
       prerequisites: [],
       addedAt: now.toISOString(),
-      status: 'unread' as const,
-      source: 'import' as const,
+      status: 'unread',
+      source: 'import',
     };
+    return validateReading(reading, where);
   });
 }

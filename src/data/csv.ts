@@ -3,7 +3,7 @@
  * and the mapping of Zotero's CSV export onto readings.
  */
 import type { Reading } from './types';
-import { ValidationError, httpUrl, int, isoDate, text } from './validate';
+import { ValidationError, httpUrl, int, isoDate, text, textList, validateReading } from './validate';
 import { parseDate } from './dates';
 
 export interface CsvRow {
@@ -96,13 +96,14 @@ export function readingsFromZoteroCsv(input: string, file: string, makeId: () =>
         .filter((x) => x !== '');
     const pages = get(COL.pages).trim();
     const yearText = get(COL.year).trim();
-    out.push({
+    // Through the one validation a backup's reading passes, so what this import writes, a restore accepts.
+    const reading: Reading = {
       id: makeId(),
       title: text(get(COL.title), where, 'Title', { required: true, max: 1000 }),
       url: httpUrl(get(COL.url), where, 'Url'),
-      authors: split(get(COL.authors)).map((a) => text(a, where, 'Author', { max: 300 })),
+      authors: textList(split(get(COL.authors)), where, 'Author', 300),
       year: yearText === '' ? null : int(yearText, where, 'Publication Year', 1000, 2100),
-      topics: [...split(get(COL.tags)), ...split(get(COL.autoTags))].map((t) => text(t, where, 'Manual Tags', { max: 100 }).toLowerCase()),
+      topics: textList([...split(get(COL.tags)), ...split(get(COL.autoTags))], where, 'Manual Tags', 100).map((t) => t.toLowerCase()),
       // About two minutes a page when Zotero knows the length; otherwise half an hour.
       minutes: pages === '' ? 30 : Math.min(100_000, Math.max(5, 2 * int(pages, where, 'Num Pages', 1, 50_000))),
       difficulty: 3,
@@ -111,7 +112,8 @@ export function readingsFromZoteroCsv(input: string, file: string, makeId: () =>
       addedAt: parseDate(get(COL.added)) !== null ? isoDate(get(COL.added), where, 'Date Added') : now.toISOString(),
       status: 'unread',
       source: 'import',
-    });
+    };
+    out.push(validateReading(reading, where));
   }
   return out;
 }

@@ -10,7 +10,7 @@
  */
 import { parseUserItemLines } from './userItems';
 import type { PathPack, Reading } from './types';
-import { ValidationError } from './validate';
+import { PATH_PACK_NAME_MAX, ValidationError, validatePathPack } from './validate';
 
 export interface PathPackImport {
   pack: PathPack;
@@ -62,5 +62,7 @@ export function parsePathPack(input: string, file: string, catalog: Reading[], i
     if (mapped.length >= 2) sequences.push(mapped);
     else dropped += mapped.length;
   }
-  return { pack: { id, name: file, importedAt: now.toISOString(), sequences }, users: sequences.length, mappedItems: map.size, droppedInteractions: dropped };
+  // Named after its file, cut to the length a pack's name may have; then through the one validation a backup's pack passes.
+  const pack = validatePathPack({ id, name: file.slice(0, PATH_PACK_NAME_MAX), importedAt: now.toISOString(), sequences }, file);
+  return { pack, users: sequences.length, mappedItems: map.size, droppedInteractions: dropped };
 }

@@ -4,12 +4,20 @@
  * their rows; every write is announced on a BroadcastChannel so other tabs
  * refresh. A failed write (quota exceeded, aborted transaction) is rethrown as
  * a StorageError with a message for the user, never dropped.
+ *
+ * Every write keeps the data a backup can hold (backup.ts, checkLinks): each
+ * row passes validate.ts, and every link names a reading that exists. A
+ * delete takes everything naming the reading with it; a save drops links to
+ * readings that are gone. Deletes, hides and restores can be undone (trash.ts).
  */
 import type { IDBPDatabase } from 'idb';
-import { restoreBackup, type Backup, type StudyDB } from './db';
+import type { StudyDB } from './schema';
+import type { Data } from './types';
 import { DEFAULT_SETTINGS, type CheckpointRecord, type FocusDraft, type PathPack, type Reading, type Settings, type StudySession } from './types';
-import { ValidationError, validateDraft, validateReading, validateSession, validateSettings } from './validate';
+import { ValidationError, validateDraft, validatePathPack, validateReading, validateSession, validateSettings } from './validate';
 import { compareDates } from './dates';
+import * as trash from './trash';
+import type { TrashEntry } from './types';
 
 export class StorageError extends Error {
   constructor(
@@ -66,6 +74,13 @@ function describe(e: unknown, what: string): StorageError {
   return new StorageError(`Could not save ${what}: ${e instanceof Error ? e.message : String(e)}`, e);
 }
 
+/** The ids among `ids` that name a reading in the store (or `self`, a reading linking to itself), in order. */
+async function existing(store: { getKey(id: string): Promise<string | undefined> }, ids: string[], self: string): Promise<string[]> {
+  const out: string[] = [];
+  for (const p of ids) if (p === self || (await store.getKey(p)) !== undefined) out.push(p);
+  return out;
+}
+
 export class Repo {
   private channel: BroadcastChannel | null;
 
@@ -118,29 +133,46 @@ export class Repo {
     return this.db.getAll('pathPacks');
   }
 
-  /** Validates, then saves (insert or replace). */
+  /**
+   * Validates, then saves (insert or replace). Prerequisites naming a reading
+   * that no longer exists are dropped rather than refused: the form that sent
+   * them may have been opened before that reading was deleted, and the
+   * learner's edit should not fail over a link they cannot see.
+   */
   async saveReading(r: Reading): Promise<Reading> {
     const v = validateReading(r, 'reading');
     return this.write(`the reading "${v.title}"`, { store: 'readings', id: v.id }, async () => {
-      await this.db.put('readings', v);
-      return v;
+      const tx = this.db.transaction('readings', 'readwrite');
+      const out = { ...v, prerequisites: await existing(tx.store, v.prerequisites, v.id) };
+      await tx.store.put(out);
+      await tx.done;
+      return out;
     });
   }
 
-  /** Deletes a reading, its sessions and every prerequisite link to it, in one transaction. */
-  deleteReading(id: string): Promise<void> {
-    return this.write('the deletion', { store: 'readings', id }, async () => {
-      const tx = this.db.transaction(['readings', 'sessions'], 'readwrite');
-      const sessions = await tx.objectStore('sessions').index('by-reading').getAllKeys(id);
-      await Promise.all(sessions.map((k) => tx.objectStore('sessions').delete(k)));
-      let cur = await tx.objectStore('readings').openCursor();
-      while (cur) {
-        if (cur.value.prerequisites.includes(id)) await cur.update({ ...cur.value, prerequisites: cur.value.prerequisites.filter((p) => p !== id) });
-        cur = await cur.continue();
-      }
-      await tx.objectStore('readings').delete(id);
-      await tx.done;
-    });
+  /**
+   * An edit: `fields` merged onto the reading as it is now in the database
+   * (not onto the copy the form was opened with, which may be stale).
+   */
+  async updateReading(id: string, fields: Partial<Omit<Reading, 'id'>>): Promise<Reading> {
+    const current = await this.db.get('readings', id);
+    if (!current) throw new StorageError(`Could not save the edit: the reading was deleted meanwhile.`);
+    return this.saveReading({ ...current, ...fields, id });
+  }
+
+  /** Deletes a reading, its sessions, every prerequisite link to it and its place in path packs, in one transaction; undoable. */
+  deleteReading(id: string): Promise<TrashEntry> {
+    return this.write('the deletion', { store: 'readings', id }, () => trash.deleteReading(this.db, id, new Date().toISOString()));
+  }
+
+  /** Hides a reading for good; undoable. */
+  hideReading(id: string): Promise<TrashEntry> {
+    return this.write('the reading', { store: 'readings', id }, () => trash.hideReading(this.db, id, new Date().toISOString()));
+  }
+
+  /** Puts back what a delete, hide or restore replaced (trash.ts). */
+  undo(seq: number): Promise<TrashEntry> {
+    return this.write('the undo', { store: 'readings' }, () => trash.undo(this.db, seq));
   }
 
   /**
@@ -208,22 +240,30 @@ export class Repo {
     return this.db.getAll('checkpoints').then((all) => all.sort((a, b) => compareDates(b.createdAt, a.createdAt))[0]);
   }
 
-  /** Add already-validated readings (an import), all in one transaction. */
-  importReadings(readings: Reading[], from: string): Promise<void> {
+  /** Add readings (an import), through the same validation as a backup's, all in one transaction. */
+  async importReadings(readings: Reading[], from: string): Promise<void> {
+    const valid = readings.map((r, i) => validateReading(r, `${from}, reading ${i + 1}`));
     return this.write(`the readings from ${from}`, { store: 'readings' }, async () => {
       const tx = this.db.transaction('readings', 'readwrite');
-      await Promise.all([...readings.map((r) => tx.store.put(r)), tx.done]);
+      const ids = new Set([...(await tx.store.getAllKeys()), ...valid.map((r) => r.id)]);
+      await Promise.all([...valid.map((r) => tx.store.put({ ...r, prerequisites: r.prerequisites.filter((p) => ids.has(p)) })), tx.done]);
     });
   }
 
-  /** Replace everything with a validated backup, in one transaction (see restoreBackup). */
-  restore(b: Backup, from: string): Promise<void> {
-    return this.write(`the data from ${from}`, { store: 'readings' }, () => restoreBackup(this.db, b));
+  /** Replace everything with a validated backup, in one transaction, keeping what it replaced for undo. */
+  restore(b: Data, from: string): Promise<TrashEntry> {
+    return this.write(`the data from ${from}`, { store: 'readings' }, () => trash.replaceAll(this.db, b, `Restored ${from}`, new Date().toISOString()));
   }
 
-  savePathPack(p: PathPack): Promise<void> {
-    return this.write(`the path pack "${p.name}"`, { store: 'pathPacks', id: p.id }, async () => {
-      await this.db.put('pathPacks', p);
+  /** Saves a path pack through the same validation as a backup's, less any reading deleted since it was read. */
+  async savePathPack(p: PathPack): Promise<void> {
+    const v = validatePathPack(p, `path pack ${JSON.stringify(String(p.id))}`);
+    return this.write(`the path pack "${v.name}"`, { store: 'pathPacks', id: v.id }, async () => {
+      const tx = this.db.transaction(['readings', 'pathPacks'], 'readwrite');
+      const ids = new Set(await tx.objectStore('readings').getAllKeys());
+      const sequences = v.sequences.map((s) => s.filter((id) => ids.has(id))).filter((s) => s.length >= 2);
+      await tx.objectStore('pathPacks').put({ ...v, sequences });
+      await tx.done;
     });
   }
 

@@ -85,3 +85,33 @@ export interface CheckpointRecord {
   /** Free-form training metadata (step, loss, validation HR@10, backend). */
   meta: Record<string, unknown>;
 }
+
+/** The learner's data as a backup holds it (checkpoints and the trash are not in it). */
+export interface Data {
+  readings: Reading[];
+  sessions: StudySession[];
+  settings: Settings;
+  pathPacks: PathPack[];
+}
+
+interface TrashBase {
+  /** The trash store's key, given when the tombstone is written. */
+  seq?: number;
+  at: string;
+  /** What was done, for the notice: 'Deleted “Attention Is All You Need”'. */
+  label: string;
+}
+
+/** What one change replaced. */
+export type TrashEntry =
+  | (TrashBase & {
+      kind: 'delete';
+      reading: Reading;
+      sessions: StudySession[];
+      /** The prerequisite lists, before the delete, of the readings that linked to it. */
+      links: { readingId: string; prerequisites: string[] }[];
+      /** The path packs that named it, before the delete. */
+      packs: PathPack[];
+    })
+  | (TrashBase & { kind: 'hide'; readingId: string; status: ReadingStatus })
+  | (TrashBase & { kind: 'restore'; before: Omit<Data, 'settings'> & { settings: Settings | null } });

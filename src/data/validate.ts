@@ -3,7 +3,7 @@
  * Every failure names where it happened and the field; nothing here writes.
  * Text stays text: titles, notes and URLs are never interpreted as markup.
  */
-import type { FocusDraft, Reading, ReadingStatus, Settings, StudySession } from './types';
+import type { FocusDraft, PathPack, Reading, ReadingStatus, Settings, StudySession } from './types';
 import { DATE_RANGE_TEXT, inDateRange, parseDate, parseLocalDateTime } from './dates';
 
 export class ValidationError extends Error {
@@ -105,6 +105,15 @@ function list(v: unknown, where: string, field: string): string[] {
   return (v as unknown[]).map((x, i) => text(x, where, `${field}[${i}]`, { required: true, max: 500 }));
 }
 
+/**
+ * Names, topics and the like from an import: each cleaned as text, and the
+ * ones left empty (blank, or only control characters) dropped, since a stored
+ * list holds no empty entries.
+ */
+export function textList(values: string[], where: string, field: string, max: number): string[] {
+  return values.map((x) => text(x, where, field, { max })).filter((x) => x !== '');
+}
+
 const STATUSES: ReadingStatus[] = ['unread', 'reading', 'finished', 'hidden'];
 
 export function validateReading(raw: unknown, where: string): Reading {
@@ -169,5 +178,28 @@ export function validateDraft(raw: unknown, where: string): FocusDraft {
     running: r.running as boolean,
     interruptions: int(r.interruptions, where, 'interruptions', 0, 10_000),
     lastSeenAt: isoDate(r.lastSeenAt, where, 'lastSeenAt'),
+  };
+}
+
+/** The longest path-pack name the app keeps (an import names the pack after its file). */
+export const PATH_PACK_NAME_MAX = 200;
+
+/**
+ * A path pack's own fields. Whether each sequence's ids name readings is a
+ * question for the whole data set (see checkLinks in backup.ts, and the repo).
+ */
+export function validatePathPack(raw: unknown, where: string): PathPack {
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new ValidationError(`${where}: must be an object`);
+  const p = raw as Record<string, unknown>;
+  if (!Array.isArray(p.sequences)) fail(where, 'sequences', 'must be a list');
+  const sequences = (p.sequences as unknown[]).map((s, k) => {
+    if (!Array.isArray(s)) fail(where, `sequences[${k}]`, 'must be a list');
+    return (s as unknown[]).map((id, m) => text(id, where, `sequences[${k}][${m}]`, { required: true, max: 100 }));
+  });
+  return {
+    id: text(p.id, where, 'id', { required: true, max: 100 }),
+    name: text(p.name, where, 'name', { required: true, max: PATH_PACK_NAME_MAX }),
+    importedAt: isoDate(p.importedAt, where, 'importedAt'),
+    sequences,
   };
 }

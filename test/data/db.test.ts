@@ -6,7 +6,9 @@
 import 'fake-indexeddb/auto';
 import { describe, expect, it } from 'vitest';
 import { openDB } from 'idb';
-import { DB_VERSION, exportBackup, openStudyDb, parseBackup, restoreBackup, upgradeSteps } from '../../src/data/db';
+import { DB_VERSION, openStudyDb, upgradeSteps } from '../../src/data/db';
+import { exportBackup, parseBackup } from '../../src/data/backup';
+import { replaceAll } from '../../src/data/trash';
 import type { Reading, StudySession } from '../../src/data/types';
 
 let n = 0;
@@ -103,7 +105,7 @@ describe('database upgrades', () => {
     expect(sessions).toEqual([{ ...oldSessions[0], interruptions: 0, quizScore: null }]);
     expect(await db.getAllFromIndex('sessions', 'by-start')).toHaveLength(1);
     await db.put('settings', { dailyBudgetMinutes: 90 }, 'settings');
-    expect(Array.from(db.objectStoreNames).sort()).toEqual(['checkpoints', 'drafts', 'pathPacks', 'readings', 'sessions', 'settings']);
+    expect(Array.from(db.objectStoreNames).sort()).toEqual(['checkpoints', 'drafts', 'pathPacks', 'readings', 'sessions', 'settings', 'trash']);
     db.close();
   });
 });
@@ -121,14 +123,19 @@ describe('backup: export, wipe, import', () => {
     await db.clear('readings');
     await db.clear('sessions');
     await db.clear('pathPacks');
-    await restoreBackup(db, parseBackup(json, 'backup.json'));
+    await replaceAll(db, parseBackup(json, 'backup.json'), 'Restored backup.json', '2026-11-04T00:00:00.000Z');
     const again = await exportBackup(db);
     expect({ ...again, exportedAt: '' }).toEqual({ ...backup, exportedAt: '' });
     db.close();
   });
 
   it.each([
-    ['an unknown version', (b: Record<string, unknown>) => (b.version = 99), /backup version 99 is not supported/],
+    [
+      'a newer version',
+      (b: Record<string, unknown>) => (b.version = 99),
+      /made by a newer version of StudyPath \(backup version 99; this app reads versions 1 to 2\)/,
+    ],
+    ['a version that is not one', (b: Record<string, unknown>) => (b.version = 'x'), /field version: backup version "x" is not supported/],
     ['not a backup', (b: Record<string, unknown>) => (b.format = 'other'), /not a StudyPath backup/],
     ['a javascript: URL', (b: { readings: Reading[] }) => (b.readings[0].url = 'javascript:alert(1)'), /readings\[0\], field url: only http and https/],
     [
@@ -171,7 +178,7 @@ describe('backup: export, wipe, import', () => {
     const good = parseBackup(JSON.stringify({ format: 'studypath-backup', version: 1, readings: [reading('new')], sessions: [] }));
     // A value IndexedDB cannot store (a function) makes a put throw mid-transaction.
     (good.readings[0] as unknown as Record<string, unknown>).poison = () => 1;
-    await expect(restoreBackup(db, good)).rejects.toThrow();
+    await expect(replaceAll(db, good, 'Restored', '2026-11-04T00:00:00.000Z')).rejects.toThrow();
     expect((await db.getAll('readings')).map((r) => r.id)).toEqual(['keep']);
     db.close();
   });

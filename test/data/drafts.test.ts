@@ -6,7 +6,8 @@
 import 'fake-indexeddb/auto';
 import { describe, expect, it } from 'vitest';
 import { openDB } from 'idb';
-import { DB_VERSION, exportBackup, openStudyDb, parseBackup, restoreBackup, upgradeSteps } from '../../src/data/db';
+import { exportBackup } from '../../src/data/backup';
+import { DB_VERSION, openStudyDb, parseBackup, upgradeSteps } from '../../src/data/db';
 import { Repo } from '../../src/data/repo';
 import type { FocusDraft, PathPack, Reading, StudySession } from '../../src/data/types';
 
@@ -95,7 +96,7 @@ describe('focus-session drafts', () => {
     const backup = await exportBackup(db);
     expect(Object.keys(backup)).not.toContain('drafts');
     expect(JSON.stringify(backup)).not.toContain('d1');
-    await restoreBackup(db, parseBackup(JSON.stringify({ ...backup, readings: [reading('r2')] })));
+    await new Repo(db).restore(parseBackup(JSON.stringify({ ...backup, readings: [reading('r2')] })), 'b.json');
     expect((await db.getAll('readings')).map((r) => r.id)).toEqual(['r2']);
     expect(await db.getAll('drafts')).toEqual([draft('d1', 'r1')]);
     db.close();

@@ -22,7 +22,7 @@ function ReadingTitle({ reading }: { reading: Reading }) {
 }
 
 export function Catalog({ onStudy }: { onStudy: (id: string) => void }) {
-  const { readings, saveReading, deleteReading } = useStore();
+  const { readings, saveReading, editReading, deleteReading } = useStore();
   const [query, setQuery] = useState('');
   const [topic, setTopic] = useState('');
   const [editing, setEditing] = useState<Reading | null>(null);
@@ -49,12 +49,13 @@ export function Catalog({ onStudy }: { onStudy: (id: string) => void }) {
       minutes: Number(get('minutes') || 30),
       difficulty: Number(get('difficulty') || 3),
     };
-    // Editing keeps the reading's id, prerequisites, status and history.
-    const r: Reading = editing
-      ? { ...editing, ...fields }
-      : { id: newId(), ...fields, prerequisites: [], addedAt: new Date().toISOString(), status: 'unread', source: 'manual' };
+    // An edit changes only the form's fields, merged with the reading as it is now (its prerequisites and status may
+    // have changed since the form opened); the reading's id, links and history stay.
     const form = e.currentTarget;
-    if (await saveReading(r)) {
+    const saved = editing
+      ? await editReading(editing.id, fields)
+      : await saveReading({ id: newId(), ...fields, prerequisites: [], addedAt: new Date().toISOString(), status: 'unread', source: 'manual' });
+    if (saved) {
       form.reset();
       setEditing(null);
     }

@@ -134,7 +134,7 @@ export function Recommendations({ onStudy }: { onStudy: (id: string) => void }) 
   const { recommendations, info } = useModel();
   const title = useTitles();
   const readings = useStore((s) => s.readings);
-  const saveReading = useStore((s) => s.saveReading);
+  const hideReading = useStore((s) => s.hideReading);
   if (info.state !== 'ready' && recommendations.length === 0) return null;
   return (
     <section aria-labelledby="recs-title">
@@ -157,7 +157,7 @@ export function Recommendations({ onStudy }: { onStudy: (id: string) => void }) 
                     Study now
                   </button>
                   {reading && (
-                    <button type="button" onClick={() => void saveReading({ ...reading, status: 'hidden' })} aria-label={`Hide ${title(r.readingId)}`}>
+                    <button type="button" onClick={() => void hideReading(reading.id)} aria-label={`Hide ${title(r.readingId)}`}>
                       Hide
                     </button>
                   )}
@@ -246,7 +246,7 @@ export function AttentionView() {
 /** An ordered plan for the time available, rolled forward by the model. */
 export function PathPanel({ onStudy }: { onStudy: (id: string) => void }) {
   const { path, plan, skip, info } = useModel();
-  const { sessions, settings, readings, saveReading } = useStore();
+  const { sessions, settings, readings, hideReading } = useStore();
   const title = useTitles();
   const left = Math.max(0, settings.dailyBudgetMinutes - todaysMinutes(sessions));
   const [typed, setTyped] = useState<string>('');
@@ -286,11 +286,7 @@ export function PathPanel({ onStudy }: { onStudy: (id: string) => void }) {
                       Skip
                     </button>
                     {reading && (
-                      <button
-                        type="button"
-                        onClick={() => void saveReading({ ...reading, status: 'hidden' })}
-                        aria-label={`Hide ${title(s.readingId)} for good`}
-                      >
+                      <button type="button" onClick={() => void hideReading(reading.id)} aria-label={`Hide ${title(s.readingId)} for good`}>
                         Hide
                       </button>
                     )}

@@ -1,0 +1,171 @@
+/**
+ * The one undo mechanism. A delete, a hide and a restore each write, in the
+ * same transaction as the change, a tombstone in the trash store holding what
+ * the change replaced; undo(seq) puts it back, in one transaction, and removes
+ * the tombstone. The newest TRASH_KEEP tombstones are kept.
+ *
+ * Undo merges with the rows as they are now rather than overwriting them with
+ * old copies, and never brings back a link to a reading that is gone: after an
+ * undo, as after every write, each link names a reading that exists.
+ */
+import type { IDBPDatabase, IDBPObjectStore, IDBPTransaction, StoreNames } from 'idb';
+import type { StudyDB } from './schema';
+import type { Data, PathPack, Settings, TrashEntry } from './types';
+
+export const TRASH_KEEP = 20;
+
+const STORES: StoreNames<StudyDB>[] = ['readings', 'sessions', 'settings', 'pathPacks', 'trash'];
+type Tx = IDBPTransaction<StudyDB, StoreNames<StudyDB>[], 'readwrite'>;
+
+/** Runs fn in one transaction over the data and the trash: all of it is written, or none. */
+async function inTx<T>(db: IDBPDatabase<StudyDB>, fn: (tx: Tx) => Promise<T>): Promise<T> {
+  const tx = db.transaction(STORES, 'readwrite');
+  const done = tx.done;
+  done.catch(() => undefined); // observed below; an abort must not surface as an unhandled rejection
+  try {
+    const out = await fn(tx);
+    await done;
+    return out;
+  } catch (e) {
+    try {
+      tx.abort();
+    } catch {
+      // the transaction already ended
+    }
+    throw e;
+  }
+}
+
+/**
+ * Puts every row, all requests queued at once. A request can throw
+ * synchronously (a value IndexedDB cannot clone); each earlier one is already
+ * observed, so the abort that follows leaves no unhandled rejection.
+ */
+async function putAll<N extends 'readings' | 'sessions' | 'pathPacks'>(
+  store: IDBPObjectStore<StudyDB, StoreNames<StudyDB>[], N, 'readwrite'>,
+  rows: StudyDB[N]['value'][],
+): Promise<void> {
+  const requests: Promise<unknown>[] = [];
+  for (const row of rows) {
+    const request = store.put(row);
+    request.catch(() => undefined);
+    requests.push(request);
+  }
+  await Promise.all(requests);
+}
+
+async function keep(tx: Tx, entry: TrashEntry): Promise<TrashEntry> {
+  const trash = tx.objectStore('trash');
+  const seq = (await trash.add(entry)) as number;
+  const keys = await trash.getAllKeys();
+  for (const k of keys.slice(0, Math.max(0, keys.length - TRASH_KEEP))) await trash.delete(k);
+  return { ...entry, seq };
+}
+
+/** The sequences without the ids keepId refuses; one that lost an id and is left shorter than two goes. */
+const withoutIn = (sequences: string[][], keepId: (id: string) => boolean) =>
+  sequences.flatMap((s) => {
+    const kept = s.filter(keepId);
+    return kept.length === s.length || kept.length >= 2 ? [kept] : [];
+  });
+
+/**
+ * Deletes a reading with everything that names it: its sessions, the
+ * prerequisite links to it and its place in path packs (a sequence left
+ * shorter than two readings carries no transition and goes too).
+ */
+export function deleteReading(db: IDBPDatabase<StudyDB>, id: string, at: string): Promise<TrashEntry> {
+  return inTx(db, async (tx) => {
+    const readings = tx.objectStore('readings');
+    const reading = await readings.get(id);
+    if (!reading) throw new Error(`no reading has id "${id}" (deleted already?)`);
+    const sessions = await tx.objectStore('sessions').index('by-reading').getAll(id);
+    for (const s of sessions) await tx.objectStore('sessions').delete(s.id);
+    const links: { readingId: string; prerequisites: string[] }[] = [];
+    for (let cur = await readings.openCursor(); cur; cur = await cur.continue()) {
+      if (!cur.value.prerequisites.includes(id)) continue;
+      links.push({ readingId: cur.value.id, prerequisites: cur.value.prerequisites });
+      await cur.update({ ...cur.value, prerequisites: cur.value.prerequisites.filter((p) => p !== id) });
+    }
+    const packs: PathPack[] = [];
+    for (let cur = await tx.objectStore('pathPacks').openCursor(); cur; cur = await cur.continue()) {
+      if (!cur.value.sequences.some((s) => s.includes(id))) continue;
+      packs.push(cur.value);
+      await cur.update({ ...cur.value, sequences: withoutIn(cur.value.sequences, (r) => r !== id) });
+    }
+    await readings.delete(id);
+    return keep(tx, { kind: 'delete', at, label: `Deleted “${reading.title}”`, reading, sessions, links, packs });
+  });
+}
+
+/** Hides a reading for good (status "hidden"), merged with its row as it is now. */
+export function hideReading(db: IDBPDatabase<StudyDB>, id: string, at: string): Promise<TrashEntry> {
+  return inTx(db, async (tx) => {
+    const reading = await tx.objectStore('readings').get(id);
+    if (!reading) throw new Error(`no reading has id "${id}" (deleted meanwhile?)`);
+    await tx.objectStore('readings').put({ ...reading, status: 'hidden' });
+    return keep(tx, { kind: 'hide', at, label: `Hid “${reading.title}”`, readingId: id, status: reading.status });
+  });
+}
+
+/** Replaces all the learner's data with `data` (already validated), keeping what it replaced. */
+export function replaceAll(db: IDBPDatabase<StudyDB>, data: Data, label: string, at: string): Promise<TrashEntry> {
+  return inTx(db, async (tx) => {
+    const before = {
+      readings: await tx.objectStore('readings').getAll(),
+      sessions: await tx.objectStore('sessions').getAll(),
+      settings: (await tx.objectStore('settings').get('settings')) ?? null,
+      pathPacks: await tx.objectStore('pathPacks').getAll(),
+    };
+    await write(tx, data);
+    return keep(tx, { kind: 'restore', at, label, before });
+  });
+}
+
+async function write(tx: Tx, d: Omit<Data, 'settings'> & { settings: Settings | null }): Promise<void> {
+  await Promise.all([tx.objectStore('readings').clear(), tx.objectStore('sessions').clear(), tx.objectStore('pathPacks').clear()]);
+  await putAll(tx.objectStore('readings'), d.readings);
+  await putAll(tx.objectStore('sessions'), d.sessions);
+  await putAll(tx.objectStore('pathPacks'), d.pathPacks);
+  if (d.settings) await tx.objectStore('settings').put(d.settings, 'settings');
+  else await tx.objectStore('settings').delete('settings');
+}
+
+/** Puts back what the tombstone `seq` holds and removes it; returns it. */
+export function undo(db: IDBPDatabase<StudyDB>, seq: number): Promise<TrashEntry> {
+  return inTx(db, async (tx) => {
+    const entry = await tx.objectStore('trash').get(seq);
+    if (!entry) throw new Error('Nothing to undo: that change was undone already.');
+    const readings = tx.objectStore('readings');
+    if (entry.kind === 'restore') await write(tx, entry.before);
+    else if (entry.kind === 'hide') {
+      const r = await readings.get(entry.readingId);
+      if (r) await readings.put({ ...r, status: entry.status });
+    } else await undoDelete(tx, entry);
+    await tx.objectStore('trash').delete(seq);
+    return entry;
+  });
+}
+
+async function undoDelete(tx: Tx, e: Extract<TrashEntry, { kind: 'delete' }>): Promise<void> {
+  const readings = tx.objectStore('readings');
+  const id = e.reading.id;
+  const ids = new Set([...(await readings.getAllKeys()), id]);
+  // Its own prerequisites, less any deleted since.
+  await readings.put({ ...e.reading, prerequisites: e.reading.prerequisites.filter((p) => ids.has(p)) });
+  await putAll(tx.objectStore('sessions'), e.sessions);
+  for (const link of e.links) {
+    const now = await readings.get(link.readingId);
+    if (!now) continue;
+    // The old order, with the deleted link back; links removed since stay removed, links added since stay.
+    const prerequisites = [
+      ...link.prerequisites.filter((p) => p === id || now.prerequisites.includes(p)),
+      ...now.prerequisites.filter((p) => !link.prerequisites.includes(p)),
+    ];
+    await readings.put({ ...now, prerequisites });
+  }
+  for (const pack of e.packs) {
+    if (!(await tx.objectStore('pathPacks').get(pack.id))) continue;
+    await tx.objectStore('pathPacks').put({ ...pack, sequences: withoutIn(pack.sequences, (r) => ids.has(r)) });
+  }
+}

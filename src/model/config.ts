@@ -142,7 +142,21 @@ export interface KtConfig {
 }
 
 /** Defaults for ASSISTments-sized data (about 100 skills); SAKT's paper used dim 64-200 and maxlen 50-100. */
-const KT_MODEL: Omit<KtConfig, 'skills'> = { maxlen: 50, dim: 64, heads: 4, ffnDim: 128, dropout: 0.2 };
+export const KT_MODEL: Omit<KtConfig, 'skills'> = { maxlen: 50, dim: 64, heads: 4, ffnDim: 128, dropout: 0.2 };
+
+/** How bench:kt trains (train/ktTrainer.ts). */
+export const KT_TRAINING = {
+  batchSize: 64,
+  lr: 1e-3,
+  weightDecay: 0,
+  /** At most this many epochs; early stopping usually ends the run first. */
+  maxEpochs: 50,
+  /** Stop after this many epochs without a validation AUC gain, and keep the best epoch. */
+  patience: 5,
+  /** Share of the training file's learners held out for validation and early stopping. */
+  validationFraction: 0.2,
+  seed: 1,
+} as const;
 
 export function makeKtConfig(partial: Partial<KtConfig> & Pick<KtConfig, 'skills'>): KtConfig {
   const cfg: KtConfig = { ...KT_MODEL, ...partial };

@@ -21,4 +21,7 @@ debs="libvulkan1 libglvnd0 libglx0 libegl1"
 }
 data=../shared/datasets/amazon-games.txt
 if [ -f "$data" ]; then cp "$data" "$out/"; fi # carried for the run, never committed
+for f in ../shared/datasets/assist2015/assist2015_train.csv ../shared/datasets/assist2015/assist2015_test.csv; do
+  if [ -f "$f" ]; then cp "$f" "$out/"; fi
+done
 du -sh "$out"

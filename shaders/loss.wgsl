@@ -6,6 +6,9 @@
 //                     writes dlogits [pos (R) ; neg (R)] and dh = dpos*E[pos] + dneg*E[neg]
 //   softmax_ce_loss:  cross-entropy over M candidate logits per row (all items or a
 //                     sampled set); replaces logits by (softmax - onehot) / nValid.
+//   bce_logits_loss:  one logit z per position and a label y in {0, 1}, or -1 for no loss
+//                     (knowledge tracing): loss = softplus(z) - y*z;
+//                     dz = (sigmoid(z) - y) / nValid, 0 where there is no label.
 
 struct BceDims {
   R: u32,
@@ -117,4 +120,33 @@ fn softmax_ce_loss(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups
     if (j == u32(t)) { g -= 1.0; }
     logits[o + j] = g * cdims.inv_valid;
   }
+}
+
+struct BceLogitDims {
+  R: u32,
+  inv_valid: f32,
+  _pad0: u32,
+  _pad1: u32,
+}
+
+@group(0) @binding(12) var<uniform> zdims: BceLogitDims;
+@group(0) @binding(13) var<storage, read> z: array<f32>;
+@group(0) @binding(14) var<storage, read> labels: array<i32>;
+@group(0) @binding(15) var<storage, read_write> z_losses: array<f32>;
+@group(0) @binding(16) var<storage, read_write> dz: array<f32>;
+
+@compute @workgroup_size(64)
+fn bce_logits_loss(@builtin(global_invocation_id) gid: vec3<u32>) {
+  let r = gid.x;
+  if (r >= zdims.R) { return; }
+  let y = labels[r];
+  if (y < 0) {
+    z_losses[r] = 0.0;
+    dz[r] = 0.0;
+    return;
+  }
+  let x = z[r];
+  let yf = f32(y);
+  z_losses[r] = softplus(x) - yf * x;
+  dz[r] = (sigmoid(x) - yf) * zdims.inv_valid;
 }

@@ -15,6 +15,13 @@ export const SOFTMAX_CE_LOSS = kernelLayout({
   storage: { logits: 9, target_index: 10, ce_losses: 11 },
 });
 
+export const BCE_LOGITS_LOSS = kernelLayout({
+  file: 'loss.wgsl',
+  entryPoints: ['bce_logits_loss'],
+  uniform: { name: 'zdims', binding: 12, struct: 'BceLogitDims', fields: { R: 'u32', inv_valid: 'f32', _pad0: 'u32', _pad1: 'u32' } },
+  storage: { z: 13, labels: 14, z_losses: 15, dz: 16 },
+});
+
 /** A loss launch: the mean is over the positions that have a target this step. */
 export class LossDispatch<Storage extends string = string, Field extends string = string> extends Dispatch<Storage, Field | 'inv_valid'> {
   setValid(nValid: number): this {
@@ -54,4 +61,18 @@ export function softmaxCrossEntropy(
     grid1d(a.R, 1),
   );
   return d.set('R', a.R).set('M', a.M);
+}
+
+/**
+ * Binary cross-entropy on one logit per position (knowledge tracing): labels (R)
+ * are 0 or 1, or -1 where there is no loss; writes losses (R) and dz (R), divided by nValid.
+ */
+export function bceLogitsLoss(
+  ctx: GpuContext,
+  a: { z: Bindable; labels: Bindable; losses: Bindable; dz: Bindable; R: number },
+  label = 'bce_logits_loss',
+): LossDispatch {
+  const buffers = { z: a.z, labels: a.labels, z_losses: a.losses, dz: a.dz };
+  const d = new LossDispatch(ctx, label, BCE_LOGITS_LOSS, 'bce_logits_loss', buffers, [Math.ceil(a.R / 64), 1, 1]);
+  return d.set('R', a.R);
 }

@@ -119,3 +119,51 @@ export const ENGINE_CHECK = {
   lr: 5e-3,
   steps: 300,
 } as const satisfies { model: Partial<ModelConfig>; [key: string]: unknown };
+
+/**
+ * The knowledge-tracing model (issue 17; model/kt*.ts, reference/ktModel.ts):
+ * SAKT-style, one attention block. The query at attempt t is the skill
+ * attempted at t; keys and values are the interactions (skill, outcome) of the
+ * attempts before t, so a prediction never sees its own outcome.
+ */
+export interface KtConfig {
+  /** Skill ids are 1..skills; 0 is padding. Interaction ids are skill + skills * outcome (1..2 * skills). */
+  skills: number;
+  /** Attempts per window (T). */
+  maxlen: number;
+  /** Hidden size (C). */
+  dim: number;
+  /** Attention heads; dim must be divisible by heads. */
+  heads: number;
+  /** Hidden width of the feed-forward layer. */
+  ffnDim: number;
+  /** Dropout on both embeddings and on the attention and feed-forward branches. */
+  dropout: number;
+}
+
+/** Defaults for ASSISTments-sized data (about 100 skills); SAKT's paper used dim 64-200 and maxlen 50-100. */
+export const KT_MODEL: Omit<KtConfig, 'skills'> = { maxlen: 50, dim: 64, heads: 4, ffnDim: 128, dropout: 0.2 };
+
+/** How bench:kt trains (train/ktTrainer.ts). */
+export const KT_TRAINING = {
+  batchSize: 64,
+  lr: 1e-3,
+  weightDecay: 0,
+  /** At most this many epochs; early stopping usually ends the run first. */
+  maxEpochs: 50,
+  /** Stop after this many epochs without a validation AUC gain, and keep the best epoch. */
+  patience: 5,
+  /** Share of the training file's learners held out for validation and early stopping. */
+  validationFraction: 0.2,
+  seed: 1,
+} as const;
+
+export function makeKtConfig(partial: Partial<KtConfig> & Pick<KtConfig, 'skills'>): KtConfig {
+  const cfg: KtConfig = { ...KT_MODEL, ...partial };
+  for (const f of ['skills', 'maxlen', 'dim', 'heads', 'ffnDim'] as const) {
+    if (!Number.isInteger(cfg[f]) || cfg[f] < 1) throw new Error(`kt config: ${f} must be a positive integer, got ${String(cfg[f])}`);
+  }
+  if (cfg.dim % cfg.heads !== 0) throw new Error(`kt config: dim ${cfg.dim} is not divisible by heads ${cfg.heads}`);
+  if (!(cfg.dropout >= 0 && cfg.dropout < 1)) throw new Error(`kt config: dropout must be in [0, 1), got ${cfg.dropout}`);
+  return cfg;
+}

@@ -6,7 +6,7 @@ import { Rng } from './random';
  * Seeded parameter initialisation, in float32 so that the GPU engine and the
  * float64 reference start from bit-identical values.
  */
-export function initParameters(cfg: ModelConfig, layout: ParameterLayout, seed: number): Float32Array {
+export function initParameters(cfg: Pick<ModelConfig, 'dim'>, layout: ParameterLayout, seed: number): Float32Array {
   const p = new Float32Array(layout.total);
   const rng = new Rng(seed);
   for (const t of layout.tensors) {

@@ -57,6 +57,11 @@ export function parameterLayout(cfg: ModelConfig): ParameterLayout {
     );
   }
   rest.push({ name: 'ln_f', shape: [2, C], decay: false, init: 'layernorm' });
+  return packLayout(decayed, rest);
+}
+
+/** Lay tensors out one after another, each padded to 64 floats, the decayed ones first. */
+export function packLayout(decayed: Omit<TensorSpec, 'offset' | 'size'>[], rest: Omit<TensorSpec, 'offset' | 'size'>[]): ParameterLayout {
   const tensors: TensorSpec[] = [];
   let offset = 0;
   let decayEnd = 0;

@@ -268,10 +268,10 @@ export function attentionBackward(dout: Arr, qkv: Arr, att: Arr, B: number, T: n
   }
 }
 
-function softplus(x: number): number {
+export function softplus(x: number): number {
   return x > 0 ? x + Math.log1p(Math.exp(-x)) : Math.log1p(Math.exp(x));
 }
-function sigmoid(x: number): number {
+export function sigmoid(x: number): number {
   return x >= 0 ? 1 / (1 + Math.exp(-x)) : Math.exp(x) / (1 + Math.exp(x));
 }
 

@@ -1,0 +1,52 @@
+/**
+ * Knowledge-tracing data for training and evaluation: the seeded learner
+ * split (validation for early stopping) and learners' attempts cut into the
+ * model's windows of maxlen.
+ */
+import type { KtLearner } from '../data/ktFormat';
+import { interactionId, type KtWindow } from '../model/ktBatch';
+import { Rng } from '../model/random';
+
+/** Hold out `fraction` of the learners (rounded), chosen by a seeded shuffle; the rest keep their order. */
+export function splitLearners(learners: KtLearner[], fraction: number, seed: number): { train: KtLearner[]; validation: KtLearner[] } {
+  if (!(fraction >= 0 && fraction < 1)) throw new Error(`validation fraction must be in [0, 1), got ${fraction}`);
+  const order = learners.map((_, i) => i);
+  const rng = new Rng(seed);
+  for (let i = order.length - 1; i > 0; i--) {
+    const j = rng.int(0, i + 1);
+    [order[i], order[j]] = [order[j], order[i]];
+  }
+  const held = new Set(order.slice(0, Math.round(learners.length * fraction)));
+  return { train: learners.filter((_, i) => !held.has(i)), validation: learners.filter((_, i) => held.has(i)) };
+}
+
+/** The largest skill id in these files: the model's skill vocabulary. */
+export function skillCount(...sets: KtLearner[][]): number {
+  let max = 0;
+  for (const set of sets) for (const l of set) for (const s of l.skills) if (s > max) max = s;
+  return max;
+}
+
+/**
+ * Each learner's attempts in consecutive windows of up to maxlen. A later
+ * window carries the interaction just before it, so its first attempt sees
+ * one earlier outcome; a learner's very first attempt is never scored.
+ * Learners with fewer than two attempts have nothing to score and give no window.
+ */
+export function ktWindows(learners: KtLearner[], maxlen: number, skills: number): KtWindow[] {
+  const out: KtWindow[] = [];
+  for (const l of learners) {
+    const n = l.skills.length;
+    if (n < 2) continue;
+    for (let s = 0; s < n; s += maxlen) {
+      const e = Math.min(n, s + maxlen);
+      out.push({
+        skills: l.skills.slice(s, e),
+        correct: l.correct.slice(s, e),
+        prev: s === 0 ? 0 : interactionId(l.skills[s - 1], l.correct[s - 1], skills),
+        scoreFrom: s === 0 ? 1 : 0,
+      });
+    }
+  }
+  return out;
+}

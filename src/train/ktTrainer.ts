@@ -1,0 +1,97 @@
+/**
+ * Training the knowledge-tracing model: epochs over shuffled windows, the
+ * validation AUC after each, early stopping with the best epoch's parameters
+ * restored. Bounded by epochs, never by time. Works with the WGSL engine
+ * (model/ktEngine.ts) or anything with the same methods.
+ */
+import type { KtConfig } from '../model/config';
+import { ktBatch, type KtBatch, type KtWindow } from '../model/ktBatch';
+import { Rng } from '../model/random';
+import { auc } from './ktMetrics';
+
+export interface KtTrainable {
+  readonly cfg: KtConfig;
+  readonly batchSize: number;
+  trainStep(batch: KtBatch, readLoss?: boolean): Promise<number>;
+  /** Every position's logit, dropout off. */
+  predict(batch: KtBatch): Promise<Float32Array | Float64Array>;
+  readParameters(): Promise<Float32Array>;
+  writeParameters(params: Float32Array): void;
+}
+
+/** The probability of a right answer at every scored attempt of these windows, and the outcomes. */
+export async function ktPredict(engine: KtTrainable, windows: KtWindow[]): Promise<{ probs: Float64Array; labels: Uint8Array }> {
+  const probs: number[] = [];
+  const labels: number[] = [];
+  const B = engine.batchSize;
+  for (let s = 0; s < windows.length; s += B) {
+    const batch = ktBatch(engine.cfg, windows.slice(s, s + B), B);
+    const z = await engine.predict(batch);
+    for (let i = 0; i < z.length; i++) {
+      if (batch.labels[i] < 0) continue;
+      probs.push(1 / (1 + Math.exp(-z[i])));
+      labels.push(batch.labels[i]);
+    }
+  }
+  return { probs: Float64Array.from(probs), labels: Uint8Array.from(labels) };
+}
+
+interface KtEpoch {
+  epoch: number;
+  loss: number;
+  validationAuc: number;
+}
+
+export interface KtTrainOptions {
+  maxEpochs: number;
+  /** Stop after this many epochs without a validation AUC gain. */
+  patience: number;
+  /** Seed of the window order (each epoch draws its own from seed + epoch). */
+  seed: number;
+  onEpoch?: (e: KtEpoch) => void;
+}
+
+export interface KtTrainResult {
+  epochs: KtEpoch[];
+  bestEpoch: number;
+  bestValidationAuc: number;
+}
+
+export async function trainKt(engine: KtTrainable, train: KtWindow[], validation: KtWindow[], opts: KtTrainOptions): Promise<KtTrainResult> {
+  const B = engine.batchSize;
+  const epochs: KtEpoch[] = [];
+  let best = { epoch: 0, auc: -Infinity, params: await engine.readParameters() };
+  for (let epoch = 1; epoch <= opts.maxEpochs; epoch++) {
+    const rng = new Rng(opts.seed + epoch);
+    const order = train.map((_, i) => i);
+    for (let i = order.length - 1; i > 0; i--) {
+      const j = rng.int(0, i + 1);
+      [order[i], order[j]] = [order[j], order[i]];
+    }
+    let lossSum = 0;
+    let reads = 0;
+    let steps = 0;
+    for (let s = 0; s < order.length; s += B) {
+      const batch = ktBatch(
+        engine.cfg,
+        order.slice(s, s + B).map((i) => train[i]),
+        B,
+      );
+      // the loss is read back every 20th step only: a read-back waits for the GPU
+      const read = steps++ % 20 === 0;
+      const loss = await engine.trainStep(batch, read);
+      if (read) {
+        lossSum += loss;
+        reads++;
+      }
+    }
+    const v = await ktPredict(engine, validation);
+    const e: KtEpoch = { epoch, loss: lossSum / reads, validationAuc: auc(v.probs, v.labels) };
+    epochs.push(e);
+    opts.onEpoch?.(e);
+    if (e.validationAuc > best.auc) best = { epoch, auc: e.validationAuc, params: await engine.readParameters() };
+    else if (epoch - best.epoch >= opts.patience) break;
+  }
+  engine.writeParameters(best.params);
+  return { epochs, bestEpoch: best.epoch, bestValidationAuc: best.auc };
+}

@@ -22,6 +22,7 @@ import type { FromWorker, ModelInfo, PlannedStep, Recommendation } from '../../s
 import { ModelService } from '../../src/worker/service';
 import { rankAmongUnread, TrainControl, Trainer } from '../../src/train/trainer';
 import { APP_TRAINING } from '../../src/model/config';
+import { decodeCheckpoint } from '../../src/model/checkpoint';
 import { until } from '../support/harness';
 
 Object.assign(globalThis, globals);
@@ -351,6 +352,29 @@ describe('explanations through the service', () => {
 });
 
 describe('the NaN guard', () => {
+  it('refuses a saved checkpoint holding a NaN, says why, and trains a finite model in its place', async () => {
+    const repo = await demoRepo();
+    const d = trainingData(demo.readings, demo.sessions, demo.pathPacks);
+    const blob = await new CpuBackend(d.cfg, { batchSize: 16, seed: 3, content: d.content, lr: 1e-3 }).save();
+    blob.set([0x00, 0x00, 0xc0, 0x7f], blob.length - 4); // the last float32 becomes a NaN
+    const meta = { vocab: d.vocab.readingOf, items: d.cfg.items, dataKey: d.dataKey, steps: 7, valHr10: 0.5, valCases: d.holdout, backend: 'CPU' };
+    await repo.saveCheckpoint({ id: 'model', createdAt: '2026-11-01T00:00:00.000Z', blob, meta });
+    const a = service(repo, { requestAdapter: async () => null } as unknown as GPU);
+    await a.s.handle({ type: 'init', prefer: 'auto', budgetMs: 60_000, autoTrain: true, epochs: 1 });
+    await a.s.idle();
+    const notices = a.got.filter((m) => m.type === 'notice').map((m) => m.text);
+    expect(notices.some((t) => /saved model could not be restored \(checkpoint: refused, 1 value is not finite \(the first: NaN/.test(t))).toBe(true);
+    // Never "up to date" with the NaN model: the first state after loading is untrained, then a new model trains.
+    const states = a.got.filter((m) => m.type === 'info').map((m) => m.info.state);
+    expect(states.slice(0, states.indexOf('training'))).not.toContain('ready');
+    expect(a.info()).toMatchObject({ state: 'ready' });
+    expect(a.info().steps).not.toBe(7);
+    const saved = (await repo.latestCheckpoint())!;
+    expect(saved.createdAt).not.toBe('2026-11-01T00:00:00.000Z');
+    expect(() => decodeCheckpoint(saved.blob)).not.toThrow();
+    checkExplained(a.last('recommendations')!.recommendations);
+  }, 120_000);
+
   it('stops at a non-finite loss and restores the last good checkpoint', async () => {
     const d = trainingData(demo.readings, demo.sessions, demo.pathPacks);
     const cpu = new CpuBackend(d.cfg, { batchSize: 16, seed: 3, content: d.content, lr: 1e-3 });
@@ -367,10 +391,45 @@ describe('the NaN guard', () => {
     const good = await cpu.save();
     const out = await trainer.train({ epochs: 2, budgetMs: Infinity });
     expect(out.status).toBe('diverged');
-    expect(out.message).toMatch(/loss became NaN.*restored/);
+    expect(out.message).toMatch(/loss became NaN.*restored to the model this run started from\.$/);
     expect(out.steps).toBe(3);
     expect(firstDifference(await cpu.save(), good)).toBe(-1); // back to the state before training
     expect(cpu.model.params.every(Number.isFinite)).toBe(true);
+  });
+
+  it('says so when the restored model scores no better (non-finite scores after the restore)', async () => {
+    const d = trainingData(demo.readings, demo.sessions, demo.pathPacks);
+    const cpu = new CpuBackend(d.cfg, { batchSize: 16, seed: 3, content: d.content, lr: 1e-3 });
+    let calls = 0;
+    // From its 3rd step on the engine is broken beyond its weights: the loss and every score are NaN, restore or not.
+    const broken: ModelBackend = Object.assign(Object.create(cpu) as CpuBackend, {
+      trainStep: async (batch: Parameters<ModelBackend['trainStep']>[0]) => (++calls >= 3 ? NaN : cpu.trainStep(batch)),
+      scores: async (h: number[], f: Float32Array) => (calls >= 3 ? new Float32Array(d.cfg.items + 1).fill(NaN) : cpu.scores(h, f)),
+    });
+    const out = await new Trainer(broken, d, 16, 1).train({ epochs: 2, budgetMs: Infinity });
+    expect(out.status).toBe('diverged');
+    expect(out.message).toMatch(/loss became NaN\. Restoring the model this run started from did not help: its scores are not numbers either\. Retrain/);
+    expect(out.message).not.toMatch(/was restored/);
+  });
+
+  it("stops when the weights are not finite at an epoch's end though the loss was, and hands no checkpoint over", async () => {
+    const d = trainingData(demo.readings, demo.sessions, demo.pathPacks);
+    const cpu = new CpuBackend(d.cfg, { batchSize: 16, seed: 3, content: d.content, lr: 1e-3 });
+    const trainer = new Trainer(cpu, d, 16, 1);
+    let calls = 0;
+    // A NaN lands in one weight by the last step of epoch 1, after that step's (finite) loss.
+    cpu.trainStep = async (batch) => {
+      const loss = cpu.model.trainStep(batch);
+      if (++calls === trainer.stepsPerEpoch) cpu.model.params[cpu.model.params.length - 1] = NaN;
+      return loss;
+    };
+    const good = await cpu.save();
+    const saved: Uint8Array[] = [];
+    const out = await trainer.train({ epochs: 2, budgetMs: Infinity, onEpoch: (blob) => void saved.push(blob) });
+    expect(out.status).toBe('diverged');
+    expect(out.message).toMatch(/after epoch 1 the weights were not all finite, so no checkpoint was written \(1 value is not finite/);
+    expect(saved).toEqual([]);
+    expect(firstDifference(await cpu.save(), good)).toBe(-1);
   });
 });
 

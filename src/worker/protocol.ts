@@ -8,7 +8,8 @@ import type { TrainProgress } from '../train/trainer';
 /** What the page shows of a recommendation and a path step (defined where they are computed). */
 export type { AttentionMaps, Because, PlannedStep, Recommendation } from '../recommend/advice';
 
-type ModelState = 'loading' | 'empty' | 'untrained' | 'training' | 'paused' | 'updating' | 'ready';
+/** 'broken': the model scores readings with NaN or infinities; it recommends nothing until retrained. */
+type ModelState = 'loading' | 'empty' | 'untrained' | 'training' | 'paused' | 'updating' | 'ready' | 'broken';
 
 /**
  * `init.epochs`, when set, bounds every run by epochs instead of time: training runs exactly that many

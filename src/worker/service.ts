@@ -8,7 +8,7 @@
 import type { Repo } from '../data/repo';
 import { APP_TRAINING } from '../model/config';
 import type { Reading, StudySession } from '../data/types';
-import { planSteps, recommendNext } from '../recommend/advice';
+import { NonFiniteScoresError, planSteps, recommendNext } from '../recommend/advice';
 import { CpuBackend, createBackend, type BackendOptions, type ModelBackend } from '../train/backend';
 import { trainingData, type TrainingData } from '../train/learnerData';
 import { LOADING_INFO, type FromWorker, type ModelInfo, type ToWorker } from './protocol';
@@ -184,8 +184,7 @@ export class ModelService {
             this.setState('ready', restored);
             this.startUpdate();
           } else {
-            await this.publish();
-            this.setState('ready', restored);
+            this.setState((await this.publish()) ? 'ready' : 'broken', restored);
           }
           return;
         } catch (e) {
@@ -224,7 +223,7 @@ export class ModelService {
       return;
     }
     this.data = d; // readings edited, hidden or added: same model, fresh catalog
-    await this.publish();
+    this.setState((await this.publish()) ? 'ready' : 'broken');
   }
 
   private startUpdate(): void {
@@ -323,10 +322,13 @@ export class ModelService {
         return;
       }
       // Recommendations first, so that "ready" never shows the previous model's.
-      await this.publish();
+      const scored = await this.publish();
       // What the last checkpoint says, not the run's end: a cancelled or diverged run goes back to that
       // checkpoint, and a reload shows the same time and step count.
-      this.setState('ready', saved ? { trainedAt: saved.at, valHr10: saved.valHr10 ?? this.info.valHr10, valCases: out.valCases, steps: saved.steps } : {});
+      this.setState(
+        scored ? 'ready' : 'broken',
+        saved ? { trainedAt: saved.at, valHr10: saved.valHr10 ?? this.info.valHr10, valCases: out.valCases, steps: saved.steps } : {},
+      );
     })();
     const running = task.finally(() => {
       this.running = null;
@@ -347,17 +349,30 @@ export class ModelService {
     return createdAt;
   }
 
-  /** Recommendations and attention maps for the current model, then the path if one was asked for. */
-  private async publish(): Promise<void> {
-    if (!this.data || !this.backend) return;
-    const { recommendations, attention } = await recommendNext(this.data, this.backend);
-    this.post({ type: 'recommendations', recommendations, attention });
-    if (this.lastPlan) await this.plan();
+  /**
+   * Recommendations and attention maps for the current model, then the path if one was asked for.
+   * False when the model's scores are not numbers: the learner is told, with no recommendations, and the
+   * caller shows the 'broken' state (which offers a retrain).
+   */
+  private async publish(): Promise<boolean> {
+    if (!this.data || !this.backend) return true;
+    let advice: Awaited<ReturnType<typeof recommendNext>>;
+    try {
+      advice = await recommendNext(this.data, this.backend);
+    } catch (e) {
+      if (!(e instanceof NonFiniteScoresError)) throw e;
+      this.post({ type: 'recommendations', recommendations: [], attention: { history: [], heads: 0, weights: [] } });
+      this.post({ type: 'notice', kind: 'error', text: `The model's scores are not numbers (${e.message}); retrain it.` });
+      return false;
+    }
+    this.post({ type: 'recommendations', recommendations: advice.recommendations, attention: advice.attention });
+    if (this.lastPlan) await this.plan(true);
+    return true;
   }
 
-  private async plan(): Promise<void> {
-    // While training runs, the plan waits: publish() re-plans when it ends.
-    if (!this.data || !this.backend || !this.lastPlan || this.training) return;
+  private async plan(scored = false): Promise<void> {
+    // While training runs, the plan waits: publish() re-plans when it ends. A broken model plans nothing.
+    if (!this.data || !this.backend || !this.lastPlan || this.training || (!scored && this.info.state === 'broken')) return;
     const { minutes, skip } = this.lastPlan;
     const steps = await planSteps(this.data, this.backend, minutes, skip);
     this.post({ type: 'path', minutes, steps });

@@ -352,6 +352,32 @@ describe('explanations through the service', () => {
 });
 
 describe('the NaN guard', () => {
+  it('non-finite scores are an error the learner sees, with no recommendations, until a retrain', async () => {
+    const repo = await demoRepo();
+    const a = service(repo, { requestAdapter: async () => null } as unknown as GPU);
+    await a.s.handle({ type: 'init', prefer: 'auto', budgetMs: 60_000, autoTrain: true, epochs: 1 });
+    await a.s.handle({ type: 'plan', minutes: 60, skip: [] });
+    await a.s.idle();
+    expect(a.info().state).toBe('ready');
+    // The model's weights are finite but its scores overflow: every score is NaN.
+    const backend = a.s.currentBackend!;
+    backend.scores = async () => new Float32Array(trainingData(demo.readings, demo.sessions, demo.pathPacks).cfg.items + 1).fill(NaN);
+    const paths = a.got.filter((m) => m.type === 'path').length;
+    await a.s.handle({ type: 'data-changed' }); // same data: the service re-publishes
+    await a.s.idle();
+    expect(a.info().state).toBe('broken');
+    expect(a.last('notice')).toMatchObject({ kind: 'error', text: expect.stringMatching(/^The model's scores are not numbers \(.*\); retrain it\.$/) });
+    expect(a.last('recommendations')!.recommendations).toEqual([]);
+    expect(a.got.filter((m) => m.type === 'path').length).toBe(paths); // no path planned from NaN scores
+    await a.s.handle({ type: 'plan', minutes: 30, skip: [] });
+    expect(a.got.filter((m) => m.type === 'path').length).toBe(paths);
+    // The retrain the notice offers: a fresh model that scores with numbers.
+    await a.s.handle({ type: 'train', budgetMs: 60_000 });
+    await a.s.idle();
+    expect(a.info().state).toBe('ready');
+    checkExplained(a.last('recommendations')!.recommendations);
+  }, 120_000);
+
   it('refuses a saved checkpoint holding a NaN, says why, and trains a finite model in its place', async () => {
     const repo = await demoRepo();
     const d = trainingData(demo.readings, demo.sessions, demo.pathPacks);

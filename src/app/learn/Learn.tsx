@@ -13,6 +13,7 @@ const STATE_TEXT: Record<string, string> = {
   paused: 'Training paused.',
   updating: 'Learning from your latest sessions…',
   ready: 'Up to date with your history.',
+  broken: "The model's scores are not numbers; retrain it.",
 };
 
 function useTitles(): (id: string) => string {
@@ -64,7 +65,9 @@ export function ModelPanel() {
   return (
     <section aria-labelledby="model-title" className="card">
       <h2 id="model-title">Your model</h2>
-      <p data-testid="model-state">{STATE_TEXT[info.state]}</p>
+      <p data-testid="model-state" {...(info.state === 'broken' ? { role: 'alert', className: 'notice error' } : {})}>
+        {STATE_TEXT[info.state]}
+      </p>
       {info.backend && (
         <p data-testid="model-backend">
           Runs on {info.backend}.{info.trainedAt && info.state === 'ready' && ` Trained ${info.steps} steps; last saved ${formatDateTime(info.trainedAt)}.`}
@@ -106,7 +109,7 @@ export function ModelPanel() {
               </select>
             </label>
             <button type="button" onClick={train} disabled={info.state === 'loading' || info.state === 'empty'}>
-              {info.state === 'ready' ? 'Retrain from scratch' : 'Train on my history'}
+              {info.state === 'ready' || info.state === 'broken' ? 'Retrain from scratch' : 'Train on my history'}
             </button>
           </>
         )}

@@ -74,6 +74,8 @@ export interface TrainOutcome {
   valNdcg10: number | null;
   valCases: number;
   message?: string;
+  /** Why a diverged run stopped (the loss or the weights), without what was restored. */
+  reason?: string;
   /** The checkpoint the model now holds. */
   blob: Uint8Array;
 }
@@ -187,7 +189,7 @@ export class Trainer {
         fraction: Math.min(1, Math.max(step / steps, elapsedMs / o.budgetMs)),
       };
     };
-    const outcome = (status: TrainOutcome['status'], message?: string): TrainOutcome => ({
+    const outcome = (status: TrainOutcome['status'], message?: string, reason?: string): TrainOutcome => ({
       status,
       steps: step,
       loss,
@@ -195,6 +197,7 @@ export class Trainer {
       valNdcg10: val?.ndcg10 ?? null,
       valCases: this.data.holdout,
       message,
+      reason,
       blob: lastGood,
     });
     /** Back to lastGood, with a message that says only what is true of the model restored. */
@@ -207,6 +210,7 @@ export class Trainer {
         (await this.scoresFinite())
           ? `${head} The model was restored to ${from}.`
           : `${head} Restoring ${from} did not help: its scores are not numbers either. Retrain the model from scratch.`,
+        what,
       );
     };
     for (let epoch = 1; epoch <= o.epochs; epoch++) {

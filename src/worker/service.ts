@@ -14,7 +14,10 @@ import { trainingData, type TrainingData } from '../train/learnerData';
 import { LOADING_INFO, type FromWorker, type ModelInfo, type ToWorker } from './protocol';
 import { TrainControl, Trainer, type TrainOutcome, type TrainProgress } from '../train/trainer';
 
-const CHECKPOINT_ID = 'model';
+/** The model the app shows and a reload restores. */
+const MODEL_ID = 'model';
+/** Where a retrain writes its epochs while a model exists: promoted to MODEL_ID only when the run finishes. */
+const NEXT_ID = 'model-next';
 /** Batch size, seed, learning rate, epochs and budgets: model/config.ts. */
 const {
   batchSize: BATCH,
@@ -38,6 +41,13 @@ interface CheckpointMeta {
   valCases: number;
   backend: string;
   [key: string]: unknown;
+}
+
+/** The model a retrain would replace, kept until the retrain finishes. */
+interface Previous {
+  backend: ModelBackend;
+  data: TrainingData;
+  info: ModelInfo;
 }
 
 export interface ServiceOptions {
@@ -155,8 +165,9 @@ export class ModelService {
     return { readings, sessions, data: (previous) => trainingData(readings, sessions, packs, previous) };
   }
 
-  private async newBackend(data: TrainingData): Promise<ModelBackend> {
-    this.backend?.destroy();
+  /** A fresh backend for `data`; the current one is destroyed unless `keep` (a retrain keeps it to go back to). */
+  private async newBackend(data: TrainingData, keep = false): Promise<ModelBackend> {
+    if (!keep) this.backend?.destroy();
     this.backend = null;
     const { backend, fallback } = await createBackend(data.cfg, backendOptions(data), this.prefer, this.opts.gpu);
     this.backend = backend;
@@ -170,7 +181,7 @@ export class ModelService {
       this.setState('empty');
       return;
     }
-    const ckpt = await this.repo.latestCheckpoint();
+    const ckpt = await this.repo.checkpoint(MODEL_ID);
     const meta = ckpt?.meta as CheckpointMeta | undefined;
     if (ckpt && meta && Array.isArray(meta.vocab) && typeof meta.items === 'number') {
       const d = data({ readingOf: meta.vocab, items: meta.items });
@@ -244,14 +255,30 @@ export class ModelService {
     if (sessions.length === 0) {
       this.post({ type: 'notice', kind: 'info', text: 'Study a reading first: the model learns from your sessions (and any imported path packs).' });
     }
+    // With a model in hand, the retrain trains beside it and replaces it only when it finishes.
+    const previous: Previous | null =
+      this.backend && this.data && (this.info.state === 'ready' || this.info.state === 'broken')
+        ? { backend: this.backend, data: this.data, info: { ...this.info } }
+        : null;
     const d = data();
     this.data = d;
-    const backend = await this.newBackend(d);
-    await this.run(backend, 'training', this.epochs ?? TRAIN_EPOCHS, this.epochs ? Infinity : budgetMs);
+    const backend = await this.newBackend(d, previous !== null);
+    await this.run(backend, 'training', this.epochs ?? TRAIN_EPOCHS, this.epochs ? Infinity : budgetMs, previous);
+  }
+
+  /** A retrain that did not finish: its checkpoint is dropped and the model it would have replaced comes back. */
+  private async backToPrevious(previous: Previous, trained: ModelBackend): Promise<void> {
+    if (trained !== previous.backend) trained.destroy();
+    this.backend = previous.backend;
+    this.data = previous.data;
+    const { backend, backendKind, fallback, trainedAt, valHr10, valCases, steps } = previous.info;
+    this.info = { ...this.info, backend, backendKind, fallback, trainedAt, valHr10, valCases, steps };
+    await this.repo.deleteCheckpoint(NEXT_ID);
+    this.setState((await this.publish()) ? 'ready' : 'broken');
   }
 
   /** Train in the background; the queue moves on so pause/cancel/plan messages are answered meanwhile. */
-  private run(backend: ModelBackend, phase: 'training' | 'updating', epochs: number, budgetMs: number): Promise<void> {
+  private run(backend: ModelBackend, phase: 'training' | 'updating', epochs: number, budgetMs: number, previous: Previous | null = null): Promise<void> {
     const data = this.data!;
     const trainer = new Trainer(backend, data, BATCH, SEED + this.info.steps);
     const control = new TrainControl();
@@ -269,7 +296,9 @@ export class ModelService {
         this.post({ type: 'progress', progress: p });
       }
     };
-    const steps0 = this.info.steps;
+    // A training run starts from scratch; an update continues the model's count.
+    const steps0 = phase === 'training' ? 0 : this.info.steps;
+    const slot = previous ? NEXT_ID : MODEL_ID;
     const task = (async () => {
       let out: TrainOutcome;
       this.training = true;
@@ -282,7 +311,7 @@ export class ModelService {
           onProgress,
           clock,
           onEpoch: async (blob, p) => {
-            const at = await this.saveCheckpoint(blob, data, steps0 + p.step, p.valHr10, trainer.backend.label);
+            const at = await this.saveCheckpoint(slot, blob, data, steps0 + p.step, p.valHr10, trainer.backend.label);
             saved = { at, steps: steps0 + p.step, valHr10: p.valHr10 };
             this.post({ type: 'progress', progress: p });
           },
@@ -301,11 +330,31 @@ export class ModelService {
         });
       } catch (e) {
         this.fail(e);
-        this.setState(hadModel || saved ? 'ready' : 'untrained');
+        this.control = null;
+        this.training = false;
+        if (previous) await this.backToPrevious(previous, trainer.backend);
+        else this.setState(hadModel || saved ? 'ready' : 'untrained');
         return;
       } finally {
         this.control = null;
         this.training = false;
+      }
+      if (previous) {
+        if (out.status === 'finished' && saved) {
+          await this.repo.promoteCheckpoint(NEXT_ID, MODEL_ID);
+          if (previous.backend !== trainer.backend) previous.backend.destroy();
+        } else {
+          this.post({
+            type: 'notice',
+            kind: out.status === 'diverged' ? 'error' : 'info',
+            text:
+              out.status === 'diverged'
+                ? `Retraining stopped at step ${out.steps}: ${out.reason ?? 'it diverged'}. The previous model is kept.`
+                : 'Retraining cancelled: the previous model is kept.',
+          });
+          await this.backToPrevious(previous, trainer.backend);
+          return;
+        }
       }
       this.backend = trainer.backend;
       const trained = hadModel || saved !== null;
@@ -342,10 +391,10 @@ export class ModelService {
   }
 
   /** Saves the checkpoint and returns its time. */
-  private async saveCheckpoint(blob: Uint8Array, data: TrainingData, steps: number, valHr10: number | null, backend: string): Promise<string> {
+  private async saveCheckpoint(id: string, blob: Uint8Array, data: TrainingData, steps: number, valHr10: number | null, backend: string): Promise<string> {
     const meta: CheckpointMeta = { vocab: data.vocab.readingOf, items: data.cfg.items, dataKey: data.dataKey, steps, valHr10, valCases: data.holdout, backend };
     const createdAt = new Date().toISOString();
-    await this.repo.saveCheckpoint({ id: CHECKPOINT_ID, createdAt, blob, meta });
+    await this.repo.saveCheckpoint({ id, createdAt, blob, meta });
     return createdAt;
   }
 

@@ -292,6 +292,61 @@ describe('the trainer service on WebGPU (lavapipe)', () => {
   }, 180_000);
 });
 
+describe('retraining beside the current model', () => {
+  it('trains in its own slot: a reload mid-retrain and a cancel keep the good model, a finished retrain replaces it', async () => {
+    const repo = await demoRepo();
+    const cpu = { requestAdapter: async () => null } as unknown as GPU;
+    let pauseAt = Infinity;
+    const a = service(repo, cpu, (m, s) => {
+      if (m.type === 'progress' && m.progress.step === pauseAt) {
+        pauseAt = Infinity;
+        void s.handle({ type: 'pause' });
+      }
+    });
+    await a.s.handle({ type: 'init', prefer: 'auto', budgetMs: 60_000, autoTrain: true, epochs: 1 });
+    await a.s.idle();
+    const good = (await repo.checkpoint('model'))!;
+    const perEpoch = good.meta.steps as number;
+    expect(a.info()).toMatchObject({ state: 'ready', steps: perEpoch });
+    const shown = a.info();
+
+    // Retrain for 2 epochs; pause it one step after its first epoch's checkpoint.
+    await a.s.handle({ type: 'init', prefer: 'auto', budgetMs: 60_000, autoTrain: false, epochs: 2 });
+    await a.s.idle();
+    pauseAt = perEpoch + 1;
+    await a.s.handle({ type: 'train', budgetMs: 60_000 });
+    await until(() => a.s.held, 'the retrain parked after its first epoch', 100_000);
+    expect((await repo.checkpoint('model-next'))?.meta.steps).toBe(perEpoch);
+    expect(await repo.checkpoint('model')).toEqual(good);
+    // A reload now (a fresh service on the same database) resumes from the good model, training nothing.
+    const b = service(repo, cpu);
+    await b.s.handle({ type: 'init', prefer: 'auto', budgetMs: 60_000, autoTrain: true });
+    await b.s.idle();
+    expect(b.got.some((m) => m.type === 'progress')).toBe(false);
+    expect(b.info()).toMatchObject({ state: 'ready', steps: shown.steps, trainedAt: shown.trainedAt, valHr10: shown.valHr10 });
+
+    // Cancelled: the retrain is dropped and the good model is back, in memory and on disk.
+    await a.s.handle({ type: 'cancel' });
+    await a.s.idle();
+    expect(a.last('notice')!.text).toBe('Retraining cancelled: the previous model is kept.');
+    expect(a.info()).toMatchObject({ state: 'ready', steps: shown.steps, trainedAt: shown.trainedAt, valHr10: shown.valHr10 });
+    expect(await repo.checkpoint('model')).toEqual(good);
+    expect(await repo.checkpoint('model-next')).toBeUndefined();
+    expect(firstDifference(await a.s.currentBackend!.save(), good.blob)).toBe(-1);
+
+    // A retrain that finishes (one epoch, to keep the test short) replaces the model, in one step.
+    await a.s.handle({ type: 'init', prefer: 'auto', budgetMs: 60_000, autoTrain: false, epochs: 1 });
+    await a.s.handle({ type: 'train', budgetMs: 60_000 });
+    await a.s.idle();
+    const next = (await repo.checkpoint('model'))!;
+    expect(next.createdAt).not.toBe(good.createdAt);
+    expect(firstDifference(next.blob, good.blob)).not.toBe(-1);
+    expect(await repo.checkpoint('model-next')).toBeUndefined();
+    expect(a.info()).toMatchObject({ state: 'ready', steps: perEpoch, trainedAt: next.createdAt });
+    expect(a.last('notice')!.text).toBe('Retraining cancelled: the previous model is kept.'); // the last notice is still the cancel's
+  }, 180_000);
+});
+
 describe('the CPU fallback', () => {
   it('is chosen, with the reason, when WebGPU has no adapter', async () => {
     const noAdapter = { requestAdapter: async () => null } as unknown as GPU;

@@ -11,8 +11,12 @@ import type { Reading, StudySession } from '../data/types';
 import { NonFiniteScoresError, planSteps, recommendNext } from '../recommend/advice';
 import { CpuBackend, createBackend, type BackendOptions, type ModelBackend } from '../train/backend';
 import { trainingData, type TrainingData } from '../train/learnerData';
+import { sameConfig } from '../model/checkpoint';
+import type { TrainerLock } from './lock';
 import { LOADING_INFO, type FromWorker, type ModelInfo, type ToWorker } from './protocol';
 import { TrainControl, Trainer, type TrainOutcome, type TrainProgress } from '../train/trainer';
+
+const READ_ONLY_NOTICE = 'Training runs in another tab: this tab shows its model and picks up each new checkpoint.';
 
 /** The model the app shows and a reload restores. */
 const MODEL_ID = 'model';
@@ -57,6 +61,8 @@ export interface ServiceOptions {
   progressEveryMs?: number;
   /** Milliseconds on a monotonic clock (performance.now by default): time budgets and progress pacing read it. */
   clock?: () => number;
+  /** One trainer across tabs (the worker's entry passes Web Locks; tests a fake). Without it this service always trains. */
+  lock?: TrainerLock;
 }
 
 export class ModelService {
@@ -75,6 +81,8 @@ export class ModelService {
   private training = false;
   private lastPlan: { minutes: number; skip: string[] } | null = null;
   private lastProgressAt = 0;
+  /** The trainer lock was asked for (at the first init). */
+  private lockAsked = false;
 
   /** True when training is paused and no step is still in flight. */
   get held(): boolean {
@@ -105,6 +113,9 @@ export class ModelService {
       case 'cancel':
         this.control?.cancel();
         return Promise.resolve();
+      case 'model-changed':
+        // Only a read-only tab follows another tab's checkpoints; the trainer wrote them itself.
+        return this.info.readOnly ? this.enqueue(() => this.init(this.auto.budgetMs, false)) : Promise.resolve();
       case 'data-changed':
         if (this.running) {
           this.dirty = true;
@@ -175,7 +186,29 @@ export class ModelService {
     return backend;
   }
 
+  /**
+   * Asks for the trainer lock once. Held: this service trains. Held elsewhere: the model is shown read-only
+   * (info.readOnly) until the lock comes free, and then this service takes over as the trainer.
+   */
+  private async askLock(): Promise<void> {
+    const lock = this.opts.lock;
+    if (!lock || this.lockAsked) return;
+    this.lockAsked = true;
+    if (await lock.tryAcquire()) return;
+    this.info = { ...this.info, readOnly: true };
+    void lock.acquire().then(() =>
+      this.enqueue(async () => {
+        this.info = { ...this.info, readOnly: false };
+        this.post({ type: 'notice', kind: 'info', text: 'The tab that trained the model was closed: this tab trains it now.' });
+        await this.init(this.auto.budgetMs, this.auto.autoTrain);
+      }),
+    );
+  }
+
+  /** Loads the saved model (and trains or updates it unless read-only); a read-only tab calls it again for each new checkpoint. */
   private async init(budgetMs: number, autoTrain: boolean): Promise<void> {
+    await this.askLock();
+    const { readOnly } = this.info;
     const { readings, sessions, data } = await this.load();
     if (readings.length === 0) {
       this.setState('empty');
@@ -187,11 +220,13 @@ export class ModelService {
       const d = data({ readingOf: meta.vocab, items: meta.items });
       if (d.cfg.items === meta.items) {
         try {
-          const backend = await this.newBackend(d);
+          // A read-only tab following the trainer's checkpoints loads each into the model it has (same shape).
+          const same = readOnly && this.backend && this.data && sameConfig(this.data.cfg, d.cfg);
+          const backend = same && this.backend ? this.backend : await this.newBackend(d);
           backend.load(ckpt.blob);
           this.data = d;
           const restored = { trainedAt: ckpt.createdAt, valHr10: meta.valHr10, valCases: meta.valCases, steps: meta.steps };
-          if (d.dataKey !== meta.dataKey) {
+          if (d.dataKey !== meta.dataKey && !readOnly) {
             this.setState('ready', restored);
             this.startUpdate();
           } else {
@@ -202,17 +237,19 @@ export class ModelService {
           this.post({
             type: 'notice',
             kind: 'error',
-            text: `The saved model could not be restored (${e instanceof Error ? e.message : String(e)}); it will be trained again.`,
+            text: `The saved model could not be restored (${e instanceof Error ? e.message : String(e)}); ${readOnly ? 'the tab that trains will train it again' : 'it will be trained again'}.`,
           });
         }
       }
     }
     this.setState('untrained', { backend: this.info.backend });
-    if (autoTrain && sessions.length > 0) await this.startTraining(budgetMs);
+    if (autoTrain && sessions.length > 0 && !readOnly) await this.startTraining(budgetMs);
   }
 
   private async dataChanged(): Promise<void> {
     if (this.info.state === 'loading') return;
+    // Read-only: the same saved model over the new data; the trainer's tab updates it.
+    if (this.info.readOnly) return this.init(this.auto.budgetMs, false);
     if (this.info.state === 'empty' || this.info.state === 'untrained') {
       const { readings, sessions } = await this.load();
       if (readings.length === 0) return this.setState('empty');
@@ -238,6 +275,7 @@ export class ModelService {
   }
 
   private startUpdate(): void {
+    if (this.info.readOnly) return;
     void this.enqueue(async () => {
       const { data } = await this.load();
       if (!this.data || !this.backend) return;
@@ -247,6 +285,10 @@ export class ModelService {
   }
 
   private async startTraining(budgetMs: number): Promise<void> {
+    if (this.info.readOnly) {
+      this.post({ type: 'notice', kind: 'info', text: READ_ONLY_NOTICE });
+      return;
+    }
     const { readings, sessions, data } = await this.load();
     if (readings.length === 0) {
       this.setState('empty');

@@ -19,7 +19,8 @@ import { popularityCounts } from '../../src/eval/evaluate';
 import { metricsFromRanks } from '../../src/train/metrics';
 import { extendVocabulary, learnerRows, rowBatch, trainingData } from '../../src/train/learnerData';
 import type { FromWorker, ModelInfo, PlannedStep, Recommendation } from '../../src/worker/protocol';
-import { ModelService } from '../../src/worker/service';
+import { ModelService, type ServiceOptions } from '../../src/worker/service';
+import type { TrainerLock } from '../../src/worker/lock';
 import { rankAmongUnread, TrainControl, Trainer } from '../../src/train/trainer';
 import { APP_TRAINING } from '../../src/model/config';
 import { decodeCheckpoint } from '../../src/model/checkpoint';
@@ -55,7 +56,7 @@ async function demoRepo(): Promise<Repo> {
  * progress message (so a time budget ends after a known number of steps on any machine). `react` sees each
  * message as it is posted, before the trainer takes its next step: tests steer the run at exact steps.
  */
-function service(repo: Repo, gpu: GPU, react?: (m: FromWorker, s: ModelService) => void) {
+function service(repo: Repo, gpu: GPU, react?: (m: FromWorker, s: ModelService) => void, more: Partial<ServiceOptions> = {}) {
   const got: FromWorker[] = [];
   let now = 0;
   const s: ModelService = new ModelService(
@@ -65,7 +66,7 @@ function service(repo: Repo, gpu: GPU, react?: (m: FromWorker, s: ModelService) 
       if (m.type === 'progress') now += MS_PER_PROGRESS;
       react?.(m, s);
     },
-    { gpu, progressEveryMs: 0, clock: () => now },
+    { gpu, progressEveryMs: 0, clock: () => now, ...more },
   );
   const last = <T extends FromWorker['type']>(type: T) => [...got].reverse().find((m) => m.type === type) as Extract<FromWorker, { type: T }> | undefined;
   const info = () => last('info')?.info as ModelInfo;
@@ -344,6 +345,81 @@ describe('retraining beside the current model', () => {
     expect(await repo.checkpoint('model-next')).toBeUndefined();
     expect(a.info()).toMatchObject({ state: 'ready', steps: perEpoch, trainedAt: next.createdAt });
     expect(a.last('notice')!.text).toBe('Retraining cancelled: the previous model is kept.'); // the last notice is still the cancel's
+  }, 180_000);
+});
+
+/** Web Locks as tabs see them: one holder, the others queue; release() is the holder's tab closing. */
+function fakeLocks() {
+  let holder: number | null = null;
+  const queue: { id: number; grant: () => void }[] = [];
+  let next = 0;
+  return (): TrainerLock & { release(): void } => {
+    const id = next++;
+    return {
+      tryAcquire: async () => {
+        if (holder !== null && holder !== id) return false;
+        holder = id;
+        return true;
+      },
+      acquire: () =>
+        new Promise<void>((grant) => {
+          if (holder === null) {
+            holder = id;
+            grant();
+          } else queue.push({ id, grant });
+        }),
+      release: () => {
+        if (holder !== id) return;
+        const w = queue.shift();
+        holder = w?.id ?? null;
+        w?.grant();
+      },
+    };
+  };
+}
+
+describe('one trainer across tabs', () => {
+  it('a second tab shows the model read-only, trains nothing, follows new checkpoints, and trains once the first tab closes', async () => {
+    const repo = await demoRepo();
+    const cpu = { requestAdapter: async () => null } as unknown as GPU;
+    const lock = fakeLocks();
+    const first = lock();
+    const a = service(repo, cpu, undefined, { lock: first });
+    await a.s.handle({ type: 'init', prefer: 'auto', budgetMs: 60_000, autoTrain: true, epochs: 1 });
+    await a.s.idle();
+    expect(a.info()).toMatchObject({ state: 'ready', readOnly: false });
+
+    const b = service(repo, cpu, undefined, { lock: lock() });
+    await b.s.handle({ type: 'init', prefer: 'auto', budgetMs: 60_000, autoTrain: true, epochs: 1 });
+    await b.s.idle();
+    expect(b.info()).toMatchObject({ state: 'ready', readOnly: true, steps: a.info().steps, trainedAt: a.info().trainedAt });
+    checkExplained(b.last('recommendations')!.recommendations);
+    // Asked to train, or told of new data, the read-only tab trains nothing and says where training runs.
+    await b.s.handle({ type: 'train', budgetMs: 60_000 });
+    await b.s.handle({ type: 'data-changed' });
+    await b.s.idle();
+    expect(b.got.some((m) => m.type === 'progress')).toBe(false);
+    expect(b.last('notice')!.text).toMatch(/^Training runs in another tab/);
+
+    // The first tab retrains; its saved checkpoint reaches the second (the worker's entry sends model-changed).
+    await a.s.handle({ type: 'train', budgetMs: 60_000 });
+    await a.s.idle();
+    expect(a.info().trainedAt).not.toBe(b.info().trainedAt);
+    await b.s.handle({ type: 'model-changed' });
+    await b.s.idle();
+    expect(b.info()).toMatchObject({ state: 'ready', readOnly: true, trainedAt: a.info().trainedAt });
+    expect(firstDifference(await b.s.currentBackend!.save(), (await repo.checkpoint('model'))!.blob)).toBe(-1);
+    expect(b.got.some((m) => m.type === 'progress')).toBe(false);
+
+    // The first tab closes: the second takes the lock and trains from then on.
+    first.release();
+    await until(() => b.info().readOnly === false, 'the second tab to take over training');
+    await b.s.idle();
+    expect(b.last('notice')!.text).toMatch(/this tab trains it now/);
+    await b.s.handle({ type: 'train', budgetMs: 60_000 });
+    await b.s.idle();
+    expect(b.got.some((m) => m.type === 'progress')).toBe(true);
+    expect(b.info()).toMatchObject({ state: 'ready', readOnly: false });
   }, 180_000);
 });
 

@@ -76,6 +76,11 @@ export function ModelPanel() {
             ` Your ${info.valCases} newest readings, held out: ${Math.round(info.valHr10 * info.valCases)} of ${info.valCases} were in its top 10.`}
         </p>
       )}
+      {info.readOnly && (
+        <p role="status" className="notice info" data-testid="model-read-only">
+          Training runs in another tab: this tab shows its model, read-only, and picks up each new checkpoint.
+        </p>
+      )}
       {info.fallback && (
         <p role="status" className="notice info" data-testid="cpu-fallback">
           WebGPU is not in use ({info.fallback}), so the model runs on the CPU: slower, same results.
@@ -94,7 +99,7 @@ export function ModelPanel() {
         </div>
       )}
       <div className="row">
-        {!running && (
+        {!running && !info.readOnly && (
           <>
             <label>
               Training time{' '}

@@ -348,6 +348,30 @@ describe('retraining beside the current model', () => {
   }, 180_000);
 });
 
+describe('a retrain that diverges', () => {
+  it('keeps the previous model and says so, not that the half-trained one was restored', async () => {
+    const repo = await demoRepo();
+    let poison = false;
+    const a = service(repo, { requestAdapter: async () => null } as unknown as GPU, (m, s) => {
+      // Two steps into the retrain its weights become NaN: the third step's loss is NaN.
+      if (poison && m.type === 'progress' && m.progress.step === 2) (s.currentBackend as CpuBackend).model.params.fill(NaN);
+    });
+    await a.s.handle({ type: 'init', prefer: 'auto', budgetMs: 60_000, autoTrain: true, epochs: 1 });
+    await a.s.idle();
+    const good = (await repo.checkpoint('model'))!;
+    const shown = a.info();
+    poison = true;
+    await a.s.handle({ type: 'train', budgetMs: 60_000 });
+    await a.s.idle();
+    expect(a.last('notice')).toMatchObject({ kind: 'error', text: 'Retraining stopped at step 3: the loss became NaN. The previous model is kept.' });
+    expect(a.info()).toMatchObject({ state: 'ready', steps: shown.steps, trainedAt: shown.trainedAt });
+    expect(await repo.checkpoint('model')).toEqual(good);
+    expect(await repo.checkpoint('model-next')).toBeUndefined();
+    expect(firstDifference(await a.s.currentBackend!.save(), good.blob)).toBe(-1);
+    checkExplained(a.last('recommendations')!.recommendations);
+  }, 120_000);
+});
+
 /** Web Locks as tabs see them: one holder, the others queue; release() is the holder's tab closing. */
 function fakeLocks() {
   let holder: number | null = null;

@@ -248,6 +248,11 @@ export class ModelService {
 
   private async dataChanged(): Promise<void> {
     if (this.info.state === 'loading') return;
+    // A training run started while this waited in the queue: it runs again when the run ends.
+    if (this.running) {
+      this.dirty = true;
+      return;
+    }
     // Read-only: the same saved model over the new data; the trainer's tab updates it.
     if (this.info.readOnly) return this.init(this.auto.budgetMs, false);
     if (this.info.state === 'empty' || this.info.state === 'untrained') {
@@ -271,7 +276,8 @@ export class ModelService {
       return;
     }
     this.data = d; // readings edited, hidden or added: same model, fresh catalog
-    this.setState((await this.publish()) ? 'ready' : 'broken');
+    const scored = await this.publish();
+    if (this.info.state === 'ready' || this.info.state === 'broken') this.setState(scored ? 'ready' : 'broken');
   }
 
   private startUpdate(): void {

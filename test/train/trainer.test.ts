@@ -447,6 +447,22 @@ describe('one trainer across tabs', () => {
   }, 180_000);
 });
 
+describe('data changed while a run starts', () => {
+  it('waits for the run instead of publishing mid-run and calling the model up to date', async () => {
+    const repo = await demoRepo();
+    const a = service(repo, { requestAdapter: async () => null } as unknown as GPU);
+    await a.s.handle({ type: 'init', prefer: 'auto', budgetMs: 60_000, autoTrain: false, epochs: 1 });
+    // Both queued before the run starts: the data change comes due while the run trains.
+    const train = a.s.handle({ type: 'train', budgetMs: 60_000 });
+    const changed = a.s.handle({ type: 'data-changed' });
+    await Promise.all([train, changed]);
+    await a.s.idle();
+    const seq = a.got.flatMap((m) => (m.type === 'info' ? [m.info.state] : m.type === 'progress' ? ['progress'] : []));
+    expect(seq.slice(seq.indexOf('training'), seq.lastIndexOf('progress'))).not.toContain('ready');
+    expect(a.info().state).toBe('ready');
+  }, 120_000);
+});
+
 describe('the CPU fallback', () => {
   it('is chosen, with the reason, when WebGPU has no adapter', async () => {
     const noAdapter = { requestAdapter: async () => null } as unknown as GPU;

@@ -66,7 +66,7 @@ export function ModelPanel() {
     <section aria-labelledby="model-title" className="card">
       <h2 id="model-title">Your model</h2>
       <p data-testid="model-state" {...(info.state === 'broken' ? { role: 'alert', className: 'notice error' } : {})}>
-        {STATE_TEXT[info.state]}
+        {info.readOnly && info.state === 'ready' ? 'Showing the model the other tab trained.' : STATE_TEXT[info.state]}
       </p>
       {info.backend && (
         <p data-testid="model-backend">

@@ -236,6 +236,21 @@ export class Repo {
       await this.db.put('checkpoints', c);
     });
   }
+  checkpoint(id: string): Promise<CheckpointRecord | undefined> {
+    return this.db.get('checkpoints', id);
+  }
+  /** Makes checkpoint `from` the checkpoint `to` (replacing it) in one transaction: a reload sees one or the other, whole. */
+  promoteCheckpoint(from: string, to: string): Promise<void> {
+    return this.write('the model checkpoint', { store: 'checkpoints', id: to }, async () => {
+      const tx = this.db.transaction('checkpoints', 'readwrite');
+      const c = await tx.store.get(from);
+      if (!c) throw new Error(`no checkpoint "${from}" to promote`);
+      await Promise.all([tx.store.put({ ...c, id: to }), tx.store.delete(from), tx.done]);
+    });
+  }
+  deleteCheckpoint(id: string): Promise<void> {
+    return this.write('the model checkpoint', { store: 'checkpoints', id }, () => this.db.delete('checkpoints', id));
+  }
   latestCheckpoint(): Promise<CheckpointRecord | undefined> {
     return this.db.getAll('checkpoints').then((all) => all.sort((a, b) => compareDates(b.createdAt, a.createdAt))[0]);
   }

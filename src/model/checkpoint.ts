@@ -5,6 +5,10 @@
  *   bytes 8..11  header length H (u32)
  *   H bytes      JSON header: config, optimizer, seed, step, tensor table
  *   pad to 4     then params, m, v as float32 (layout.total each)
+ *
+ * Every number must be finite: encoding refuses a model with a NaN or an
+ * infinity (a checkpoint is never written with one) and decoding refuses a
+ * blob that holds one (a model is never loaded with one).
  */
 import { validateConfig, type ModelConfig, type OptimizerConfig } from './config';
 import { parameterLayout } from './parameters';
@@ -31,8 +35,40 @@ interface Header {
   tensors: { name: string; shape: number[]; offset: number }[];
 }
 
+/** A checkpoint refused because a weight or optimizer value is NaN or infinite. */
+export class NonFiniteWeightsError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'NonFiniteWeightsError';
+  }
+}
+
+/** Names the first non-finite value of params, m and v (tensor and index) and how many there are; null when all are finite. */
+function nonFiniteWeights(d: Pick<CheckpointData, 'config' | 'params' | 'm' | 'v'>): string | null {
+  const layout = parameterLayout(d.config);
+  let count = 0;
+  let first = '';
+  for (const [part, arr] of [
+    ['weights', d.params],
+    ['optimizer moments m', d.m],
+    ['optimizer moments v', d.v],
+  ] as const) {
+    for (let i = 0; i < layout.total; i++) {
+      const x = arr[i];
+      if (Number.isFinite(x)) continue;
+      if (count++ === 0) {
+        const t = layout.tensors.find((t) => i >= t.offset && i < t.offset + t.size);
+        first = `${x} in the ${part} of ${t ? `${t.name}[${i - t.offset}]` : `index ${i}`}`;
+      }
+    }
+  }
+  return count === 0 ? null : `${count} value${count === 1 ? ' is' : 's are'} not finite (the first: ${first})`;
+}
+
 export function encodeCheckpoint(d: CheckpointData): Uint8Array {
   const layout = parameterLayout(d.config);
+  const bad = nonFiniteWeights(d);
+  if (bad) throw new NonFiniteWeightsError(`checkpoint: not written, ${bad}`);
   const header: Header = {
     config: d.config,
     optimizer: d.optimizer,
@@ -79,7 +115,7 @@ export function decodeCheckpoint(bytes: Uint8Array): CheckpointData {
   if (bytes.length !== need) throw new Error(`checkpoint: expected ${need} bytes, got ${bytes.length}`);
   const copy = bytes.slice(dataAt).buffer;
   const all = new Float32Array(copy);
-  return {
+  const d: CheckpointData = {
     config: header.config,
     optimizer: header.optimizer,
     seed: header.seed,
@@ -88,6 +124,9 @@ export function decodeCheckpoint(bytes: Uint8Array): CheckpointData {
     m: all.slice(layout.total, 2 * layout.total),
     v: all.slice(2 * layout.total, 3 * layout.total),
   };
+  const bad = nonFiniteWeights(d);
+  if (bad) throw new NonFiniteWeightsError(`checkpoint: refused, ${bad}`);
+  return d;
 }
 
 export function sameConfig(a: ModelConfig, b: ModelConfig): boolean {

@@ -45,6 +45,14 @@ export interface PlannedStep {
   because: Because[];
 }
 
+/** The model scored a reading that may come next with NaN or an infinity: nothing it ranks can be trusted. */
+export class NonFiniteScoresError extends Error {
+  constructor(count: number) {
+    super(`${count} of the readings that may come next have scores that are not numbers`);
+    this.name = 'NonFiniteScoresError';
+  }
+}
+
 /** Readings explained per recommendation, before "everything else". */
 const TOP_BECAUSE = 3;
 
@@ -85,13 +93,16 @@ async function because(data: TrainingData, backend: ModelBackend, items: number[
   return out;
 }
 
-/** The ten best readings that may come next, and the attention maps over the learner's history. */
+/** The ten best readings that may come next, and the attention maps over the learner's history; NonFiniteScoresError when a score is not a number. */
 export async function recommendNext(data: TrainingData, backend: ModelBackend): Promise<{ recommendations: Recommendation[]; attention: AttentionMaps }> {
   const { vocab, cfg } = data;
   const { items, features } = data.learner;
   const scores = await backend.scores(items, features);
   const open = candidates(data);
-  const scored = open.map((r) => ({ r, s: scores[vocab.idOf.get(r.id) ?? 0] })).filter((x) => x.r.id !== '' && Number.isFinite(x.s) && vocab.idOf.has(x.r.id));
+  const scored = open.filter((r) => r.id !== '' && vocab.idOf.has(r.id)).map((r) => ({ r, s: scores[vocab.idOf.get(r.id)!] }));
+  // A non-finite score is an error to show, never a reading silently left out (that read as "nothing to recommend").
+  const bad = scored.filter((x) => !Number.isFinite(x.s)).length;
+  if (bad > 0) throw new NonFiniteScoresError(bad);
   const max = Math.max(...scored.map((x) => x.s));
   const z = scored.reduce((a, x) => a + Math.exp(x.s - max), 0);
   scored.sort((a, b) => b.s - a.s || a.r.id.localeCompare(b.r.id));

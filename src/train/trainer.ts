@@ -3,9 +3,12 @@
  * up) and the path packs' rows, progress after every step, a checkpoint after
  * every epoch, validation on the learner's held-out newest events, pause /
  * resume / cancel between steps, a time budget, a guard that stops on a
- * non-finite loss and restores the last good checkpoint, and a hand-over to
- * another backend when the GPU device is lost.
+ * non-finite loss or non-finite weights at an epoch's end (a checkpoint with
+ * a NaN is never written) and restores the last good checkpoint, saying
+ * whether that model scores with numbers, and a hand-over to another backend
+ * when the GPU device is lost.
  */
+import { NonFiniteWeightsError } from '../model/checkpoint';
 import { Rng } from '../model/random';
 import { metricsFromRanks, rankOf, type Metrics } from './metrics';
 import { shuffled } from './sampling';
@@ -71,6 +74,8 @@ export interface TrainOutcome {
   valNdcg10: number | null;
   valCases: number;
   message?: string;
+  /** Why a diverged run stopped (the loss or the weights), without what was restored. */
+  reason?: string;
   /** The checkpoint the model now holds. */
   blob: Uint8Array;
 }
@@ -138,6 +143,13 @@ export class Trainer {
     return metricsFromRanks(ranks);
   }
 
+  /** True when the model scores every real reading with a finite number after the learner's history. */
+  async scoresFinite(): Promise<boolean> {
+    const { learner, vocab } = this.data;
+    const scores = await this.backend.scores(learner.items, learner.features);
+    return vocab.readingOf.every((id, i) => id === '' || Number.isFinite(scores[i]));
+  }
+
   /** The last event of each community sequence, ranked as in validate() (for the quality benchmark). */
   async validateCommunity(limit = Infinity): Promise<Metrics> {
     const { vocab } = this.data;
@@ -156,6 +168,8 @@ export class Trainer {
     const control = o.control ?? new TrainControl();
     const steps = o.epochs * this.stepsPerEpoch;
     let lastGood = await this.backend.save();
+    /** The epoch whose checkpoint lastGood is (0: the model this run started from). */
+    let lastGoodEpoch = 0;
     let step = 0;
     let loss = NaN;
     let val: Metrics | null = null;
@@ -175,7 +189,7 @@ export class Trainer {
         fraction: Math.min(1, Math.max(step / steps, elapsedMs / o.budgetMs)),
       };
     };
-    const outcome = (status: TrainOutcome['status'], message?: string): TrainOutcome => ({
+    const outcome = (status: TrainOutcome['status'], message?: string, reason?: string): TrainOutcome => ({
       status,
       steps: step,
       loss,
@@ -183,8 +197,22 @@ export class Trainer {
       valNdcg10: val?.ndcg10 ?? null,
       valCases: this.data.holdout,
       message,
+      reason,
       blob: lastGood,
     });
+    /** Back to lastGood, with a message that says only what is true of the model restored. */
+    const diverged = async (what: string): Promise<TrainOutcome> => {
+      this.backend.load(lastGood);
+      const from = lastGoodEpoch > 0 ? `its checkpoint after epoch ${lastGoodEpoch} of this run` : 'the model this run started from';
+      const head = `Training stopped at step ${step}: ${what}.`;
+      return outcome(
+        'diverged',
+        (await this.scoresFinite())
+          ? `${head} The model was restored to ${from}.`
+          : `${head} Restoring ${from} did not help: its scores are not numbers either. Retrain the model from scratch.`,
+        what,
+      );
+    };
     for (let epoch = 1; epoch <= o.epochs; epoch++) {
       const unshuffled = this.rows();
       const rows = shuffled(unshuffled.length, this.rng).map((i) => unshuffled[i]);
@@ -201,15 +229,20 @@ export class Trainer {
           continue;
         }
         step++;
-        if (!Number.isFinite(loss)) {
-          this.backend.load(lastGood);
-          return outcome('diverged', `Training stopped at step ${step}: the loss became ${loss}. The model was restored to its last good checkpoint.`);
-        }
+        if (!Number.isFinite(loss)) return diverged(`the loss became ${loss}`);
         o.onProgress?.(progress(epoch));
         if (now() - start > o.budgetMs) break;
       }
       val = this.data.holdout > 0 ? await this.validate() : null;
-      lastGood = await this.backend.save();
+      try {
+        lastGood = await this.backend.save();
+        lastGoodEpoch = epoch;
+      } catch (e) {
+        if (!(e instanceof NonFiniteWeightsError)) throw e;
+        return diverged(
+          `after epoch ${epoch} the weights were not all finite, so no checkpoint was written (${e.message.replace(/^checkpoint: not written, /, '')})`,
+        );
+      }
       const p = progress(epoch);
       await o.onEpoch?.(lastGood, p);
       o.onProgress?.(p);

@@ -8,7 +8,8 @@ import type { TrainProgress } from '../train/trainer';
 /** What the page shows of a recommendation and a path step (defined where they are computed). */
 export type { AttentionMaps, Because, PlannedStep, Recommendation } from '../recommend/advice';
 
-type ModelState = 'loading' | 'empty' | 'untrained' | 'training' | 'paused' | 'updating' | 'ready';
+/** 'broken': the model scores readings with NaN or infinities; it recommends nothing until retrained. */
+type ModelState = 'loading' | 'empty' | 'untrained' | 'training' | 'paused' | 'updating' | 'ready' | 'broken';
 
 /**
  * `init.epochs`, when set, bounds every run by epochs instead of time: training runs exactly that many
@@ -22,6 +23,8 @@ export type ToWorker =
   | { type: 'resume' }
   | { type: 'cancel' }
   | { type: 'data-changed' }
+  /** Another tab's worker saved the model checkpoint (sent by the worker's entry, not the page). */
+  | { type: 'model-changed' }
   | { type: 'plan'; minutes: number; skip: string[] };
 
 export interface ModelInfo {
@@ -36,6 +39,8 @@ export interface ModelInfo {
   valHr10: number | null;
   valCases: number;
   steps: number;
+  /** True while another tab's worker holds the trainer lock: this tab shows that tab's model and trains nothing. */
+  readOnly: boolean;
 }
 
 /** What the page and the worker hold before the worker has read anything. */
@@ -48,6 +53,7 @@ export const LOADING_INFO: ModelInfo = {
   valHr10: null,
   valCases: 0,
   steps: 0,
+  readOnly: false,
 };
 
 export type FromWorker =

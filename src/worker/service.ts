@@ -8,13 +8,20 @@
 import type { Repo } from '../data/repo';
 import { APP_TRAINING } from '../model/config';
 import type { Reading, StudySession } from '../data/types';
-import { planSteps, recommendNext } from '../recommend/advice';
+import { NonFiniteScoresError, planSteps, recommendNext } from '../recommend/advice';
 import { CpuBackend, createBackend, type BackendOptions, type ModelBackend } from '../train/backend';
 import { trainingData, type TrainingData } from '../train/learnerData';
+import { sameConfig } from '../model/checkpoint';
+import type { TrainerLock } from './lock';
 import { LOADING_INFO, type FromWorker, type ModelInfo, type ToWorker } from './protocol';
 import { TrainControl, Trainer, type TrainOutcome, type TrainProgress } from '../train/trainer';
 
-const CHECKPOINT_ID = 'model';
+const READ_ONLY_NOTICE = 'Training runs in another tab: this tab shows its model and picks up each new checkpoint.';
+
+/** The model the app shows and a reload restores. */
+const MODEL_ID = 'model';
+/** Where a retrain writes its epochs while a model exists: promoted to MODEL_ID only when the run finishes. */
+const NEXT_ID = 'model-next';
 /** Batch size, seed, learning rate, epochs and budgets: model/config.ts. */
 const {
   batchSize: BATCH,
@@ -40,6 +47,13 @@ interface CheckpointMeta {
   [key: string]: unknown;
 }
 
+/** The model a retrain would replace, kept until the retrain finishes. */
+interface Previous {
+  backend: ModelBackend;
+  data: TrainingData;
+  info: ModelInfo;
+}
+
 export interface ServiceOptions {
   /** WebGPU entry point (the worker's navigator.gpu by default; Dawn's in Node tests). */
   gpu?: GPU;
@@ -47,6 +61,8 @@ export interface ServiceOptions {
   progressEveryMs?: number;
   /** Milliseconds on a monotonic clock (performance.now by default): time budgets and progress pacing read it. */
   clock?: () => number;
+  /** One trainer across tabs (the worker's entry passes Web Locks; tests a fake). Without it this service always trains. */
+  lock?: TrainerLock;
 }
 
 export class ModelService {
@@ -65,6 +81,8 @@ export class ModelService {
   private training = false;
   private lastPlan: { minutes: number; skip: string[] } | null = null;
   private lastProgressAt = 0;
+  /** The trainer lock was asked for (at the first init). */
+  private lockAsked = false;
 
   /** True when training is paused and no step is still in flight. */
   get held(): boolean {
@@ -95,6 +113,9 @@ export class ModelService {
       case 'cancel':
         this.control?.cancel();
         return Promise.resolve();
+      case 'model-changed':
+        // Only a read-only tab follows another tab's checkpoints; the trainer wrote them itself.
+        return this.info.readOnly ? this.enqueue(() => this.init(this.auto.budgetMs, false)) : Promise.resolve();
       case 'data-changed':
         if (this.running) {
           this.dirty = true;
@@ -155,8 +176,9 @@ export class ModelService {
     return { readings, sessions, data: (previous) => trainingData(readings, sessions, packs, previous) };
   }
 
-  private async newBackend(data: TrainingData): Promise<ModelBackend> {
-    this.backend?.destroy();
+  /** A fresh backend for `data`; the current one is destroyed unless `keep` (a retrain keeps it to go back to). */
+  private async newBackend(data: TrainingData, keep = false): Promise<ModelBackend> {
+    if (!keep) this.backend?.destroy();
     this.backend = null;
     const { backend, fallback } = await createBackend(data.cfg, backendOptions(data), this.prefer, this.opts.gpu);
     this.backend = backend;
@@ -164,45 +186,75 @@ export class ModelService {
     return backend;
   }
 
+  /**
+   * Asks for the trainer lock once. Held: this service trains. Held elsewhere: the model is shown read-only
+   * (info.readOnly) until the lock comes free, and then this service takes over as the trainer.
+   */
+  private async askLock(): Promise<void> {
+    const lock = this.opts.lock;
+    if (!lock || this.lockAsked) return;
+    this.lockAsked = true;
+    if (await lock.tryAcquire()) return;
+    this.info = { ...this.info, readOnly: true };
+    void lock.acquire().then(() =>
+      this.enqueue(async () => {
+        this.info = { ...this.info, readOnly: false };
+        this.post({ type: 'notice', kind: 'info', text: 'The tab that trained the model was closed: this tab trains it now.' });
+        await this.init(this.auto.budgetMs, this.auto.autoTrain);
+      }),
+    );
+  }
+
+  /** Loads the saved model (and trains or updates it unless read-only); a read-only tab calls it again for each new checkpoint. */
   private async init(budgetMs: number, autoTrain: boolean): Promise<void> {
+    await this.askLock();
+    const { readOnly } = this.info;
     const { readings, sessions, data } = await this.load();
     if (readings.length === 0) {
       this.setState('empty');
       return;
     }
-    const ckpt = await this.repo.latestCheckpoint();
+    const ckpt = await this.repo.checkpoint(MODEL_ID);
     const meta = ckpt?.meta as CheckpointMeta | undefined;
     if (ckpt && meta && Array.isArray(meta.vocab) && typeof meta.items === 'number') {
       const d = data({ readingOf: meta.vocab, items: meta.items });
       if (d.cfg.items === meta.items) {
         try {
-          const backend = await this.newBackend(d);
+          // A read-only tab following the trainer's checkpoints loads each into the model it has (same shape).
+          const same = readOnly && this.backend && this.data && sameConfig(this.data.cfg, d.cfg);
+          const backend = same && this.backend ? this.backend : await this.newBackend(d);
           backend.load(ckpt.blob);
           this.data = d;
           const restored = { trainedAt: ckpt.createdAt, valHr10: meta.valHr10, valCases: meta.valCases, steps: meta.steps };
-          if (d.dataKey !== meta.dataKey) {
+          if (d.dataKey !== meta.dataKey && !readOnly) {
             this.setState('ready', restored);
             this.startUpdate();
           } else {
-            await this.publish();
-            this.setState('ready', restored);
+            this.setState((await this.publish()) ? 'ready' : 'broken', restored);
           }
           return;
         } catch (e) {
           this.post({
             type: 'notice',
             kind: 'error',
-            text: `The saved model could not be restored (${e instanceof Error ? e.message : String(e)}); it will be trained again.`,
+            text: `The saved model could not be restored (${e instanceof Error ? e.message : String(e)}); ${readOnly ? 'the tab that trains will train it again' : 'it will be trained again'}.`,
           });
         }
       }
     }
     this.setState('untrained', { backend: this.info.backend });
-    if (autoTrain && sessions.length > 0) await this.startTraining(budgetMs);
+    if (autoTrain && sessions.length > 0 && !readOnly) await this.startTraining(budgetMs);
   }
 
   private async dataChanged(): Promise<void> {
     if (this.info.state === 'loading') return;
+    // A training run started while this waited in the queue: it runs again when the run ends.
+    if (this.running) {
+      this.dirty = true;
+      return;
+    }
+    // Read-only: the same saved model over the new data; the trainer's tab updates it.
+    if (this.info.readOnly) return this.init(this.auto.budgetMs, false);
     if (this.info.state === 'empty' || this.info.state === 'untrained') {
       const { readings, sessions } = await this.load();
       if (readings.length === 0) return this.setState('empty');
@@ -224,10 +276,12 @@ export class ModelService {
       return;
     }
     this.data = d; // readings edited, hidden or added: same model, fresh catalog
-    await this.publish();
+    const scored = await this.publish();
+    if (this.info.state === 'ready' || this.info.state === 'broken') this.setState(scored ? 'ready' : 'broken');
   }
 
   private startUpdate(): void {
+    if (this.info.readOnly) return;
     void this.enqueue(async () => {
       const { data } = await this.load();
       if (!this.data || !this.backend) return;
@@ -237,6 +291,10 @@ export class ModelService {
   }
 
   private async startTraining(budgetMs: number): Promise<void> {
+    if (this.info.readOnly) {
+      this.post({ type: 'notice', kind: 'info', text: READ_ONLY_NOTICE });
+      return;
+    }
     const { readings, sessions, data } = await this.load();
     if (readings.length === 0) {
       this.setState('empty');
@@ -245,14 +303,30 @@ export class ModelService {
     if (sessions.length === 0) {
       this.post({ type: 'notice', kind: 'info', text: 'Study a reading first: the model learns from your sessions (and any imported path packs).' });
     }
+    // With a model in hand, the retrain trains beside it and replaces it only when it finishes.
+    const previous: Previous | null =
+      this.backend && this.data && (this.info.state === 'ready' || this.info.state === 'broken')
+        ? { backend: this.backend, data: this.data, info: { ...this.info } }
+        : null;
     const d = data();
     this.data = d;
-    const backend = await this.newBackend(d);
-    await this.run(backend, 'training', this.epochs ?? TRAIN_EPOCHS, this.epochs ? Infinity : budgetMs);
+    const backend = await this.newBackend(d, previous !== null);
+    await this.run(backend, 'training', this.epochs ?? TRAIN_EPOCHS, this.epochs ? Infinity : budgetMs, previous);
+  }
+
+  /** A retrain that did not finish: its checkpoint is dropped and the model it would have replaced comes back. */
+  private async backToPrevious(previous: Previous, trained: ModelBackend): Promise<void> {
+    if (trained !== previous.backend) trained.destroy();
+    this.backend = previous.backend;
+    this.data = previous.data;
+    const { backend, backendKind, fallback, trainedAt, valHr10, valCases, steps } = previous.info;
+    this.info = { ...this.info, backend, backendKind, fallback, trainedAt, valHr10, valCases, steps };
+    await this.repo.deleteCheckpoint(NEXT_ID);
+    this.setState((await this.publish()) ? 'ready' : 'broken');
   }
 
   /** Train in the background; the queue moves on so pause/cancel/plan messages are answered meanwhile. */
-  private run(backend: ModelBackend, phase: 'training' | 'updating', epochs: number, budgetMs: number): Promise<void> {
+  private run(backend: ModelBackend, phase: 'training' | 'updating', epochs: number, budgetMs: number, previous: Previous | null = null): Promise<void> {
     const data = this.data!;
     const trainer = new Trainer(backend, data, BATCH, SEED + this.info.steps);
     const control = new TrainControl();
@@ -270,7 +344,9 @@ export class ModelService {
         this.post({ type: 'progress', progress: p });
       }
     };
-    const steps0 = this.info.steps;
+    // A training run starts from scratch; an update continues the model's count.
+    const steps0 = phase === 'training' ? 0 : this.info.steps;
+    const slot = previous ? NEXT_ID : MODEL_ID;
     const task = (async () => {
       let out: TrainOutcome;
       this.training = true;
@@ -283,7 +359,7 @@ export class ModelService {
           onProgress,
           clock,
           onEpoch: async (blob, p) => {
-            const at = await this.saveCheckpoint(blob, data, steps0 + p.step, p.valHr10, trainer.backend.label);
+            const at = await this.saveCheckpoint(slot, blob, data, steps0 + p.step, p.valHr10, trainer.backend.label);
             saved = { at, steps: steps0 + p.step, valHr10: p.valHr10 };
             this.post({ type: 'progress', progress: p });
           },
@@ -302,11 +378,31 @@ export class ModelService {
         });
       } catch (e) {
         this.fail(e);
-        this.setState(hadModel || saved ? 'ready' : 'untrained');
+        this.control = null;
+        this.training = false;
+        if (previous) await this.backToPrevious(previous, trainer.backend);
+        else this.setState(hadModel || saved ? 'ready' : 'untrained');
         return;
       } finally {
         this.control = null;
         this.training = false;
+      }
+      if (previous) {
+        if (out.status === 'finished' && saved) {
+          await this.repo.promoteCheckpoint(NEXT_ID, MODEL_ID);
+          if (previous.backend !== trainer.backend) previous.backend.destroy();
+        } else {
+          this.post({
+            type: 'notice',
+            kind: out.status === 'diverged' ? 'error' : 'info',
+            text:
+              out.status === 'diverged'
+                ? `Retraining stopped at step ${out.steps}: ${out.reason ?? 'it diverged'}. The previous model is kept.`
+                : 'Retraining cancelled: the previous model is kept.',
+          });
+          await this.backToPrevious(previous, trainer.backend);
+          return;
+        }
       }
       this.backend = trainer.backend;
       const trained = hadModel || saved !== null;
@@ -323,10 +419,13 @@ export class ModelService {
         return;
       }
       // Recommendations first, so that "ready" never shows the previous model's.
-      await this.publish();
+      const scored = await this.publish();
       // What the last checkpoint says, not the run's end: a cancelled or diverged run goes back to that
       // checkpoint, and a reload shows the same time and step count.
-      this.setState('ready', saved ? { trainedAt: saved.at, valHr10: saved.valHr10 ?? this.info.valHr10, valCases: out.valCases, steps: saved.steps } : {});
+      this.setState(
+        scored ? 'ready' : 'broken',
+        saved ? { trainedAt: saved.at, valHr10: saved.valHr10 ?? this.info.valHr10, valCases: out.valCases, steps: saved.steps } : {},
+      );
     })();
     const running = task.finally(() => {
       this.running = null;
@@ -340,24 +439,37 @@ export class ModelService {
   }
 
   /** Saves the checkpoint and returns its time. */
-  private async saveCheckpoint(blob: Uint8Array, data: TrainingData, steps: number, valHr10: number | null, backend: string): Promise<string> {
+  private async saveCheckpoint(id: string, blob: Uint8Array, data: TrainingData, steps: number, valHr10: number | null, backend: string): Promise<string> {
     const meta: CheckpointMeta = { vocab: data.vocab.readingOf, items: data.cfg.items, dataKey: data.dataKey, steps, valHr10, valCases: data.holdout, backend };
     const createdAt = new Date().toISOString();
-    await this.repo.saveCheckpoint({ id: CHECKPOINT_ID, createdAt, blob, meta });
+    await this.repo.saveCheckpoint({ id, createdAt, blob, meta });
     return createdAt;
   }
 
-  /** Recommendations and attention maps for the current model, then the path if one was asked for. */
-  private async publish(): Promise<void> {
-    if (!this.data || !this.backend) return;
-    const { recommendations, attention } = await recommendNext(this.data, this.backend);
-    this.post({ type: 'recommendations', recommendations, attention });
-    if (this.lastPlan) await this.plan();
+  /**
+   * Recommendations and attention maps for the current model, then the path if one was asked for.
+   * False when the model's scores are not numbers: the learner is told, with no recommendations, and the
+   * caller shows the 'broken' state (which offers a retrain).
+   */
+  private async publish(): Promise<boolean> {
+    if (!this.data || !this.backend) return true;
+    let advice: Awaited<ReturnType<typeof recommendNext>>;
+    try {
+      advice = await recommendNext(this.data, this.backend);
+    } catch (e) {
+      if (!(e instanceof NonFiniteScoresError)) throw e;
+      this.post({ type: 'recommendations', recommendations: [], attention: { history: [], heads: 0, weights: [] } });
+      this.post({ type: 'notice', kind: 'error', text: `The model's scores are not numbers (${e.message}); retrain it.` });
+      return false;
+    }
+    this.post({ type: 'recommendations', recommendations: advice.recommendations, attention: advice.attention });
+    if (this.lastPlan) await this.plan(true);
+    return true;
   }
 
-  private async plan(): Promise<void> {
-    // While training runs, the plan waits: publish() re-plans when it ends.
-    if (!this.data || !this.backend || !this.lastPlan || this.training) return;
+  private async plan(scored = false): Promise<void> {
+    // While training runs, the plan waits: publish() re-plans when it ends. A broken model plans nothing.
+    if (!this.data || !this.backend || !this.lastPlan || this.training || (!scored && this.info.state === 'broken')) return;
     const { minutes, skip } = this.lastPlan;
     const steps = await planSteps(this.data, this.backend, minutes, skip);
     this.post({ type: 'path', minutes, steps });

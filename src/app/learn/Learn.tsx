@@ -13,6 +13,7 @@ const STATE_TEXT: Record<string, string> = {
   paused: 'Training paused.',
   updating: 'Learning from your latest sessions…',
   ready: 'Up to date with your history.',
+  broken: "The model's scores are not numbers; retrain it.",
 };
 
 function useTitles(): (id: string) => string {
@@ -64,13 +65,20 @@ export function ModelPanel() {
   return (
     <section aria-labelledby="model-title" className="card">
       <h2 id="model-title">Your model</h2>
-      <p data-testid="model-state">{STATE_TEXT[info.state]}</p>
+      <p data-testid="model-state" {...(info.state === 'broken' ? { role: 'alert', className: 'notice error' } : {})}>
+        {info.readOnly && info.state === 'ready' ? 'Showing the model the other tab trained.' : STATE_TEXT[info.state]}
+      </p>
       {info.backend && (
         <p data-testid="model-backend">
           Runs on {info.backend}.{info.trainedAt && info.state === 'ready' && ` Trained ${info.steps} steps; last saved ${formatDateTime(info.trainedAt)}.`}
           {info.valHr10 !== null &&
             info.state === 'ready' &&
             ` Your ${info.valCases} newest readings, held out: ${Math.round(info.valHr10 * info.valCases)} of ${info.valCases} were in its top 10.`}
+        </p>
+      )}
+      {info.readOnly && (
+        <p role="status" className="notice info" data-testid="model-read-only">
+          Training runs in another tab: this tab shows its model, read-only, and picks up each new checkpoint.
         </p>
       )}
       {info.fallback && (
@@ -91,7 +99,7 @@ export function ModelPanel() {
         </div>
       )}
       <div className="row">
-        {!running && (
+        {!running && !info.readOnly && (
           <>
             <label>
               Training time{' '}
@@ -106,7 +114,7 @@ export function ModelPanel() {
               </select>
             </label>
             <button type="button" onClick={train} disabled={info.state === 'loading' || info.state === 'empty'}>
-              {info.state === 'ready' ? 'Retrain from scratch' : 'Train on my history'}
+              {info.state === 'ready' || info.state === 'broken' ? 'Retrain from scratch' : 'Train on my history'}
             </button>
           </>
         )}

@@ -73,7 +73,8 @@ export const useModel = create<ModelStore>((set, get) => ({
       const m = ev.data;
       switch (m.type) {
         case 'info':
-          set({ info: m.info });
+          // A broken model's recommendations, attention and path are not shown, not even the previous ones.
+          set(m.info.state === 'broken' ? { info: m.info, recommendations: [], attention: null, path: null } : { info: m.info });
           break;
         case 'progress': {
           const p = m.progress;

@@ -7,45 +7,21 @@
  */
 import type { Repo } from '../data/repo';
 import { APP_TRAINING } from '../model/config';
-import type { Reading, StudySession } from '../data/types';
-import { NonFiniteScoresError, planSteps, recommendNext } from '../recommend/advice';
-import { CpuBackend, createBackend, type BackendOptions, type ModelBackend } from '../train/backend';
-import { trainingData, type TrainingData } from '../train/learnerData';
+import type { ModelBackend } from '../train/backend';
+import type { TrainingData } from '../train/learnerData';
 import { sameConfig } from '../model/checkpoint';
+import { dropNext, MODEL_ID, NEXT_ID, promoteNext, savedModel } from './checkpoints';
 import type { TrainerLock } from './lock';
-import { LOADING_INFO, type FromWorker, type ModelInfo, type ToWorker } from './protocol';
-import { TrainControl, Trainer, type TrainOutcome, type TrainProgress } from '../train/trainer';
+import { deviceLostNotice, retrainNotice, runNotice } from './outcome';
+import { appTrainer, progressPacer, trainRun, type SavedCheckpoint } from './run';
+import type { FromWorker, ModelInfo, ToWorker } from './protocol';
+import { ShownModel } from './shown';
+import { TrainControl, type TrainOutcome, type TrainProgress } from '../train/trainer';
 
 const READ_ONLY_NOTICE = 'Training runs in another tab: this tab shows its model and picks up each new checkpoint.';
 
-/** The model the app shows and a reload restores. */
-const MODEL_ID = 'model';
-/** Where a retrain writes its epochs while a model exists: promoted to MODEL_ID only when the run finishes. */
-const NEXT_ID = 'model-next';
-/** Batch size, seed, learning rate, epochs and budgets: model/config.ts. */
-const {
-  batchSize: BATCH,
-  seed: SEED,
-  lr: LR,
-  trainEpochs: TRAIN_EPOCHS,
-  updateEpochs: UPDATE_EPOCHS,
-  updateBudgetMs: UPDATE_BUDGET_MS,
-  trainBudgetMs: TRAIN_BUDGET_MS,
-} = APP_TRAINING;
-
-/** The app's training settings for a model over `data` (both engines). */
-const backendOptions = (data: TrainingData): BackendOptions => ({ batchSize: BATCH, seed: SEED, content: data.content, lr: LR });
-
-interface CheckpointMeta {
-  vocab: string[];
-  items: number;
-  dataKey: string;
-  steps: number;
-  valHr10: number | null;
-  valCases: number;
-  backend: string;
-  [key: string]: unknown;
-}
+/** Epochs and budgets: model/config.ts (batch size, seed and learning rate: run.ts). */
+const { trainEpochs: TRAIN_EPOCHS, updateEpochs: UPDATE_EPOCHS, updateBudgetMs: UPDATE_BUDGET_MS, trainBudgetMs: TRAIN_BUDGET_MS } = APP_TRAINING;
 
 /** The model a retrain would replace, kept until the retrain finishes. */
 interface Previous {
@@ -65,22 +41,18 @@ export interface ServiceOptions {
   lock?: TrainerLock;
 }
 
-export class ModelService {
-  private info: ModelInfo = { ...LOADING_INFO };
-  private prefer: 'auto' | 'cpu' = 'auto';
+export class ModelService extends ShownModel {
   private auto: { budgetMs: number; autoTrain: boolean } = { budgetMs: TRAIN_BUDGET_MS, autoTrain: false };
   /** Bounds every run by epochs instead of time (ToWorker init.epochs); null: the time budgets hold. */
   private epochs: number | null = null;
-  private data: TrainingData | null = null;
-  private backend: ModelBackend | null = null;
   private control: TrainControl | null = null;
   private running: Promise<void> | null = null;
   private queue: Promise<void> = Promise.resolve();
   private dirty = false;
-  /** True while the trainer holds the model (scoring waits until it lets go). */
-  private training = false;
-  private lastPlan: { minutes: number; skip: string[] } | null = null;
-  private lastProgressAt = 0;
+  /** Posts training progress, paced (ServiceOptions.progressEveryMs) across runs. */
+  private progress: (p: TrainProgress) => void;
+  /** The clock time budgets and progress pacing read. */
+  private clock: () => number;
   /** The trainer lock was asked for (at the first init). */
   private lockAsked = false;
 
@@ -90,10 +62,14 @@ export class ModelService {
   }
 
   constructor(
-    private repo: Repo,
-    private post: (m: FromWorker) => void,
+    repo: Repo,
+    post: (m: FromWorker) => void,
     private opts: ServiceOptions = {},
-  ) {}
+  ) {
+    super(repo, post, opts.gpu);
+    this.clock = opts.clock ?? (() => performance.now());
+    this.progress = progressPacer((progress) => this.post({ type: 'progress', progress }), opts.progressEveryMs ?? 100, this.clock);
+  }
 
   /** Messages that steer a running training act at once; the rest wait their turn. */
   handle(msg: ToWorker): Promise<void> {
@@ -145,45 +121,10 @@ export class ModelService {
     }
   }
 
-  get state(): ModelInfo {
-    return { ...this.info };
-  }
-
-  /** The backend in use (tests reach the GPU device through it). */
-  get currentBackend(): ModelBackend | null {
-    return this.backend;
-  }
-
   private enqueue(fn: () => Promise<void>): Promise<void> {
     const next = this.queue.then(fn).catch((e: unknown) => this.fail(e));
     this.queue = next;
     return next;
-  }
-
-  private fail(e: unknown): void {
-    const text = e instanceof Error ? e.message : String(e);
-    this.post({ type: 'notice', kind: 'error', text: `The model could not run: ${text}` });
-    if (this.info.state === 'loading') this.setState(this.backend ? 'ready' : 'untrained');
-  }
-
-  private setState(state: ModelInfo['state'], extra: Partial<ModelInfo> = {}): void {
-    this.info = { ...this.info, ...extra, state };
-    this.post({ type: 'info', info: { ...this.info } });
-  }
-
-  private async load(): Promise<{ readings: Reading[]; sessions: StudySession[]; data: (previous?: { readingOf: string[]; items: number }) => TrainingData }> {
-    const [readings, sessions, packs] = await Promise.all([this.repo.readings(), this.repo.sessions(), this.repo.pathPacks()]);
-    return { readings, sessions, data: (previous) => trainingData(readings, sessions, packs, previous) };
-  }
-
-  /** A fresh backend for `data`; the current one is destroyed unless `keep` (a retrain keeps it to go back to). */
-  private async newBackend(data: TrainingData, keep = false): Promise<ModelBackend> {
-    if (!keep) this.backend?.destroy();
-    this.backend = null;
-    const { backend, fallback } = await createBackend(data.cfg, backendOptions(data), this.prefer, this.opts.gpu);
-    this.backend = backend;
-    this.info = { ...this.info, backend: backend.label, backendKind: backend.kind, fallback };
-    return backend;
   }
 
   /**
@@ -214,9 +155,9 @@ export class ModelService {
       this.setState('empty');
       return;
     }
-    const ckpt = await this.repo.checkpoint(MODEL_ID);
-    const meta = ckpt?.meta as CheckpointMeta | undefined;
-    if (ckpt && meta && Array.isArray(meta.vocab) && typeof meta.items === 'number') {
+    const saved = await savedModel(this.repo);
+    if (saved) {
+      const { ckpt, meta } = saved;
       const d = data({ readingOf: meta.vocab, items: meta.items });
       if (d.cfg.items === meta.items) {
         try {
@@ -321,29 +262,20 @@ export class ModelService {
     this.data = previous.data;
     const { backend, backendKind, fallback, trainedAt, valHr10, valCases, steps } = previous.info;
     this.info = { ...this.info, backend, backendKind, fallback, trainedAt, valHr10, valCases, steps };
-    await this.repo.deleteCheckpoint(NEXT_ID);
+    await dropNext(this.repo);
     this.setState((await this.publish()) ? 'ready' : 'broken');
   }
 
   /** Train in the background; the queue moves on so pause/cancel/plan messages are answered meanwhile. */
   private run(backend: ModelBackend, phase: 'training' | 'updating', epochs: number, budgetMs: number, previous: Previous | null = null): Promise<void> {
     const data = this.data!;
-    const trainer = new Trainer(backend, data, BATCH, SEED + this.info.steps);
+    const trainer = appTrainer(backend, data, this.info.steps);
     const control = new TrainControl();
     this.control = control;
     this.setState(phase);
     const hadModel = phase === 'updating';
     /** The checkpoint the model holds after this run (the page shows it, as a reload would). */
-    let saved = null as { at: string; steps: number; valHr10: number | null } | null;
-    const every = this.opts.progressEveryMs ?? 100;
-    const clock = this.opts.clock ?? (() => performance.now());
-    const onProgress = (p: TrainProgress) => {
-      const now = clock();
-      if (now - this.lastProgressAt >= every || p.step === p.steps) {
-        this.lastProgressAt = now;
-        this.post({ type: 'progress', progress: p });
-      }
-    };
+    let saved = null as SavedCheckpoint | null;
     // A training run starts from scratch; an update continues the model's count.
     const steps0 = phase === 'training' ? 0 : this.info.steps;
     const slot = previous ? NEXT_ID : MODEL_ID;
@@ -351,29 +283,27 @@ export class ModelService {
       let out: TrainOutcome;
       this.training = true;
       try {
-        out = await trainer.train({
+        out = await trainRun({
+          repo: this.repo,
+          trainer,
+          data,
           phase,
           epochs,
           budgetMs,
           control,
-          onProgress,
-          clock,
-          onEpoch: async (blob, p) => {
-            const at = await this.saveCheckpoint(slot, blob, data, steps0 + p.step, p.valHr10, trainer.backend.label);
-            saved = { at, steps: steps0 + p.step, valHr10: p.valHr10 };
+          clock: this.clock,
+          slot,
+          steps0,
+          onProgress: this.progress,
+          onSaved: (s, p) => {
+            saved = s;
             this.post({ type: 'progress', progress: p });
           },
-          onDeviceLost: async (reason) => {
-            const cpu = new CpuBackend(data.cfg, backendOptions(data));
+          onCpu: (cpu, reason) => {
             this.backend = cpu;
             this.info = { ...this.info, backend: cpu.label, backendKind: 'cpu', fallback: `the WebGPU device was lost (${reason})` };
-            this.post({
-              type: 'notice',
-              kind: 'error',
-              text: `The GPU stopped working (${reason}). Training goes on on the CPU from the last checkpoint; it is slower.`,
-            });
+            this.post(deviceLostNotice(reason));
             this.setState(this.info.state);
-            return cpu;
           },
         });
       } catch (e) {
@@ -389,30 +319,18 @@ export class ModelService {
       }
       if (previous) {
         if (out.status === 'finished' && saved) {
-          await this.repo.promoteCheckpoint(NEXT_ID, MODEL_ID);
+          await promoteNext(this.repo);
           if (previous.backend !== trainer.backend) previous.backend.destroy();
         } else {
-          this.post({
-            type: 'notice',
-            kind: out.status === 'diverged' ? 'error' : 'info',
-            text:
-              out.status === 'diverged'
-                ? `Retraining stopped at step ${out.steps}: ${out.reason ?? 'it diverged'}. The previous model is kept.`
-                : 'Retraining cancelled: the previous model is kept.',
-          });
+          this.post(retrainNotice(out));
           await this.backToPrevious(previous, trainer.backend);
           return;
         }
       }
       this.backend = trainer.backend;
       const trained = hadModel || saved !== null;
-      if (out.status === 'diverged') this.post({ type: 'notice', kind: 'error', text: out.message ?? 'Training diverged.' });
-      if (out.status === 'cancelled')
-        this.post({
-          type: 'notice',
-          kind: 'info',
-          text: trained ? 'Training cancelled: the model keeps its last checkpoint.' : 'Training cancelled before the first checkpoint: no model yet.',
-        });
+      const notice = runNotice(out, trained);
+      if (notice) this.post(notice);
       if (out.status !== 'finished') this.backend.load(out.blob);
       if (!trained) {
         this.setState('untrained');
@@ -436,42 +354,5 @@ export class ModelService {
     });
     this.running = running;
     return Promise.resolve();
-  }
-
-  /** Saves the checkpoint and returns its time. */
-  private async saveCheckpoint(id: string, blob: Uint8Array, data: TrainingData, steps: number, valHr10: number | null, backend: string): Promise<string> {
-    const meta: CheckpointMeta = { vocab: data.vocab.readingOf, items: data.cfg.items, dataKey: data.dataKey, steps, valHr10, valCases: data.holdout, backend };
-    const createdAt = new Date().toISOString();
-    await this.repo.saveCheckpoint({ id, createdAt, blob, meta });
-    return createdAt;
-  }
-
-  /**
-   * Recommendations and attention maps for the current model, then the path if one was asked for.
-   * False when the model's scores are not numbers: the learner is told, with no recommendations, and the
-   * caller shows the 'broken' state (which offers a retrain).
-   */
-  private async publish(): Promise<boolean> {
-    if (!this.data || !this.backend) return true;
-    let advice: Awaited<ReturnType<typeof recommendNext>>;
-    try {
-      advice = await recommendNext(this.data, this.backend);
-    } catch (e) {
-      if (!(e instanceof NonFiniteScoresError)) throw e;
-      this.post({ type: 'recommendations', recommendations: [], attention: { history: [], heads: 0, weights: [] } });
-      this.post({ type: 'notice', kind: 'error', text: `The model's scores are not numbers (${e.message}); retrain it.` });
-      return false;
-    }
-    this.post({ type: 'recommendations', recommendations: advice.recommendations, attention: advice.attention });
-    if (this.lastPlan) await this.plan(true);
-    return true;
-  }
-
-  private async plan(scored = false): Promise<void> {
-    // While training runs, the plan waits: publish() re-plans when it ends. A broken model plans nothing.
-    if (!this.data || !this.backend || !this.lastPlan || this.training || (!scored && this.info.state === 'broken')) return;
-    const { minutes, skip } = this.lastPlan;
-    const steps = await planSteps(this.data, this.backend, minutes, skip);
-    this.post({ type: 'path', minutes, steps });
   }
 }

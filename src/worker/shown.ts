@@ -1,0 +1,96 @@
+/**
+ * The model a worker shows the page: its state, its engine and data, and the recommendations, attention
+ * maps and learning path it publishes. ModelService (service.ts) changes it as messages and runs come.
+ */
+import type { Repo } from '../data/repo';
+import type { Reading, StudySession } from '../data/types';
+import { NonFiniteScoresError, planSteps, recommendNext } from '../recommend/advice';
+import { createBackend, type ModelBackend } from '../train/backend';
+import { trainingData, type TrainingData } from '../train/learnerData';
+import { LOADING_INFO, type FromWorker, type ModelInfo } from './protocol';
+import { backendOptions } from './run';
+
+export abstract class ShownModel {
+  protected info: ModelInfo = { ...LOADING_INFO };
+  protected prefer: 'auto' | 'cpu' = 'auto';
+  protected data: TrainingData | null = null;
+  protected backend: ModelBackend | null = null;
+  /** True while the trainer holds the model (scoring waits until it lets go). */
+  protected training = false;
+  protected lastPlan: { minutes: number; skip: string[] } | null = null;
+
+  constructor(
+    protected repo: Repo,
+    protected post: (m: FromWorker) => void,
+    /** WebGPU entry point (ServiceOptions.gpu). */
+    private gpu: GPU | undefined,
+  ) {}
+
+  get state(): ModelInfo {
+    return { ...this.info };
+  }
+
+  /** The backend in use (tests reach the GPU device through it). */
+  get currentBackend(): ModelBackend | null {
+    return this.backend;
+  }
+
+  protected fail(e: unknown): void {
+    const text = e instanceof Error ? e.message : String(e);
+    this.post({ type: 'notice', kind: 'error', text: `The model could not run: ${text}` });
+    if (this.info.state === 'loading') this.setState(this.backend ? 'ready' : 'untrained');
+  }
+
+  protected setState(state: ModelInfo['state'], extra: Partial<ModelInfo> = {}): void {
+    this.info = { ...this.info, ...extra, state };
+    this.post({ type: 'info', info: { ...this.info } });
+  }
+
+  protected async load(): Promise<{
+    readings: Reading[];
+    sessions: StudySession[];
+    data: (previous?: { readingOf: string[]; items: number }) => TrainingData;
+  }> {
+    const [readings, sessions, packs] = await Promise.all([this.repo.readings(), this.repo.sessions(), this.repo.pathPacks()]);
+    return { readings, sessions, data: (previous) => trainingData(readings, sessions, packs, previous) };
+  }
+
+  /** A fresh backend for `data`; the current one is destroyed unless `keep` (a retrain keeps it to go back to). */
+  protected async newBackend(data: TrainingData, keep = false): Promise<ModelBackend> {
+    if (!keep) this.backend?.destroy();
+    this.backend = null;
+    const { backend, fallback } = await createBackend(data.cfg, backendOptions(data), this.prefer, this.gpu);
+    this.backend = backend;
+    this.info = { ...this.info, backend: backend.label, backendKind: backend.kind, fallback };
+    return backend;
+  }
+
+  /**
+   * Recommendations and attention maps for the current model, then the path if one was asked for.
+   * False when the model's scores are not numbers: the learner is told, with no recommendations, and the
+   * caller shows the 'broken' state (which offers a retrain).
+   */
+  protected async publish(): Promise<boolean> {
+    if (!this.data || !this.backend) return true;
+    let advice: Awaited<ReturnType<typeof recommendNext>>;
+    try {
+      advice = await recommendNext(this.data, this.backend);
+    } catch (e) {
+      if (!(e instanceof NonFiniteScoresError)) throw e;
+      this.post({ type: 'recommendations', recommendations: [], attention: { history: [], heads: 0, weights: [] } });
+      this.post({ type: 'notice', kind: 'error', text: `The model's scores are not numbers (${e.message}); retrain it.` });
+      return false;
+    }
+    this.post({ type: 'recommendations', recommendations: advice.recommendations, attention: advice.attention });
+    if (this.lastPlan) await this.plan(true);
+    return true;
+  }
+
+  protected async plan(scored = false): Promise<void> {
+    // While training runs, the plan waits: publish() re-plans when it ends. A broken model plans nothing.
+    if (!this.data || !this.backend || !this.lastPlan || this.training || (!scored && this.info.state === 'broken')) return;
+    const { minutes, skip } = this.lastPlan;
+    const steps = await planSteps(this.data, this.backend, minutes, skip);
+    this.post({ type: 'path', minutes, steps });
+  }
+}

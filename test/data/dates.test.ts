@@ -14,23 +14,10 @@ import { readingsFromZoteroCsv } from '../../src/data/csv';
 import { localDateTime, validateReading, validateSession } from '../../src/data/validate';
 import { compareDates, formatDateTime, weekStart } from '../../src/data/dates';
 import { buildVocabulary, learnerSequence } from '../../src/train/fromHistory';
-import type { Reading, StudySession } from '../../src/data/types';
+import type { StudySession } from '../../src/data/types';
+import { aReading } from '../support/records';
 
-const reading = (id: string, extra: Partial<Reading> = {}): Reading => ({
-  id,
-  title: `R ${id}`,
-  url: null,
-  authors: [],
-  year: null,
-  topics: ['t'],
-  minutes: 30,
-  difficulty: 2,
-  prerequisites: [],
-  addedAt: '2026-11-01T00:00:00.000Z',
-  status: 'unread',
-  source: 'manual',
-  ...extra,
-});
+const reading = aReading;
 const session = (id: string, start: string, end = start, extra: Partial<StudySession> = {}): StudySession => ({
   id,
   readingId: 'r',

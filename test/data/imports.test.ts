@@ -3,6 +3,7 @@ import { parseCsv, readingsFromZoteroCsv } from '../../src/data/csv';
 import { parseBibtex, readingsFromBibtex } from '../../src/data/bibtex';
 import { parsePathPack } from '../../src/data/pathpack';
 import type { Reading } from '../../src/data/types';
+import { aReading } from '../support/records';
 
 let k = 0;
 const id = () => `id${k++}`;
@@ -100,20 +101,7 @@ describe('BibTeX', () => {
 });
 
 describe('path packs', () => {
-  const r = (rid: string, title: string, url: string | null): Reading => ({
-    id: rid,
-    title,
-    url,
-    authors: [],
-    year: null,
-    topics: [],
-    minutes: 30,
-    difficulty: 3,
-    prerequisites: [],
-    addedAt: '2026-11-01T00:00:00.000Z',
-    status: 'unread',
-    source: 'demo',
-  });
+  const r = (rid: string, title: string, url: string | null): Reading => aReading(rid, { title, url, topics: [], difficulty: 3, source: 'demo' });
   const catalog = [r('a', 'Attention Is All You Need', 'https://arxiv.org/abs/1706.03762'), r('b', 'Deep Learning', null), r('c', 'Pattern Recognition', null)];
   it('maps items onto readings by URL or title and keeps user sequences in order', () => {
     const text = '# map 10 https://arxiv.org/abs/1706.03762\n# map 20 deep learning\n# map 30 Not In The Catalog\n1 20\n1 10\n1 30\n2 10\n3 10\n3 20\n';

@@ -14,22 +14,10 @@ import { readingsFromBibtex } from '../../src/data/bibtex';
 import { parsePathPack } from '../../src/data/pathpack';
 import type { Reading } from '../../src/data/types';
 import { freshDbName, roundTrip } from '../support/backup';
+import { aReading } from '../support/records';
 
-const reading = (id: string, extra: Partial<Reading> = {}): Reading => ({
-  id,
-  title: `Reading ${id}`,
-  url: `https://example.org/${id}`,
-  authors: [],
-  year: null,
-  topics: ['t'],
-  minutes: 30,
-  difficulty: 3,
-  prerequisites: [],
-  addedAt: '2026-11-01T00:00:00.000Z',
-  status: 'unread',
-  source: 'manual',
-  ...extra,
-});
+const reading = (id: string, extra: Partial<Reading> = {}): Reading =>
+  aReading(id, { title: `Reading ${id}`, url: `https://example.org/${id}`, difficulty: 3, ...extra });
 
 async function repoWith(...readings: Reading[]): Promise<Repo> {
   const repo = new Repo(await openStudyDb(freshDbName('integrity')));

@@ -16,6 +16,7 @@ import { parseBackup } from '../../src/data/db';
 import { parsePathPack } from '../../src/data/pathpack';
 import type { Reading } from '../../src/data/types';
 import { useStore } from '../../src/app/studyStore';
+import { aReading } from '../support/records';
 
 /** URLs that must never be kept or linked, each with what it tries. */
 const HOSTILE: [string, string][] = [
@@ -57,20 +58,7 @@ const FINE: [string, string][] = [
   ['  https://example.org/a  ', 'https://example.org/a'],
 ];
 
-const reading = (id: string, title: string, url: string | null): Reading => ({
-  id,
-  title,
-  url,
-  authors: [],
-  year: null,
-  topics: [],
-  minutes: 30,
-  difficulty: 3,
-  prerequisites: [],
-  addedAt: '2026-11-01T00:00:00.000Z',
-  status: 'unread',
-  source: 'import',
-});
+const reading = (id: string, title: string, url: string | null): Reading => aReading(id, { title, url, topics: [], difficulty: 3, source: 'import' });
 
 /** Any refusal of a URL field names where and the field: a scheme other than http(s), or no absolute URL at all. */
 const refusedUrl = (where: string, field = 'url') =>

@@ -4,24 +4,11 @@ import { openStudyDb } from '../../src/data/db';
 import { Repo, StorageError, type Change } from '../../src/data/repo';
 import type { Reading, StudySession } from '../../src/data/types';
 import { until } from '../support/harness';
+import { aReading } from '../support/records';
 
 let n = 0;
 const name = () => `repo-${Date.now()}-${n++}`;
-const reading = (id: string, extra: Partial<Reading> = {}): Reading => ({
-  id,
-  title: `R ${id}`,
-  url: null,
-  authors: [],
-  year: null,
-  topics: ['t'],
-  minutes: 30,
-  difficulty: 2,
-  prerequisites: [],
-  addedAt: '2026-11-01T00:00:00.000Z',
-  status: 'unread',
-  source: 'manual',
-  ...extra,
-});
+const reading = aReading;
 const session = (id: string, readingId: string, start: string): StudySession => ({
   id,
   readingId,

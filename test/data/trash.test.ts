@@ -11,22 +11,10 @@ import { Repo } from '../../src/data/repo';
 import { TRASH_KEEP } from '../../src/data/trash';
 import type { Reading, StudySession } from '../../src/data/types';
 import { freshDbName } from '../support/backup';
+import { aReading } from '../support/records';
 
-const reading = (id: string, extra: Partial<Reading> = {}): Reading => ({
-  id,
-  title: `Reading ${id}`,
-  url: null,
-  authors: ['A. Author'],
-  year: 2020,
-  topics: ['t'],
-  minutes: 30,
-  difficulty: 3,
-  prerequisites: [],
-  addedAt: '2026-11-01T00:00:00.000Z',
-  status: 'unread',
-  source: 'manual',
-  ...extra,
-});
+const reading = (id: string, extra: Partial<Reading> = {}): Reading =>
+  aReading(id, { title: `Reading ${id}`, authors: ['A. Author'], year: 2020, difficulty: 3, ...extra });
 const session = (id: string, readingId: string): StudySession => ({
   id,
   readingId,

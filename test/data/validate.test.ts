@@ -4,22 +4,10 @@
  */
 import { describe, expect, it } from 'vitest';
 import { validateReading, validateSession, validateSettings } from '../../src/data/validate';
+import { aReading } from '../support/records';
 
-const reading = (over: Record<string, unknown> = {}) => ({
-  id: 'r',
-  title: 'A title',
-  url: null,
-  authors: [],
-  year: null,
-  topics: [],
-  minutes: 30,
-  difficulty: 3,
-  prerequisites: [],
-  addedAt: '2026-01-01T00:00:00.000Z',
-  status: 'unread',
-  source: 'manual',
-  ...over,
-});
+/** A valid reading with any field replaced, by a wrong-typed value too. */
+const reading = (over: Record<string, unknown> = {}) => ({ ...aReading('r', { title: 'A title', topics: [], difficulty: 3 }), ...over });
 const session = (over: Record<string, unknown> = {}) => ({
   id: 's',
   readingId: 'r',

@@ -4,22 +4,9 @@
  */
 import { describe, expect, it } from 'vitest';
 import { trainingData } from '../../src/train/learnerData';
-import type { Reading, StudySession } from '../../src/data/types';
+import type { StudySession } from '../../src/data/types';
+import { aReading } from '../support/records';
 
-const reading = (i: number): Reading => ({
-  id: `r${i}`,
-  title: `Reading ${i}`,
-  url: null,
-  authors: [],
-  year: null,
-  topics: [],
-  minutes: 30,
-  difficulty: 3,
-  prerequisites: [],
-  addedAt: '2026-01-01T00:00:00.000Z',
-  status: 'unread',
-  source: 'manual',
-});
 /** n sessions on n different readings, one a day: n events. */
 const history = (n: number): StudySession[] =>
   Array.from({ length: n }, (_, i) => ({
@@ -36,7 +23,7 @@ const history = (n: number): StudySession[] =>
   }));
 
 describe('the learner hold-out', () => {
-  const readings = Array.from({ length: 40 }, (_, i) => reading(i));
+  const readings = Array.from({ length: 40 }, (_, i) => aReading(`r${i}`));
   for (const [events, held] of [
     [0, 0],
     [3, 0],

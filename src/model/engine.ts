@@ -57,6 +57,12 @@ export interface ForwardResult {
   attention?: Float32Array[];
 }
 
+/** One named tensor's slice of a flat buffer laid out by `layout` (parameters, gradients): both engines read theirs so. */
+export function tensorSlice(buffer: GPUBuffer, layout: ParameterLayout, name: string): BufferSlice {
+  const t = tensor(layout, name);
+  return slice(buffer, t.offset, t.size);
+}
+
 export class GpuEngine {
   readonly layout: ParameterLayout;
   readonly batchSize: number;
@@ -151,12 +157,10 @@ export class GpuEngine {
   }
 
   paramSlice(name: string): BufferSlice {
-    const t = tensor(this.layout, name);
-    return slice(this.params, t.offset, t.size);
+    return tensorSlice(this.params, this.layout, name);
   }
   gradSlice(name: string): BufferSlice {
-    const t = tensor(this.layout, name);
-    return slice(this.grads, t.offset, t.size);
+    return tensorSlice(this.grads, this.layout, name);
   }
 
   /** Copy the item embeddings into E; the graphs' first launch adds the content embeddings. */

@@ -5,7 +5,7 @@
  * launches. Same API shape as GpuEngine; its float64 twin is
  * reference/ktModel.ts.
  */
-import { slice, type BufferSlice, type GpuContext } from '../gpu/context';
+import type { BufferSlice, GpuContext } from '../gpu/context';
 import { adamw, type AdamWDispatch } from '../kernels/adamw';
 import { DEFAULT_OPTIMIZER, type KtConfig, type OptimizerConfig } from './config';
 import { setDropouts } from './dropout';
@@ -13,7 +13,8 @@ import { initParameters } from './init';
 import { prepareKtBatch, type KtBatch } from './ktBatch';
 import { KtGraph } from './ktGraph';
 import { ktParameterLayout } from './ktParameters';
-import { tensor, type ParameterLayout } from './parameters';
+import type { ParameterLayout } from './parameters';
+import { tensorSlice } from './engine';
 
 export interface KtEngineOptions {
   /** Rows per batch (B); shorter batches are padded with empty rows by ktBatch. */
@@ -68,12 +69,10 @@ export class KtEngine {
   }
 
   paramSlice(name: string): BufferSlice {
-    const t = tensor(this.layout, name);
-    return slice(this.params, t.offset, t.size);
+    return tensorSlice(this.params, this.layout, name);
   }
   gradSlice(name: string): BufferSlice {
-    const t = tensor(this.layout, name);
-    return slice(this.grads, t.offset, t.size);
+    return tensorSlice(this.grads, this.layout, name);
   }
 
   private upload(batch: KtBatch, training: boolean): number {

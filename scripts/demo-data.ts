@@ -98,6 +98,8 @@ export function demoBackup(): Backup {
     addedAt: new Date(START - rng.int(1, 60) * 86_400_000).toISOString(),
     status: 'unread',
     source: 'demo',
+    progress: null,
+    doi: null,
   }));
   const reading = new Map(readings.map((r) => [r.id, r]));
 
@@ -168,6 +170,7 @@ export function demoBackup(): Backup {
         understanding,
         quizScore: complete && rng.next() < 0.3 ? Math.min(100, Math.max(0, Math.round((understanding ?? 60) + rng.normal() * 8))) : null,
         notes: '',
+        progressAt: null,
       });
       if (complete) {
         finished.add(r.id);
@@ -189,6 +192,7 @@ export function demoBackup(): Backup {
     sessions,
     settings: { dailyBudgetMinutes: 60 },
     pathPacks: [{ id: 'demo-community', name: 'Community paths (simulated, demo)', importedAt: new Date(START).toISOString(), sequences: community }],
+    reviews: [],
   };
 }
 

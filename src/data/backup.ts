@@ -6,6 +6,9 @@
  *      be missing. Apps before version 2 could write links to deleted
  *      readings (path packs), empty authors and over-long path-pack names.
  *   2  every field present; every link names a reading in the file.
+ *   3  readings carry progress (pages or percent) and doi, sessions
+ *      progressAt, all null when a version-2 file is read; status may be
+ *      "abandoned"; a reviews list (the FSRS review log, issue 20).
  *
  * A file of an older version passes through migrations[v] for each later
  * version v, then through the same validation every import and every
@@ -15,10 +18,10 @@
 import type { IDBPDatabase } from 'idb';
 import type { StudyDB } from './schema';
 import { DEFAULT_SETTINGS, type Data } from './types';
-import { PATH_PACK_NAME_MAX, ValidationError, validatePathPack, validateReading, validateSession, validateSettings } from './validate';
+import { PATH_PACK_NAME_MAX, ValidationError, validatePathPack, validateReading, validateReview, validateSession, validateSettings } from './validate';
 
 export const BACKUP_FORMAT = 'studypath-backup';
-export const BACKUP_VERSION = 2;
+export const BACKUP_VERSION = 3;
 
 export interface Backup extends Data {
   format: typeof BACKUP_FORMAT;
@@ -72,15 +75,23 @@ export const migrations: Record<number, (b: Raw) => Raw> = {
           }),
     };
   },
+  3: (b) => ({
+    ...b,
+    version: 3,
+    readings: Array.isArray(b.readings) ? b.readings.map((r) => ({ ...obj(r), progress: obj(r).progress ?? null, doi: obj(r).doi ?? null })) : b.readings,
+    sessions: Array.isArray(b.sessions) ? b.sessions.map((x) => ({ ...obj(x), progressAt: obj(x).progressAt ?? null })) : b.sessions,
+    reviews: b.reviews ?? [],
+  }),
 };
 
 export async function exportBackup(db: IDBPDatabase<StudyDB>): Promise<Backup> {
-  const tx = db.transaction(['readings', 'sessions', 'settings', 'pathPacks'], 'readonly');
-  const [readings, sessions, settings, pathPacks] = await Promise.all([
+  const tx = db.transaction(['readings', 'sessions', 'settings', 'pathPacks', 'reviews'], 'readonly');
+  const [readings, sessions, settings, pathPacks, reviews] = await Promise.all([
     tx.objectStore('readings').getAll(),
     tx.objectStore('sessions').getAll(),
     tx.objectStore('settings').get('settings'),
     tx.objectStore('pathPacks').getAll(),
+    tx.objectStore('reviews').getAll(),
   ]);
   await tx.done;
   return {
@@ -91,6 +102,7 @@ export async function exportBackup(db: IDBPDatabase<StudyDB>): Promise<Backup> {
     sessions,
     settings: settings ?? DEFAULT_SETTINGS,
     pathPacks,
+    reviews,
   };
 }
 
@@ -111,6 +123,12 @@ function checkLinks(d: Data, file: string): void {
     if (!ids.has(x.readingId)) throw new ValidationError(`${file}, sessions[${i}], field readingId: no reading has id "${x.readingId}"`);
     if (sids.has(x.id)) throw new ValidationError(`${file}, sessions[${i}], field id: "${x.id}" appears twice`);
     sids.add(x.id);
+  });
+  const rids = new Set<string>();
+  d.reviews.forEach((x, i) => {
+    if (!ids.has(x.readingId)) throw new ValidationError(`${file}, reviews[${i}], field readingId: no reading has id "${x.readingId}"`);
+    if (rids.has(x.id)) throw new ValidationError(`${file}, reviews[${i}], field id: "${x.id}" appears twice`);
+    rids.add(x.id);
   });
   const pids = new Set<string>();
   d.pathPacks.forEach((p, i) => {
@@ -155,6 +173,7 @@ export function parseBackup(json: string, file = 'backup'): Backup {
     sessions: arr('sessions').map((x, i) => validateSession(x, `${file}, sessions[${i}]`)),
     settings: validateSettings(r.settings, `${file}, settings`),
     pathPacks: arr('pathPacks').map((x, i) => validatePathPack(x, `${file}, pathPacks[${i}]`)),
+    reviews: arr('reviews').map((x, i) => validateReview(x, `${file}, reviews[${i}]`)),
   };
   checkLinks(data, file);
   return { format: BACKUP_FORMAT, version: BACKUP_VERSION, exportedAt: typeof r.exportedAt === 'string' ? r.exportedAt : new Date().toISOString(), ...data };

@@ -166,6 +166,8 @@ export function readingsFromBibtex(input: string, file: string, makeId: () => st
       addedAt: now.toISOString(),
       status: 'unread',
       source: 'import',
+      progress: null,
+      doi: null,
     };
     return validateReading(reading, where);
   });

@@ -112,6 +112,8 @@ export function readingsFromZoteroCsv(input: string, file: string, makeId: () =>
       addedAt: parseDate(get(COL.added)) !== null ? isoDate(get(COL.added), where, 'Date Added') : now.toISOString(),
       status: 'unread',
       source: 'import',
+      progress: null,
+      doi: null,
     };
     out.push(validateReading(reading, where));
   }

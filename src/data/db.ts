@@ -12,6 +12,9 @@
  *      trash store (issue 12, undo): what a delete, hide or restore replaced,
  *      so that Undo can put it back. Nothing else changes in step 4 here;
  *      other stores added at version 4 go in the same step.
+ *   5  readings gain progress (pages or percent) and doi, sessions progressAt,
+ *      all null on old rows; status may be "abandoned"; reviews store (the
+ *      FSRS review log, issue 20), indexed by reading.
  *
  * A database of a later version (a newer app, perhaps in another tab) is not
  * opened for writing: openStudyDb throws NewerDatabaseError, and
@@ -24,7 +27,7 @@ import type { StudyDB } from './schema';
 export { parseBackup, type Backup } from './backup';
 
 const DB_NAME = 'studypath';
-export const DB_VERSION = 4;
+export const DB_VERSION = 5;
 
 export type { StudyDB };
 
@@ -66,6 +69,21 @@ export const upgradeSteps: Record<number, (db: AnyDB, tx: AnyTx) => Promise<void
     db.createObjectStore('drafts', { keyPath: 'id' });
     // The trash (issue 12, undo), keyed by an increasing number so the newest is last.
     db.createObjectStore('trash', { keyPath: 'seq', autoIncrement: true });
+  },
+  5: async (db, tx) => {
+    let rc = await tx.objectStore('readings').openCursor();
+    while (rc) {
+      const r = rc.value as Record<string, unknown>;
+      await rc.update({ ...r, progress: r.progress ?? null, doi: r.doi ?? null });
+      rc = await rc.continue();
+    }
+    let sc = await tx.objectStore('sessions').openCursor();
+    while (sc) {
+      const s = sc.value as Record<string, unknown>;
+      await sc.update({ ...s, progressAt: s.progressAt ?? null });
+      sc = await sc.continue();
+    }
+    db.createObjectStore('reviews', { keyPath: 'id' }).createIndex('by-reading', 'readingId');
   },
 };
 

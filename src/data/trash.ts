@@ -14,7 +14,7 @@ import type { Data, PathPack, Settings, TrashEntry } from './types';
 
 export const TRASH_KEEP = 20;
 
-const STORES: StoreNames<StudyDB>[] = ['readings', 'sessions', 'settings', 'pathPacks', 'trash'];
+const STORES: StoreNames<StudyDB>[] = ['readings', 'sessions', 'settings', 'pathPacks', 'reviews', 'trash'];
 type Tx = IDBPTransaction<StudyDB, StoreNames<StudyDB>[], 'readwrite'>;
 
 /** Runs fn in one transaction over the data and the trash: all of it is written, or none. */
@@ -41,7 +41,7 @@ async function inTx<T>(db: IDBPDatabase<StudyDB>, fn: (tx: Tx) => Promise<T>): P
  * synchronously (a value IndexedDB cannot clone); each earlier one is already
  * observed, so the abort that follows leaves no unhandled rejection.
  */
-async function putAll<N extends 'readings' | 'sessions' | 'pathPacks'>(
+async function putAll<N extends 'readings' | 'sessions' | 'pathPacks' | 'reviews'>(
   store: IDBPObjectStore<StudyDB, StoreNames<StudyDB>[], N, 'readwrite'>,
   rows: StudyDB[N]['value'][],
 ): Promise<void> {
@@ -81,6 +81,8 @@ export function deleteReading(db: IDBPDatabase<StudyDB>, id: string, at: string)
     if (!reading) throw new Error(`no reading has id "${id}" (deleted already?)`);
     const sessions = await tx.objectStore('sessions').index('by-reading').getAll(id);
     for (const s of sessions) await tx.objectStore('sessions').delete(s.id);
+    const reviews = await tx.objectStore('reviews').index('by-reading').getAll(id);
+    for (const r of reviews) await tx.objectStore('reviews').delete(r.id);
     const links: { readingId: string; prerequisites: string[] }[] = [];
     for (let cur = await readings.openCursor(); cur; cur = await cur.continue()) {
       if (!cur.value.prerequisites.includes(id)) continue;
@@ -94,7 +96,7 @@ export function deleteReading(db: IDBPDatabase<StudyDB>, id: string, at: string)
       await cur.update({ ...cur.value, sequences: withoutIn(cur.value.sequences, (r) => r !== id) });
     }
     await readings.delete(id);
-    return keep(tx, { kind: 'delete', at, label: `Deleted “${reading.title}”`, reading, sessions, links, packs });
+    return keep(tx, { kind: 'delete', at, label: `Deleted “${reading.title}”`, reading, sessions, reviews, links, packs });
   });
 }
 
@@ -116,17 +118,21 @@ export function replaceAll(db: IDBPDatabase<StudyDB>, data: Data, label: string,
       sessions: await tx.objectStore('sessions').getAll(),
       settings: (await tx.objectStore('settings').get('settings')) ?? null,
       pathPacks: await tx.objectStore('pathPacks').getAll(),
+      reviews: await tx.objectStore('reviews').getAll(),
     };
     await write(tx, data);
     return keep(tx, { kind: 'restore', at, label, before });
   });
 }
 
-async function write(tx: Tx, d: Omit<Data, 'settings'> & { settings: Settings | null }): Promise<void> {
-  await Promise.all([tx.objectStore('readings').clear(), tx.objectStore('sessions').clear(), tx.objectStore('pathPacks').clear()]);
+async function write(tx: Tx, d: Omit<Data, 'settings' | 'reviews'> & { settings: Settings | null; reviews?: Data['reviews'] }): Promise<void> {
+  const stores = ['readings', 'sessions', 'pathPacks', 'reviews'] as const;
+  await Promise.all(stores.map((s) => tx.objectStore(s).clear()));
   await putAll(tx.objectStore('readings'), d.readings);
   await putAll(tx.objectStore('sessions'), d.sessions);
   await putAll(tx.objectStore('pathPacks'), d.pathPacks);
+  // A tombstone written before version 5 has no reviews.
+  await putAll(tx.objectStore('reviews'), d.reviews ?? []);
   if (d.settings) await tx.objectStore('settings').put(d.settings, 'settings');
   else await tx.objectStore('settings').delete('settings');
 }
@@ -154,6 +160,8 @@ async function undoDelete(tx: Tx, e: Extract<TrashEntry, { kind: 'delete' }>): P
   // Its own prerequisites, less any deleted since.
   await readings.put({ ...e.reading, prerequisites: e.reading.prerequisites.filter((p) => ids.has(p)) });
   await putAll(tx.objectStore('sessions'), e.sessions);
+  // A tombstone written before version 5 has no reviews.
+  await putAll(tx.objectStore('reviews'), e.reviews ?? []);
   for (const link of e.links) {
     const now = await readings.get(link.readingId);
     if (!now) continue;

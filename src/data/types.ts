@@ -3,7 +3,21 @@
  * pass through src/data/validate.ts before anything is written.
  */
 
-export type ReadingStatus = 'unread' | 'reading' | 'finished' | 'hidden';
+/**
+ * unread → reading (its first session) → finished or abandoned; hidden is set
+ * by Hide and undone by Undo. Issue 13 owns the transitions (what a session's
+ * end and the catalog may change).
+ */
+export type ReadingStatus = 'unread' | 'reading' | 'finished' | 'abandoned' | 'hidden';
+
+/** How far into a long reading the learner is: pages or a percentage, advanced by sessions. */
+export interface ReadingProgress {
+  unit: 'pages' | 'percent';
+  /** Pages in the reading, or 100 for a percentage. */
+  total: number;
+  /** Pages read, or percent done: 0..total. */
+  done: number;
+}
 
 export interface Reading {
   id: string;
@@ -24,6 +38,10 @@ export interface Reading {
   status: ReadingStatus;
   /** Where it came from: typed in, imported, or the built-in demo. */
   source: 'manual' | 'import' | 'demo';
+  /** Pages or percent read so far, for a reading that tracks it; null otherwise. */
+  progress: ReadingProgress | null;
+  /** Normalised DOI (lower case, no resolver prefix, e.g. "10.1145/3292500.3330701"), or null. */
+  doi: string | null;
 }
 
 export interface StudySession {
@@ -42,6 +60,25 @@ export interface StudySession {
   /** 0..100 from a quiz, or null. */
   quizScore: number | null;
   notes: string;
+  /** The reading's progress (pages or percent, in its unit) when this session ended, or null. */
+  progressAt: number | null;
+}
+
+/** FSRS rating of one review, as ts-fsrs numbers them: 1 Again, 2 Hard, 3 Good, 4 Easy. */
+type ReviewRating = 1 | 2 | 3 | 4;
+
+/**
+ * One review of a finished reading (issue 20). The review log is the source
+ * of truth: a reading's FSRS card is derived by replaying its reviews.
+ */
+export interface ReviewRecord {
+  id: string;
+  readingId: string;
+  /** ISO 8601: when the review was rated. */
+  at: string;
+  rating: ReviewRating;
+  /** Minutes the review took. */
+  minutes: number;
 }
 
 /**
@@ -86,12 +123,13 @@ export interface CheckpointRecord {
   meta: Record<string, unknown>;
 }
 
-/** The learner's data as a backup holds it (checkpoints and the trash are not in it). */
+/** The learner's data as a backup holds it (checkpoints, drafts and the trash are not in it). */
 export interface Data {
   readings: Reading[];
   sessions: StudySession[];
   settings: Settings;
   pathPacks: PathPack[];
+  reviews: ReviewRecord[];
 }
 
 interface TrashBase {
@@ -108,10 +146,12 @@ export type TrashEntry =
       kind: 'delete';
       reading: Reading;
       sessions: StudySession[];
+      /** Its FSRS review log (absent from tombstones written before version 5). */
+      reviews?: ReviewRecord[];
       /** The prerequisite lists, before the delete, of the readings that linked to it. */
       links: { readingId: string; prerequisites: string[] }[];
       /** The path packs that named it, before the delete. */
       packs: PathPack[];
     })
   | (TrashBase & { kind: 'hide'; readingId: string; status: ReadingStatus })
-  | (TrashBase & { kind: 'restore'; before: Omit<Data, 'settings'> & { settings: Settings | null } });
+  | (TrashBase & { kind: 'restore'; before: Omit<Data, 'settings' | 'reviews'> & { settings: Settings | null; reviews?: ReviewRecord[] } });

@@ -3,7 +3,7 @@
  * Every failure names where it happened and the field; nothing here writes.
  * Text stays text: titles, notes and URLs are never interpreted as markup.
  */
-import type { FocusDraft, PathPack, Reading, ReadingStatus, Settings, StudySession } from './types';
+import type { FocusDraft, PathPack, Reading, ReadingProgress, ReadingStatus, ReviewRecord, Settings, StudySession } from './types';
 import { DATE_RANGE_TEXT, inDateRange, parseDate, parseLocalDateTime } from './dates';
 
 export class ValidationError extends Error {
@@ -114,7 +114,31 @@ export function textList(values: string[], where: string, field: string, max: nu
   return values.map((x) => text(x, where, field, { max })).filter((x) => x !== '');
 }
 
-const STATUSES: ReadingStatus[] = ['unread', 'reading', 'finished', 'hidden'];
+const STATUSES: ReadingStatus[] = ['unread', 'reading', 'finished', 'abandoned', 'hidden'];
+
+/**
+ * A DOI in its normal form: lower case (DOIs are case-insensitive), without a
+ * resolver prefix ("https://doi.org/", "doi:"), or null when there is none.
+ * Anything that is not a DOI ("10." registrant "/" suffix) is refused.
+ */
+export function normalDoi(v: unknown, where: string, field: string): string | null {
+  const s = text(v, where, field, { max: 300 })
+    .replace(/^(https?:\/\/)?(dx\.)?doi\.org\//i, '')
+    .replace(/^doi:\s*/i, '')
+    .toLowerCase();
+  if (s === '') return null;
+  if (!/^10\.\d{4,9}\/\S+$/.test(s)) fail(where, field, `"${s.slice(0, 80)}" is not a DOI (10.<registrant>/<suffix>)`);
+  return s;
+}
+
+function readingProgress(v: unknown, where: string): ReadingProgress | null {
+  if (v === undefined || v === null) return null;
+  if (typeof v !== 'object' || Array.isArray(v)) return fail(where, 'progress', 'must be an object or null');
+  const p = v as Record<string, unknown>;
+  if (p.unit !== 'pages' && p.unit !== 'percent') fail(where, 'progress.unit', 'must be pages or percent');
+  const total = p.unit === 'percent' ? int(p.total ?? 100, where, 'progress.total', 100, 100) : int(p.total, where, 'progress.total', 1, 100_000);
+  return { unit: p.unit as ReadingProgress['unit'], total, done: int(p.done ?? 0, where, 'progress.done', 0, total) };
+}
 
 export function validateReading(raw: unknown, where: string): Reading {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new ValidationError(`${where}: must be an object`);
@@ -136,6 +160,8 @@ export function validateReading(raw: unknown, where: string): Reading {
     addedAt: isoDate(r.addedAt ?? new Date().toISOString(), where, 'addedAt'),
     status,
     source,
+    progress: readingProgress(r.progress, where),
+    doi: normalDoi(r.doi, where, 'doi'),
   };
 }
 
@@ -156,6 +182,23 @@ export function validateSession(raw: unknown, where: string): StudySession {
     understanding: optionalInt(r.understanding, where, 'understanding', 0, 100),
     quizScore: optionalInt(r.quizScore, where, 'quizScore', 0, 100),
     notes: text(r.notes, where, 'notes'),
+    progressAt: optionalInt(r.progressAt, where, 'progressAt', 0, 100_000),
+  };
+}
+
+const RATINGS = [1, 2, 3, 4] as const;
+
+/** One review of the FSRS log (issue 20). */
+export function validateReview(raw: unknown, where: string): ReviewRecord {
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new ValidationError(`${where}: must be an object`);
+  const r = raw as Record<string, unknown>;
+  const rating = int(r.rating, where, 'rating', 1, 4);
+  return {
+    id: text(r.id, where, 'id', { required: true, max: 100 }),
+    readingId: text(r.readingId, where, 'readingId', { required: true, max: 100 }),
+    at: isoDate(r.at, where, 'at'),
+    rating: RATINGS[rating - 1],
+    minutes: int(r.minutes, where, 'minutes', 0, 24 * 60),
   };
 }
 

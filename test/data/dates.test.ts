@@ -29,6 +29,7 @@ const session = (id: string, start: string, end = start, extra: Partial<StudySes
   understanding: null,
   quizScore: null,
   notes: '',
+  progressAt: null,
   ...extra,
 });
 

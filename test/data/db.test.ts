@@ -28,6 +28,8 @@ function reading(id: string, extra: Partial<Reading> = {}): Reading {
     addedAt: '2026-11-01T10:00:00.000Z',
     status: 'unread',
     source: 'manual',
+    progress: null,
+    doi: null,
     ...extra,
   };
 }
@@ -43,6 +45,7 @@ function session(id: string, readingId: string): StudySession {
     understanding: 70,
     quizScore: null,
     notes: 'ok',
+    progressAt: null,
   };
 }
 
@@ -99,13 +102,13 @@ describe('database upgrades', () => {
     expect(readings.map((r) => r.id).sort()).toEqual(['r1', 'r2']);
     for (const old of oldReadings) {
       const now = readings.find((r) => r.id === old.id)!;
-      expect(now).toEqual({ ...old, difficulty: 3, source: 'manual' });
+      expect(now).toEqual({ ...old, difficulty: 3, source: 'manual', progress: null, doi: null });
     }
     const sessions = await db.getAll('sessions');
-    expect(sessions).toEqual([{ ...oldSessions[0], interruptions: 0, quizScore: null }]);
+    expect(sessions).toEqual([{ ...oldSessions[0], interruptions: 0, quizScore: null, progressAt: null }]);
     expect(await db.getAllFromIndex('sessions', 'by-start')).toHaveLength(1);
     await db.put('settings', { dailyBudgetMinutes: 90 }, 'settings');
-    expect(Array.from(db.objectStoreNames).sort()).toEqual(['checkpoints', 'drafts', 'pathPacks', 'readings', 'sessions', 'settings', 'trash']);
+    expect(Array.from(db.objectStoreNames).sort()).toEqual(['checkpoints', 'drafts', 'pathPacks', 'readings', 'reviews', 'sessions', 'settings', 'trash']);
     db.close();
   });
 });
@@ -133,7 +136,7 @@ describe('backup: export, wipe, import', () => {
     [
       'a newer version',
       (b: Record<string, unknown>) => (b.version = 99),
-      /made by a newer version of StudyPath \(backup version 99; this app reads versions 1 to 2\)/,
+      /made by a newer version of StudyPath \(backup version 99; this app reads versions 1 to 3\)/,
     ],
     ['a version that is not one', (b: Record<string, unknown>) => (b.version = 'x'), /field version: backup version "x" is not supported/],
     ['not a backup', (b: Record<string, unknown>) => (b.format = 'other'), /not a StudyPath backup/],

@@ -27,6 +27,8 @@ const reading = (id: string): Reading => ({
   addedAt: '2026-11-01T10:00:00.000Z',
   status: 'unread',
   source: 'manual',
+  progress: null,
+  doi: null,
 });
 const session = (id: string, readingId: string): StudySession => ({
   id,
@@ -39,6 +41,7 @@ const session = (id: string, readingId: string): StudySession => ({
   understanding: 70,
   quizScore: null,
   notes: '',
+  progressAt: null,
 });
 const draft = (id: string, readingId: string, extra: Partial<FocusDraft> = {}): FocusDraft => ({
   id,

@@ -111,6 +111,8 @@ async function step(w: World): Promise<void> {
       addedAt: date(rng),
       status: 'unread',
       source: 'manual',
+      progress: null,
+      doi: null,
     });
   } else if (op === 4 && some)
     w.forms.push(some); // an edit form opens
@@ -134,6 +136,7 @@ async function step(w: World): Promise<void> {
       understanding: rng.next() < 0.5 ? null : rng.int(0, 101),
       quizScore: rng.next() < 0.5 ? null : rng.int(0, 101),
       notes: words(rng, rng.int(0, 3)),
+      progressAt: null,
     });
   } else if (op === 10) await repo.saveSettings({ dailyBudgetMinutes: rng.int(0, 24 * 60 + 1) });
   else if (op === 11 && w.trash.length > 0) {

@@ -20,6 +20,7 @@ const session = (id: string, readingId: string, start: string): StudySession => 
   understanding: 60,
   quizScore: null,
   notes: '',
+  progressAt: null,
 });
 
 describe('repository', () => {
@@ -47,14 +48,14 @@ describe('repository', () => {
     const a = new Repo(await openStudyDb(dbName));
     const b = new Repo(await openStudyDb(dbName), (c) => heard.push(c));
     await a.importReadings([reading('i1'), reading('i2')], 'refs.bib');
-    await a.restore({ readings: [reading('r')], sessions: [], settings: { dailyBudgetMinutes: 30 }, pathPacks: [] }, 'backup.json');
+    await a.restore({ readings: [reading('r')], sessions: [], settings: { dailyBudgetMinutes: 30 }, pathPacks: [], reviews: [] }, 'backup.json');
     expect((await b.readings()).map((r) => r.id)).toEqual(['r']);
     const heardReadings = () => heard.filter((c) => c.store === 'readings').length;
     await until(() => heardReadings() >= 2, "the other tab's messages about the import and the restore");
     expect(heardReadings()).toBe(2);
     const poisoned = reading('p') as unknown as Record<string, unknown>;
     poisoned.poison = () => 1;
-    const data = { readings: [poisoned as unknown as Reading], sessions: [], settings: { dailyBudgetMinutes: 30 }, pathPacks: [] };
+    const data = { readings: [poisoned as unknown as Reading], sessions: [], settings: { dailyBudgetMinutes: 30 }, pathPacks: [], reviews: [] };
     await expect(a.restore(data, 'bad.json')).rejects.toThrow(/Could not save the data from bad\.json/);
     expect((await b.readings()).map((r) => r.id)).toEqual(['r']);
     // A later write is a fence: one channel delivers in order, so once its message is heard, the failed

@@ -26,6 +26,7 @@ const session = (id: string, readingId: string): StudySession => ({
   understanding: 70,
   quizScore: null,
   notes: '',
+  progressAt: null,
 });
 
 /** a ← b ← c (b builds on a, c on a and b), a session on a and on b, a path pack through all three. */
@@ -37,6 +38,7 @@ async function populated(): Promise<Repo> {
   await repo.saveSession(session('s1', 'a'));
   await repo.saveSession(session('s2', 'b'));
   await repo.saveSettings({ dailyBudgetMinutes: 90 });
+  await repo.db.put('reviews', { id: 'v1', readingId: 'a', at: '2026-11-04T09:00:00.000Z', rating: 3, minutes: 5 });
   await repo.savePathPack({
     id: 'p',
     name: 'pack',
@@ -62,6 +64,7 @@ describe('trash and undo', () => {
       ['c', ['b']],
     ]);
     expect(after.sessions.map((s) => s.id)).toEqual(['s2']);
+    expect(after.reviews).toEqual([]);
     expect(after.pathPacks[0].sequences).toEqual([
       ['b', 'c'],
       ['b', 'c'],
@@ -104,7 +107,10 @@ describe('trash and undo', () => {
   it('restore, then undo, gives back all the data it replaced, settings included', async () => {
     const repo = await populated();
     const before = await state(repo);
-    const entry = await repo.restore({ readings: [reading('x')], sessions: [], settings: { dailyBudgetMinutes: 20 }, pathPacks: [] }, 'other.json');
+    const entry = await repo.restore(
+      { readings: [reading('x')], sessions: [], settings: { dailyBudgetMinutes: 20 }, pathPacks: [], reviews: [] },
+      'other.json',
+    );
     expect(entry.label).toBe('Restored other.json');
     expect((await state(repo)).readings.map((r) => r.id)).toEqual(['x']);
     await repo.undo(entry.seq!);

@@ -3,7 +3,7 @@
  * field accepts its first and last value and refuses one past either, naming the field.
  */
 import { describe, expect, it } from 'vitest';
-import { validateReading, validateSession, validateSettings } from '../../src/data/validate';
+import { normalDoi, validateReading, validateReview, validateSession, validateSettings } from '../../src/data/validate';
 import { aReading } from '../support/records';
 
 /** A valid reading with any field replaced, by a wrong-typed value too. */
@@ -77,5 +77,48 @@ describe('validation edges', () => {
     expect(() => validateReading(reading({ status: 'done' }), 'f')).toThrow(/field status: /);
     expect(() => validateReading(reading({ source: 'web' }), 'f')).toThrow(/field source: /);
     expect(() => validateSession(session({ readingId: '' }), 'f')).toThrow(/field readingId: is required/);
+  });
+});
+
+describe('DOIs, progress and reviews (schema version 5, backup version 3)', () => {
+  it('a DOI is kept in one normal form: lower case, without a resolver prefix', () => {
+    for (const raw of [
+      '10.1145/3292500.3330701',
+      'https://doi.org/10.1145/3292500.3330701',
+      'http://dx.doi.org/10.1145/3292500.3330701',
+      'doi: 10.1145/3292500.3330701',
+    ])
+      expect(normalDoi(raw, 'f', 'doi')).toBe('10.1145/3292500.3330701');
+    expect(normalDoi('10.1002/ABC.DEF', 'f', 'doi')).toBe('10.1002/abc.def');
+    expect(normalDoi('', 'f', 'doi')).toBeNull();
+    expect(validateReading(reading({ doi: 'DOI:10.1000/XYZ' }), 'w').doi).toBe('10.1000/xyz');
+    expect(() => validateReading(reading({ doi: 'not a doi' }), 'refs.bib, line 4')).toThrow(/refs\.bib, line 4, field doi: "not a doi" is not a DOI/);
+  });
+
+  it('progress is pages or a percentage, done within total; missing means none', () => {
+    expect(validateReading(reading(), 'w').progress).toBeNull();
+    expect(validateReading(reading({ progress: { unit: 'pages', total: 320, done: 320 } }), 'w').progress).toEqual({ unit: 'pages', total: 320, done: 320 });
+    expect(validateReading(reading({ progress: { unit: 'percent', done: 40 } }), 'w').progress).toEqual({ unit: 'percent', total: 100, done: 40 });
+    expect(() => validateReading(reading({ progress: { unit: 'pages', total: 320, done: 321 } }), 'w')).toThrow(
+      /w, field progress\.done: must be a whole number from 0 to 320/,
+    );
+    expect(() => validateReading(reading({ progress: { unit: 'chapters', total: 3, done: 0 } }), 'w')).toThrow(
+      /w, field progress\.unit: must be pages or percent/,
+    );
+    expect(() => validateReading(reading({ progress: { unit: 'percent', total: 50, done: 0 } }), 'w')).toThrow(/field progress\.total/);
+    expect(validateSession(session({ progressAt: 12 }), 'w').progressAt).toBe(12);
+    expect(validateSession(session(), 'w').progressAt).toBeNull();
+  });
+
+  it('abandoned is a status', () => {
+    expect(validateReading(reading({ status: 'abandoned' }), 'w').status).toBe('abandoned');
+    expect(() => validateReading(reading({ status: 'paused' }), 'w')).toThrow(/field status: must be one of unread, reading, finished, abandoned, hidden/);
+  });
+
+  it('a review has a rating from 1 (Again) to 4 (Easy), a date and minutes', () => {
+    const ok = { id: 'v', readingId: 'r', at: '2026-11-05T08:00:00Z', rating: 4, minutes: 5 };
+    expect(validateReview(ok, 'w')).toEqual({ ...ok, at: '2026-11-05T08:00:00.000Z' });
+    expect(() => validateReview({ ...ok, rating: 5 }, 'b.json, reviews[0]')).toThrow(/b\.json, reviews\[0\], field rating: must be a whole number from 1 to 4/);
+    expect(() => validateReview({ ...ok, at: 'soon' }, 'w')).toThrow(/field at: "soon" is not a date/);
   });
 });

@@ -193,6 +193,8 @@ const reading = (id: string, minutes: number, prerequisites: string[] = [], stat
   addedAt: '2026-01-01',
   status,
   source: 'manual',
+  progress: null,
+  doi: null,
 });
 
 describe('learning path', () => {

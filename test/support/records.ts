@@ -15,6 +15,8 @@ export function aReading(id: string, extra: Partial<Reading> = {}): Reading {
     addedAt: '2026-11-01T00:00:00.000Z',
     status: 'unread',
     source: 'manual',
+    progress: null,
+    doi: null,
     ...extra,
   };
 }

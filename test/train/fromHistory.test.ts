@@ -18,6 +18,8 @@ const r = (id: string, addedAt: string, title = `Reading ${id}`, topics: string[
   addedAt,
   status: 'unread',
   source: 'manual',
+  progress: null,
+  doi: null,
 });
 const s = (id: string, readingId: string, start: string, extra: Partial<StudySession> = {}): StudySession => ({
   id,
@@ -30,6 +32,7 @@ const s = (id: string, readingId: string, start: string, extra: Partial<StudySes
   understanding: 80,
   quizScore: null,
   notes: '',
+  progressAt: null,
   ...extra,
 });
 

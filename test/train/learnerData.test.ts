@@ -20,6 +20,7 @@ const history = (n: number): StudySession[] =>
     understanding: 70,
     quizScore: null,
     notes: '',
+    progressAt: null,
   }));
 
 describe('the learner hold-out', () => {

@@ -97,6 +97,7 @@ describe('the trainer service on WebGPU (lavapipe)', () => {
       understanding: 90,
       quizScore: null,
       notes: '',
+      progressAt: null,
     });
     await b.s.handle({ type: 'data-changed' });
     await b.s.idle();

@@ -54,7 +54,16 @@ export function Catalog({ onStudy }: { onStudy: (id: string) => void }) {
     const form = e.currentTarget;
     const saved = editing
       ? await editReading(editing.id, fields)
-      : await saveReading({ id: newId(), ...fields, prerequisites: [], addedAt: new Date().toISOString(), status: 'unread', source: 'manual' });
+      : await saveReading({
+          id: newId(),
+          ...fields,
+          prerequisites: [],
+          addedAt: new Date().toISOString(),
+          status: 'unread',
+          source: 'manual',
+          progress: null,
+          doi: null,
+        });
     if (saved) {
       form.reset();
       setEditing(null);

@@ -161,6 +161,7 @@ export function FocusTimer({ start, onDone }: { start: TimerStart; onDone: () =>
         activeMinutes: Math.max(minutes, 0),
         interruptions,
         quizScore: null,
+        progressAt: null,
         ...ratingsFrom(new FormData(e.currentTarget)),
       },
       id,

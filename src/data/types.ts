@@ -65,7 +65,7 @@ export interface StudySession {
 }
 
 /** FSRS rating of one review, as ts-fsrs numbers them: 1 Again, 2 Hard, 3 Good, 4 Easy. */
-type ReviewRating = 1 | 2 | 3 | 4;
+export type ReviewRating = 1 | 2 | 3 | 4;
 
 /**
  * One review of a finished reading (issue 20). The review log is the source
@@ -102,6 +102,8 @@ export interface FocusDraft {
 export interface Settings {
   /** Minutes of study the learner budgets per day. */
   dailyBudgetMinutes: number;
+  /** Minutes one review of a finished reading takes (issue 20); 5 when not set (DEFAULT_REVIEW_MINUTES). */
+  reviewMinutes?: number;
 }
 
 export const DEFAULT_SETTINGS: Settings = { dailyBudgetMinutes: 60 };

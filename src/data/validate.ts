@@ -205,7 +205,8 @@ export function validateReview(raw: unknown, where: string): ReviewRecord {
 export function validateSettings(raw: unknown, where: string): Settings {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new ValidationError(`${where}: must be an object`);
   const r = raw as Record<string, unknown>;
-  return { dailyBudgetMinutes: int(r.dailyBudgetMinutes ?? 60, where, 'dailyBudgetMinutes', 0, 24 * 60) };
+  const dailyBudgetMinutes = int(r.dailyBudgetMinutes ?? 60, where, 'dailyBudgetMinutes', 0, 24 * 60);
+  return r.reviewMinutes === undefined ? { dailyBudgetMinutes } : { dailyBudgetMinutes, reviewMinutes: int(r.reviewMinutes, where, 'reviewMinutes', 1, 120) };
 }
 
 /** A focus-session draft as read back from the database (the app wrote it, but a row may be damaged). */

@@ -122,3 +122,13 @@ describe('DOIs, progress and reviews (schema version 5, backup version 3)', () =
     expect(() => validateReview({ ...ok, at: 'soon' }, 'w')).toThrow(/field at: "soon" is not a date/);
   });
 });
+
+describe('review length setting', () => {
+  it('is kept when set, from 1 to 120 minutes, and left unset otherwise', () => {
+    expect(validateSettings({ dailyBudgetMinutes: 30 }, 's')).toEqual({ dailyBudgetMinutes: 30 });
+    expect(validateSettings({ dailyBudgetMinutes: 30, reviewMinutes: 10 }, 's')).toEqual({ dailyBudgetMinutes: 30, reviewMinutes: 10 });
+    expect(() => validateSettings({ reviewMinutes: 0 }, 'backup.json, settings')).toThrow(
+      /backup\.json, settings, field reviewMinutes: must be a whole number from 1 to 120/,
+    );
+  });
+});

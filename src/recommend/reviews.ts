@@ -1,0 +1,104 @@
+/**
+ * Spaced reviews of finished readings, scheduled by ts-fsrs (FSRS-6 with its
+ * default parameters). The review log is the source of truth: a reading's
+ * card is derived by replaying its reviews in order, never stored.
+ *
+ * The first entry of a reading's log is written when it is finished (rated
+ * from that session's understanding, see ratingFromUnderstanding); each
+ * later entry is a review the learner rated Again / Hard / Good / Easy.
+ *
+ * Learning steps are off (`enable_short_term: false`): a reading is reviewed
+ * days apart, not after ten minutes as a flashcard would be.
+ */
+import { createEmptyCard, fsrs, type Card, type FSRS, type Grade } from 'ts-fsrs';
+import type { Reading, ReviewRecord, ReviewRating } from '../data/types';
+import { compareDates } from '../data/dates';
+
+/** Minutes a review takes when the learner has not set it. */
+export const DEFAULT_REVIEW_MINUTES = 5;
+
+let scheduler: FSRS | null = null;
+const fsrsScheduler = (): FSRS => (scheduler ??= fsrs({ enable_short_term: false, enable_fuzz: false }));
+
+/**
+ * The rating that finishing a reading counts as: how well it was understood
+ * (0..100, self-rated) at its last session. No rating counts as Good.
+ */
+export function ratingFromUnderstanding(understanding: number | null): ReviewRating {
+  if (understanding === null) return 3;
+  if (understanding < 30) return 1;
+  if (understanding < 60) return 2;
+  if (understanding < 90) return 3;
+  return 4;
+}
+
+/** The reading's FSRS card after every review in `log` (any order; replayed oldest first), or null for an empty log. */
+export function cardOf(log: ReviewRecord[]): Card | null {
+  const sorted = [...log].sort((a, b) => compareDates(a.at, b.at) || a.id.localeCompare(b.id));
+  if (sorted.length === 0) return null;
+  let card = createEmptyCard(new Date(sorted[0].at));
+  for (const r of sorted) card = fsrsScheduler().next(card, new Date(r.at), r.rating as Grade).card;
+  return card;
+}
+
+export interface ReviewState {
+  readingId: string;
+  /** When FSRS schedules the next review. */
+  due: Date;
+  /** Probability of recall now, 0..1. */
+  retrievability: number;
+  /** The latest entry of the log (finishing counts). */
+  lastSeen: Date;
+  /** Entries in the log. */
+  reps: number;
+}
+
+export function reviewStateOf(readingId: string, log: ReviewRecord[], now: Date): ReviewState | null {
+  const card = cardOf(log);
+  if (!card) return null;
+  return {
+    readingId,
+    due: card.due,
+    retrievability: fsrsScheduler().get_retrievability(card, now, false),
+    lastSeen: card.last_review ?? new Date(log[0].at),
+    reps: log.length,
+  };
+}
+
+/** When the next review would fall if the reading were rated `rating` at `at`: what the rating buttons show. */
+export function dueAfter(log: ReviewRecord[], rating: ReviewRating, at: Date): Date {
+  const card: Card = cardOf(log) ?? createEmptyCard<Card>(at);
+  return fsrsScheduler().next(card, at, rating as Grade).card.due;
+}
+
+/**
+ * Finished readings whose review is due at `now`, lowest retrievability first
+ * (the one closest to being forgotten leads), then by id for a stable order.
+ * Hidden, abandoned and unfinished readings are never reviewed.
+ */
+export function dueReviews(readings: Reading[], reviews: ReviewRecord[], now: Date): ReviewState[] {
+  const logOf = new Map<string, ReviewRecord[]>();
+  for (const r of reviews) logOf.set(r.readingId, [...(logOf.get(r.readingId) ?? []), r]);
+  const due: ReviewState[] = [];
+  for (const reading of readings) {
+    if (reading.status !== 'finished') continue;
+    const state = reviewStateOf(reading.id, logOf.get(reading.id) ?? [], now);
+    if (state && state.due.getTime() <= now.getTime()) due.push(state);
+  }
+  return due.sort((a, b) => a.retrievability - b.retrievability || a.readingId.localeCompare(b.readingId));
+}
+
+export interface FittedReviews {
+  /** Reviews that fit today's budget, in the order to do them. */
+  today: ReviewState[];
+  /** Due reviews that do not fit: shown as postponed, never dropped. */
+  postponed: ReviewState[];
+  /** Minutes left for new readings. */
+  minutesLeft: number;
+}
+
+/** Due reviews first, in order, while each fits the budget; the rest are postponed. */
+export function fitReviews(due: ReviewState[], reviewMinutes: number, budgetMinutes: number): FittedReviews {
+  const fits = Math.max(0, Math.min(due.length, Math.floor(budgetMinutes / Math.max(1, reviewMinutes))));
+  return { today: due.slice(0, fits), postponed: due.slice(fits), minutesLeft: budgetMinutes - fits * reviewMinutes };
+}

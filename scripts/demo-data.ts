@@ -17,7 +17,9 @@ import { writeFileSync, mkdirSync } from 'node:fs';
 import { DEMO_CATALOG } from './demo-catalog';
 import { Rng } from '../src/model/random';
 import { BACKUP_FORMAT, BACKUP_VERSION, type Backup } from '../src/data/backup';
-import type { Reading, StudySession } from '../src/data/types';
+import type { Reading, ReviewRecord, StudySession } from '../src/data/types';
+import { finishingReview } from '../src/data/reviewLog';
+import { cardOf } from '../src/recommend/reviews';
 
 export const DEMO_SEED = 20261001;
 const START = Date.UTC(2026, 9, 1); // 1 October 2026
@@ -183,6 +185,7 @@ export function demoBackup(): Backup {
     if (finished.has(r.id)) r.status = 'finished';
     else if (sessions.some((s) => s.readingId === r.id)) r.status = 'reading';
   }
+  const reviews = demoReviews(sessions, finished, new Rng(DEMO_SEED + 2));
   const community = communitySequences(readings, new Rng(DEMO_SEED + 1));
   return {
     format: BACKUP_FORMAT,
@@ -192,8 +195,34 @@ export function demoBackup(): Backup {
     sessions,
     settings: { dailyBudgetMinutes: 60 },
     pathPacks: [{ id: 'demo-community', name: 'Community paths (simulated, demo)', importedAt: new Date(START).toISOString(), sequences: community }],
-    reviews: [],
+    reviews,
   };
+}
+
+/**
+ * The demo learner's review log: finishing a reading in the app is its first
+ * review (rated from that session's understanding); after that they review it
+ * each time FSRS says it is due, on that day or the next, until the demo's
+ * last day, rating it mostly Good. Foundations known before the app have no
+ * log: they are not review cards.
+ */
+function demoReviews(sessions: StudySession[], finished: Set<string>, rng: Rng): ReviewRecord[] {
+  const end = START + DAYS * 86_400_000;
+  const out: ReviewRecord[] = [];
+  for (const s of sessions) {
+    if (s.understanding === null || !finished.has(s.readingId)) continue; // only the session that finished it rates it
+    const log = [finishingReview(`demo-v${out.length + 1}`, s.readingId, s.end, s.understanding)];
+    for (;;) {
+      const due = cardOf(log)!.due.getTime();
+      const at = Math.max(due, Date.parse(log[log.length - 1].at) + 86_400_000) + rng.int(0, 24) * 3_600_000;
+      if (at >= end) break;
+      const x = rng.next();
+      const rating = x < 0.05 ? 1 : x < 0.2 ? 2 : x < 0.9 ? 3 : 4;
+      log.push({ id: `demo-v${out.length + log.length + 1}`, readingId: s.readingId, at: new Date(at).toISOString(), rating, minutes: 5 });
+    }
+    out.push(...log);
+  }
+  return out;
 }
 
 export async function main(): Promise<void> {

@@ -6,6 +6,7 @@ import { create } from 'zustand';
 import type { IDBPDatabase } from 'idb';
 import { NewerDatabaseError, openForExport, openStudyDb, type StudyDB } from '../data/db';
 import { exportBackup, parseBackup, type Backup } from '../data/backup';
+import { demoAsOf } from '../data/demoDates';
 import { Repo, type Unreadable } from '../data/repo';
 import type { TrashEntry } from '../data/types';
 import { readingsFromZoteroCsv } from '../data/csv';
@@ -170,7 +171,7 @@ export const useStore = create<State>((set, get) => ({
     await guard(set, async () => {
       const res = await fetch(`${import.meta.env.BASE_URL}demo/demo.json`);
       if (!res.ok) throw new Error(`could not load the demo data (HTTP ${res.status})`);
-      const entry = await get().repo!.restore(parseBackup(await res.text(), 'demo.json'), 'the demo');
+      const entry = await get().repo!.restore(demoAsOf(parseBackup(await res.text(), 'demo.json'), new Date()), 'the demo');
       await get().refresh();
       set({ notice: undoable(get, 'Demo data loaded: a catalog of real readings and six weeks of a demo learner’s history.', entry) });
     });

@@ -4,7 +4,7 @@
  * card is derived by replaying its reviews in order, never stored.
  *
  * The first entry of a reading's log is written when it is finished (rated
- * from that session's understanding, see ratingFromUnderstanding); each
+ * from that session's understanding, src/data/reviewLog.ts); each
  * later entry is a review the learner rated Again / Hard / Good / Easy.
  *
  * Learning steps are off (`enable_short_term: false`): a reading is reviewed
@@ -19,18 +19,6 @@ export const DEFAULT_REVIEW_MINUTES = 5;
 
 let scheduler: FSRS | null = null;
 const fsrsScheduler = (): FSRS => (scheduler ??= fsrs({ enable_short_term: false, enable_fuzz: false }));
-
-/**
- * The rating that finishing a reading counts as: how well it was understood
- * (0..100, self-rated) at its last session. No rating counts as Good.
- */
-export function ratingFromUnderstanding(understanding: number | null): ReviewRating {
-  if (understanding === null) return 3;
-  if (understanding < 30) return 1;
-  if (understanding < 60) return 2;
-  if (understanding < 90) return 3;
-  return 4;
-}
 
 /** The reading's FSRS card after every review in `log` (any order; replayed oldest first), or null for an empty log. */
 export function cardOf(log: ReviewRecord[]): Card | null {

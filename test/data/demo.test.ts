@@ -7,6 +7,8 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { demoBackup } from '../../scripts/demo-data';
 import { parseBackup } from '../../src/data/db';
+import { demoAsOf } from '../../src/data/demoDates';
+import { dueReviews } from '../../src/recommend/reviews';
 
 describe('demo data', () => {
   const committed = readFileSync('public/demo/demo.json', 'utf8');
@@ -35,5 +37,32 @@ describe('demo data', () => {
         expect(ok, `${s.id} studies ${s.readingId} before ${p} is finished`).toBe(true);
       }
     }
+  });
+
+  it('keeps a review log: each reading finished in the app is a review card, and few are due the day after the demo ends', () => {
+    const b = parseBackup(committed, 'demo.json');
+    const finishedInApp = new Set(b.sessions.filter((s) => s.understanding !== null).map((s) => s.readingId));
+    expect(new Set(b.reviews.map((r) => r.readingId))).toEqual(finishedInApp);
+    const due = dueReviews(b.readings, b.reviews, new Date(b.exportedAt)).length;
+    expect(due).toBeLessThanOrEqual(3);
+  });
+  it('is moved to end the day before it is loaded: whole days, every date, order kept', () => {
+    const b = parseBackup(committed, 'demo.json');
+    const now = new Date('2027-03-15T08:30:00.000Z');
+    const moved = demoAsOf(b, now);
+    expect(moved.exportedAt.slice(0, 10)).toBe('2027-03-15');
+    const by = Date.parse(moved.sessions[0].start) - Date.parse(b.sessions[0].start);
+    expect(by % 86_400_000).toBe(0);
+    for (const [was, is] of [
+      [b.sessions.map((s) => s.end), moved.sessions.map((s) => s.end)],
+      [b.readings.map((r) => r.addedAt), moved.readings.map((r) => r.addedAt)],
+      [b.reviews.map((r) => r.at), moved.reviews.map((r) => r.at)],
+    ])
+      was.forEach((d, i) => expect(Date.parse(is[i]) - Date.parse(d)).toBe(by));
+    // Still a valid backup, and the same reviews are due on its last day as on the original's.
+    const again = parseBackup(JSON.stringify(moved), 'moved.json');
+    expect(dueReviews(again.readings, again.reviews, now).length).toBe(
+      dueReviews(b.readings, b.reviews, new Date(Date.parse(b.exportedAt) + (now.getTime() - Date.parse(moved.exportedAt)))).length,
+    );
   });
 });

@@ -6,7 +6,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { ReviewRecord, ReviewRating } from '../../src/data/types';
-import { cardOf, dueAfter, dueReviews, fitReviews, ratingFromUnderstanding, reviewStateOf } from '../../src/recommend/reviews';
+import { cardOf, dueAfter, dueReviews, fitReviews, reviewStateOf } from '../../src/recommend/reviews';
+import { ratingFromUnderstanding } from '../../src/data/reviewLog';
 import { aReading } from '../support/records';
 
 const DAY = 86_400_000;

@@ -7,7 +7,9 @@ import type { IDBPDatabase } from 'idb';
 import { NewerDatabaseError, openForExport, openStudyDb, type StudyDB } from '../data/db';
 import { exportBackup, parseBackup, type Backup } from '../data/backup';
 import { Repo, type Unreadable } from '../data/repo';
-import type { TrashEntry } from '../data/types';
+import type { ReadingStatus, TrashEntry } from '../data/types';
+import type { SessionOutcome } from '../data/sessionWrites';
+import { refuseCycles } from '../data/prerequisites';
 import { readingsFromZoteroCsv } from '../data/csv';
 import { readingsFromBibtex } from '../data/bibtex';
 import { parsePathPack } from '../data/pathpack';
@@ -61,8 +63,17 @@ interface State {
   /** An edit, merged with the reading as it is now. */
   editReading(id: string, fields: Partial<Omit<Reading, 'id'>>): Promise<boolean>;
   deleteReading(id: string): Promise<void>;
-  /** Saves a session; with `draftId`, deletes the timer's draft in the same transaction. */
-  saveSession(s: StudySession, draftId?: string): Promise<boolean>;
+  /**
+   * Saves a session; with `draftId`, deletes the timer's draft in the same transaction; with `outcome`, sets the
+   * status the learner chose at the session's end (a notice offers to undo it).
+   */
+  saveSession(s: StudySession, opts?: { draftId?: string; outcome?: SessionOutcome }): Promise<boolean>;
+  /** Corrects a session (same id); undoable. */
+  editSession(s: StudySession): Promise<boolean>;
+  /** Deletes a session; undoable. */
+  deleteSession(id: string): Promise<boolean>;
+  /** Sets a reading's status from the catalog; undoable. */
+  setStatus(id: string, status: ReadingStatus): Promise<void>;
   /** Writes the running timer's draft. Returns the error's message, or null: the timer shows it, no notice each tick. */
   keepDraft(d: FocusDraft): Promise<string | null>;
   /** Deletes a draft (the session is discarded). */
@@ -230,11 +241,36 @@ export const useStore = create<State>((set, get) => ({
     set({ pendingRestore: null, notice: { kind: 'info', text: 'Restore cancelled: nothing was changed.' } });
   },
 
-  async saveSession(s, draftId) {
+  async saveSession(s, opts = {}) {
     return guard(set, async () => {
-      await get().repo!.saveSession(s, draftId);
-      if (draftId !== undefined) get().takeDraft(draftId);
+      const { entry } = await get().repo!.saveSession(s, opts);
+      if (opts.draftId !== undefined) get().takeDraft(opts.draftId);
       await get().refresh();
+      if (entry) set({ notice: undoable(get, `Session saved. ${entry.label}.`, entry) });
+    });
+  },
+
+  async editSession(s) {
+    return guard(set, async () => {
+      const entry = await get().repo!.editSession(s);
+      await get().refresh();
+      set({ notice: undoable(get, `${entry.label}.`, entry) });
+    });
+  },
+
+  async deleteSession(id) {
+    return guard(set, async () => {
+      const entry = await get().repo!.deleteSession(id);
+      await get().refresh();
+      set({ notice: undoable(get, `${entry.label}.`, entry) });
+    });
+  },
+
+  async setStatus(id, status) {
+    await guard(set, async () => {
+      const entry = await get().repo!.setStatus(id, status);
+      await get().refresh();
+      if (entry) set({ notice: undoable(get, `${entry.label}.`, entry) });
     });
   },
 
@@ -275,6 +311,7 @@ export const useStore = create<State>((set, get) => ({
       if (lower.endsWith('.json')) {
         // Nothing is replaced until the learner has seen what would be, and confirmed.
         const backup = parseBackup(text, name);
+        refuseCycles(backup.readings, name);
         const { readings, sessions } = get();
         const before = { readings: readings.length, sessions: sessions.length, pathPacks: (await repo.pathPacks()).length };
         const after = { readings: backup.readings.length, sessions: backup.sessions.length, pathPacks: backup.pathPacks.length };

@@ -130,7 +130,7 @@ async function step(w: World): Promise<void> {
       readingId: some.id,
       start,
       end: new Date(Date.parse(start) + rng.int(0, 120) * 60_000).toISOString(),
-      activeMinutes: rng.int(0, 120),
+      activeMinutes: rng.int(1, 120),
       focus: rng.int(1, 6),
       interruptions: rng.int(0, 5),
       understanding: rng.next() < 0.5 ? null : rng.int(0, 101),

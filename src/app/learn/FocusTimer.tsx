@@ -164,7 +164,7 @@ export function FocusTimer({ start, onDone }: { start: TimerStart; onDone: () =>
         progressAt: null,
         ...ratingsFrom(new FormData(e.currentTarget)),
       },
-      id,
+      { draftId: id },
     );
     if (ok) {
       finished.current = true;

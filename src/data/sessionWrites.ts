@@ -35,7 +35,7 @@ export function refuseUnderAMinute(s: StudySession, where: string): void {
 }
 
 /** How a status reads in a notice: Marked “X” as finished. */
-export const STATUS_TEXT: Record<ReadingStatus, string> = {
+const STATUS_TEXT: Record<ReadingStatus, string> = {
   unread: 'unread',
   reading: 'reading',
   finished: 'finished',
@@ -44,7 +44,7 @@ export const STATUS_TEXT: Record<ReadingStatus, string> = {
 };
 
 /** The status a session leaves by itself: a first session makes an unread reading "reading". */
-export const statusAfterSession = (current: ReadingStatus): ReadingStatus => (current === 'unread' ? 'reading' : current);
+const statusAfterSession = (current: ReadingStatus): ReadingStatus => (current === 'unread' ? 'reading' : current);
 
 async function readingOf(tx: Tx, id: string) {
   const reading = await tx.objectStore('readings').get(id);

@@ -1,5 +1,6 @@
 import { useState, type FormEvent } from 'react';
-import { newId, useStore } from '../studyStore';
+import { useStore } from '../studyStore';
+import { newId } from '../ids';
 import type { Reading, ReadingProgress } from '../../data/types';
 import { PrerequisitePicker } from './PrerequisitePicker';
 

@@ -1,5 +1,6 @@
 import { useState, type FormEvent } from 'react';
-import { newId, useStore } from '../studyStore';
+import { useStore } from '../studyStore';
+import { newId } from '../ids';
 import { RatingFields, ratingsFrom } from './SessionFields';
 import { int, localDateTime, validateSession } from '../../data/validate';
 import { refuseUnderAMinute } from '../../data/sessionWrites';

@@ -1,5 +1,7 @@
 import { useCallback, useEffect, useLayoutEffect, useRef, useState } from 'react';
-import { draftLockName, newId, useStore } from '../studyStore';
+import { useStore } from '../studyStore';
+import { draftLockName } from '../drafts';
+import { newId } from '../ids';
 import { SessionEnd, type SessionEndValues } from './SessionEnd';
 import type { FocusDraft } from '../../data/types';
 import { formatDateTime } from '../../data/dates';

@@ -134,14 +134,20 @@ test('bad files get a clear error and change nothing; markup stays text', async 
 });
 
 test('two tabs writing at once keep both sessions', async ({ context }) => {
+  // Both tabs on Playwright's clock (one per context): a session is saved only from a minute of study, and the
+  // minutes move by fastForward. Each tab's timer is stopped before the other's runs.
+  await context.clock.install();
   const a = await context.newPage();
   await a.goto('/');
   await addReading(a, 'Shared reading');
   const b = await context.newPage();
   await b.goto('/');
+  await context.clock.pauseAt(Date.now() + 60_000);
   const study = async (p: Page, understanding: string) => {
     await tab(p, 'Catalog');
     await p.getByRole('button', { name: 'Study Shared reading' }).click();
+    await p.clock.fastForward('02:00');
+    await expect(p.getByRole('timer', { name: 'Active study time' })).toHaveText('2:00');
     await p.getByRole('button', { name: 'Stop' }).click();
     await p.getByLabel('Understanding (0–100)').fill(understanding);
   };

@@ -5,34 +5,22 @@
 import { create } from 'zustand';
 import type { IDBPDatabase } from 'idb';
 import { NewerDatabaseError, openForExport, openStudyDb, type StudyDB } from '../data/db';
-import { exportBackup, parseBackup, type Backup } from '../data/backup';
+import { exportBackup, parseBackup } from '../data/backup';
 import { demoAsOf } from '../data/demoDates';
 import { Repo, type Unreadable } from '../data/repo';
-import type { TrashEntry } from '../data/types';
-import { readingsFromZoteroCsv } from '../data/csv';
-import { readingsFromBibtex } from '../data/bibtex';
-import { parsePathPack } from '../data/pathpack';
+import type { ReadingStatus, TrashEntry } from '../data/types';
+import type { SessionOutcome } from '../data/sessionWrites';
+import { readImport, type PendingRestore } from './importFile';
+import { liveDraftIds } from './drafts';
 import { DEFAULT_SETTINGS, type FocusDraft, type Reading, type Settings, type StudySession } from '../data/types';
+
+export type { Counts, PendingRestore } from './importFile';
 
 interface Notice {
   kind: 'error' | 'info';
   text: string;
   /** A button beside the text, e.g. Undo. */
   action?: { label: string; run: () => void };
-}
-
-export interface Counts {
-  readings: number;
-  sessions: number;
-  pathPacks: number;
-}
-
-/** A backup read and checked, waiting for the learner to confirm what it replaces. */
-export interface PendingRestore {
-  name: string;
-  backup: Backup;
-  before: Counts;
-  after: Counts;
 }
 
 interface State {
@@ -62,8 +50,17 @@ interface State {
   /** An edit, merged with the reading as it is now. */
   editReading(id: string, fields: Partial<Omit<Reading, 'id'>>): Promise<boolean>;
   deleteReading(id: string): Promise<void>;
-  /** Saves a session; with `draftId`, deletes the timer's draft in the same transaction. */
-  saveSession(s: StudySession, draftId?: string): Promise<boolean>;
+  /**
+   * Saves a session; with `draftId`, deletes the timer's draft in the same transaction; with `outcome`, sets the
+   * status the learner chose at the session's end (a notice offers to undo it).
+   */
+  saveSession(s: StudySession, opts?: { draftId?: string; outcome?: SessionOutcome }): Promise<boolean>;
+  /** Corrects a session (same id); undoable. */
+  editSession(s: StudySession): Promise<boolean>;
+  /** Deletes a session; undoable. */
+  deleteSession(id: string): Promise<boolean>;
+  /** Sets a reading's status from the catalog; undoable. */
+  setStatus(id: string, status: ReadingStatus): Promise<void>;
   /** Writes the running timer's draft. Returns the error's message, or null: the timer shows it, no notice each tick. */
   keepDraft(d: FocusDraft): Promise<string | null>;
   /** Deletes a draft (the session is discarded). */
@@ -82,25 +79,6 @@ interface State {
   /** Saves a full backup as a file download (the Data section's export, and every section's error message). */
   downloadBackup(): Promise<void>;
 }
-
-/** The Web Lock a mounted focus timer holds for its draft, so that another tab does not offer to resume it. */
-export const draftLockName = (id: string) => `studypath-focus-${id}`;
-
-/** Draft ids whose lock a live timer (in any tab of this origin) holds or waits for. */
-async function liveDraftIds(): Promise<Set<string>> {
-  const locks = globalThis.navigator?.locks;
-  if (!locks) return new Set();
-  const { held = [], pending = [] } = await locks.query();
-  const prefix = draftLockName('');
-  return new Set(
-    [...held, ...pending]
-      .map((l) => l.name ?? '')
-      .filter((n) => n.startsWith(prefix))
-      .map((n) => n.slice(prefix.length)),
-  );
-}
-
-export const newId = () => globalThis.crypto?.randomUUID?.() ?? `id-${Date.now()}-${Math.random().toString(36).slice(2)}`;
 
 async function guard(set: (p: Partial<State>) => void, fn: () => Promise<void>): Promise<boolean> {
   try {
@@ -231,11 +209,36 @@ export const useStore = create<State>((set, get) => ({
     set({ pendingRestore: null, notice: { kind: 'info', text: 'Restore cancelled: nothing was changed.' } });
   },
 
-  async saveSession(s, draftId) {
+  async saveSession(s, opts = {}) {
     return guard(set, async () => {
-      await get().repo!.saveSession(s, draftId);
-      if (draftId !== undefined) get().takeDraft(draftId);
+      const { entry } = await get().repo!.saveSession(s, opts);
+      if (opts.draftId !== undefined) get().takeDraft(opts.draftId);
       await get().refresh();
+      if (entry) set({ notice: undoable(get, `Session saved. ${entry.label}.`, entry) });
+    });
+  },
+
+  async editSession(s) {
+    return guard(set, async () => {
+      const entry = await get().repo!.editSession(s);
+      await get().refresh();
+      set({ notice: undoable(get, `${entry.label}.`, entry) });
+    });
+  },
+
+  async deleteSession(id) {
+    return guard(set, async () => {
+      const entry = await get().repo!.deleteSession(id);
+      await get().refresh();
+      set({ notice: undoable(get, `${entry.label}.`, entry) });
+    });
+  },
+
+  async setStatus(id, status) {
+    await guard(set, async () => {
+      const entry = await get().repo!.setStatus(id, status);
+      await get().refresh();
+      if (entry) set({ notice: undoable(get, `${entry.label}.`, entry) });
     });
   },
 
@@ -271,32 +274,13 @@ export const useStore = create<State>((set, get) => ({
 
   async importFile(name, text) {
     await guard(set, async () => {
-      const repo = get().repo!;
-      const lower = name.toLowerCase();
-      if (lower.endsWith('.json')) {
-        // Nothing is replaced until the learner has seen what would be, and confirmed.
-        const backup = parseBackup(text, name);
-        const { readings, sessions } = get();
-        const before = { readings: readings.length, sessions: sessions.length, pathPacks: (await repo.pathPacks()).length };
-        const after = { readings: backup.readings.length, sessions: backup.sessions.length, pathPacks: backup.pathPacks.length };
-        set({ pendingRestore: { name, backup, before, after }, notice: null });
+      const { readings, sessions } = get();
+      const read = await readImport(get().repo!, name, text, readings, sessions.length);
+      if ('pending' in read) {
+        set({ pendingRestore: read.pending, notice: null });
         return;
-      } else if (lower.endsWith('.csv') || lower.endsWith('.bib') || lower.endsWith('.bibtex')) {
-        const readings = lower.endsWith('.csv') ? readingsFromZoteroCsv(text, name, newId) : readingsFromBibtex(text, name, newId);
-        await repo.importReadings(readings, name);
-        set({ notice: { kind: 'info', text: `Imported ${readings.length} reading(s) from ${name}.` } });
-      } else if (lower.endsWith('.txt')) {
-        const p = parsePathPack(text, name, get().readings, newId());
-        await repo.savePathPack(p.pack);
-        set({
-          notice: {
-            kind: 'info',
-            text: `Imported a path pack of ${p.users} learner sequence(s) over ${p.mappedItems} mapped reading(s); ${p.droppedInteractions} unmapped interaction(s) dropped.`,
-          },
-        });
-      } else {
-        throw new Error(`${name}: unknown file type (expected .json backup, .csv from Zotero, .bib, or a .txt path pack)`);
       }
+      set({ notice: { kind: 'info', text: read.done } });
       await get().refresh();
     });
   },

@@ -8,16 +8,23 @@
  * Every write keeps the data a backup can hold (backup.ts, checkLinks): each
  * row passes validate.ts, and every link names a reading that exists. A
  * delete takes everything naming the reading with it; a save drops links to
- * readings that are gone. Deletes, hides and restores can be undone (trash.ts).
+ * readings that are gone, and refuses prerequisites that would close a cycle
+ * (prerequisites.ts). Deletes, hides, restores, status changes and session
+ * corrections and deletions can be undone (trash.ts, sessionWrites.ts).
  */
 import type { IDBPDatabase } from 'idb';
 import type { StudyDB } from './schema';
 import type { Data } from './types';
 import { DEFAULT_SETTINGS, type CheckpointRecord, type FocusDraft, type PathPack, type Reading, type Settings, type StudySession } from './types';
 import { ValidationError, validateDraft, validatePathPack, validateReading, validateSession, validateSettings } from './validate';
+import { check, type Checked } from './checkedRows';
+
+export type { Unreadable } from './checkedRows';
 import { compareDates } from './dates';
 import * as trash from './trash';
-import type { TrashEntry } from './types';
+import type { ReadingStatus, TrashEntry } from './types';
+import { cycleMessage, findCycle, refuseCycles } from './prerequisites';
+import * as sessionWrites from './sessionWrites';
 
 export class StorageError extends Error {
   constructor(
@@ -27,39 +34,6 @@ export class StorageError extends Error {
     super(message);
     this.name = 'StorageError';
   }
-}
-
-/** A database row that fails today's validation (written by an older app, or around the checks): kept, not shown. */
-export interface Unreadable {
-  store: 'readings' | 'sessions';
-  id: string;
-  /** Names the row and the field, as validation says it. */
-  message: string;
-}
-
-export interface Checked<T> {
-  rows: T[];
-  unreadable: Unreadable[];
-}
-
-/**
- * Rows as the app reads them: each through the same validation as a form or an
- * import, so what the sections and the trainer see has the shape they expect.
- * A row that fails is reported instead of breaking whoever reads it.
- */
-function check<T>(store: Unreadable['store'], raw: unknown[], validate: (x: unknown, where: string) => T): Checked<T> {
-  const rows: T[] = [];
-  const unreadable: Unreadable[] = [];
-  for (const x of raw) {
-    const id = String((x as { id?: unknown } | null)?.id);
-    try {
-      rows.push(validate(x, `database, ${store} ${JSON.stringify(id)}`));
-    } catch (e) {
-      if (!(e instanceof ValidationError)) throw e;
-      unreadable.push({ store, id, message: e.message });
-    }
-  }
-  return { rows, unreadable };
 }
 
 export type Change = { store: 'readings' | 'sessions' | 'settings' | 'checkpoints' | 'pathPacks'; id?: string };
@@ -74,7 +48,7 @@ function describe(e: unknown, what: string): StorageError {
   return new StorageError(`Could not save ${what}: ${e instanceof Error ? e.message : String(e)}`, e);
 }
 
-/** The ids among `ids` that name a reading in the store (or `self`, a reading linking to itself), in order. */
+/** The ids among `ids` that name a reading in the store (or `self`: a reading linking to itself is refused as a cycle), in order. */
 async function existing(store: { getKey(id: string): Promise<string | undefined> }, ids: string[], self: string): Promise<string[]> {
   const out: string[] = [];
   for (const p of ids) if (p === self || (await store.getKey(p)) !== undefined) out.push(p);
@@ -102,6 +76,8 @@ export class Repo {
       this.announce(change);
       return out;
     } catch (e) {
+      // A refusal already names the record and the field.
+      if (e instanceof ValidationError) throw e;
       throw describe(e, what);
     }
   }
@@ -137,13 +113,20 @@ export class Repo {
    * Validates, then saves (insert or replace). Prerequisites naming a reading
    * that no longer exists are dropped rather than refused: the form that sent
    * them may have been opened before that reading was deleted, and the
-   * learner's edit should not fail over a link they cannot see.
+   * learner's edit should not fail over a link they cannot see. A link that
+   * would close a cycle is refused, naming it.
    */
   async saveReading(r: Reading): Promise<Reading> {
     const v = validateReading(r, 'reading');
     return this.write(`the reading "${v.title}"`, { store: 'readings', id: v.id }, async () => {
       const tx = this.db.transaction('readings', 'readwrite');
       const out = { ...v, prerequisites: await existing(tx.store, v.prerequisites, v.id) };
+      const all = await tx.store.getAll();
+      const cycle = findCycle(all, v.id, out.prerequisites);
+      if (cycle) {
+        const titles = new Map([...all.map((r) => [r.id, r.title] as const), [v.id, v.title]]);
+        throw new ValidationError(`reading "${v.title}", field prerequisites: ${cycleMessage(cycle, (id) => titles.get(id))}`);
+      }
       await tx.store.put(out);
       await tx.done;
       return out;
@@ -170,25 +153,36 @@ export class Repo {
     return this.write('the reading', { store: 'readings', id }, () => trash.hideReading(this.db, id, new Date().toISOString()));
   }
 
-  /** Puts back what a delete, hide or restore replaced (trash.ts). */
+  /** Sets a reading's status (the catalog); undoable. Null when it had that status already. */
+  setStatus(id: string, status: ReadingStatus): Promise<TrashEntry | null> {
+    return this.write('the status', { store: 'readings', id }, () => sessionWrites.setStatus(this.db, id, status, new Date().toISOString()));
+  }
+
+  /** Puts back what a delete, hide, restore, status change or session correction or deletion replaced (trash.ts). */
   undo(seq: number): Promise<TrashEntry> {
     return this.write('the undo', { store: 'readings' }, () => trash.undo(this.db, seq));
   }
 
   /**
-   * Saves a session. With `draftId`, the focus-session draft it came from is deleted in the same
-   * transaction: a crash can leave the draft or the session, never both.
+   * Saves a session of at least a minute (sessionWrites.ts): its reading becomes "reading" if it was
+   * unread, its progress moves to the session's, and `outcome` (the timer's end) sets the status the
+   * learner chose, undoably. With `draftId`, the focus-session draft it came from is deleted in the
+   * same transaction: a crash can leave the draft or the session, never both.
    */
-  async saveSession(s: StudySession, draftId?: string): Promise<StudySession> {
+  async saveSession(s: StudySession, opts: { draftId?: string; outcome?: sessionWrites.SessionOutcome } = {}): Promise<sessionWrites.SavedSession> {
     const v = validateSession(s, 'session');
-    return this.write('the study session', { store: 'sessions', id: v.id }, async () => {
-      const tx = this.db.transaction(['readings', 'sessions', 'drafts'], 'readwrite');
-      if (!(await tx.objectStore('readings').get(v.readingId))) throw new Error(`no reading has id "${v.readingId}"`);
-      await tx.objectStore('sessions').put(v);
-      if (draftId !== undefined) await tx.objectStore('drafts').delete(draftId);
-      await tx.done;
-      return v;
-    });
+    return this.write('the study session', { store: 'sessions', id: v.id }, () => sessionWrites.saveSession(this.db, v, opts, new Date().toISOString()));
+  }
+
+  /** A corrected session (same id and reading); undoable. */
+  async editSession(s: StudySession): Promise<TrashEntry> {
+    const v = validateSession(s, 'session');
+    return this.write('the corrected session', { store: 'sessions', id: v.id }, () => sessionWrites.editSession(this.db, v, new Date().toISOString()));
+  }
+
+  /** Deletes one session; undoable. */
+  deleteSession(id: string): Promise<TrashEntry> {
+    return this.write('the deletion of the session', { store: 'sessions', id }, () => sessionWrites.deleteSession(this.db, id, new Date().toISOString()));
   }
 
   async saveSettings(s: Settings): Promise<Settings> {
@@ -255,18 +249,23 @@ export class Repo {
     return this.db.getAll('checkpoints').then((all) => all.sort((a, b) => compareDates(b.createdAt, a.createdAt))[0]);
   }
 
-  /** Add readings (an import), through the same validation as a backup's, all in one transaction. */
+  /** Add readings (an import), through the same validation as a backup's, all in one transaction; refused whole if its links close a cycle. */
   async importReadings(readings: Reading[], from: string): Promise<void> {
     const valid = readings.map((r, i) => validateReading(r, `${from}, reading ${i + 1}`));
     return this.write(`the readings from ${from}`, { store: 'readings' }, async () => {
       const tx = this.db.transaction('readings', 'readwrite');
       const ids = new Set([...(await tx.store.getAllKeys()), ...valid.map((r) => r.id)]);
-      await Promise.all([...valid.map((r) => tx.store.put({ ...r, prerequisites: r.prerequisites.filter((p) => ids.has(p)) })), tx.done]);
+      const rows = valid.map((r) => ({ ...r, prerequisites: r.prerequisites.filter((p) => ids.has(p)) }));
+      const after = new Map((await tx.store.getAll()).map((r) => [r.id, r]));
+      for (const r of rows) after.set(r.id, r);
+      refuseCycles([...after.values()], from);
+      await Promise.all([...rows.map((r) => tx.store.put(r)), tx.done]);
     });
   }
 
   /** Replace everything with a validated backup, in one transaction, keeping what it replaced for undo. */
-  restore(b: Data, from: string): Promise<TrashEntry> {
+  async restore(b: Data, from: string): Promise<TrashEntry> {
+    refuseCycles(b.readings, from);
     return this.write(`the data from ${from}`, { store: 'readings' }, () => trash.replaceAll(this.db, b, `Restored ${from}`, new Date().toISOString()));
   }
 

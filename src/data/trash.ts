@@ -1,5 +1,6 @@
 /**
- * The one undo mechanism. A delete, a hide and a restore each write, in the
+ * The one undo mechanism. A delete, a hide and a restore each write (and a
+ * status, a session correction and a session deletion, sessionWrites.ts), in the
  * same transaction as the change, a tombstone in the trash store holding what
  * the change replaced; undo(seq) puts it back, in one transaction, and removes
  * the tombstone. The newest TRASH_KEEP tombstones are kept.
@@ -8,33 +9,12 @@
  * old copies, and never brings back a link to a reading that is gone: after an
  * undo, as after every write, each link names a reading that exists.
  */
-import type { IDBPDatabase, IDBPObjectStore, IDBPTransaction, StoreNames } from 'idb';
+import type { IDBPDatabase, IDBPObjectStore, StoreNames } from 'idb';
+import { inTx, keep, type Tx } from './trashTx';
 import type { StudyDB } from './schema';
+import { findCycle } from './prerequisites';
+import { undoSessionChange } from './sessionWrites';
 import type { Data, PathPack, Settings, TrashEntry } from './types';
-
-export const TRASH_KEEP = 20;
-
-const STORES: StoreNames<StudyDB>[] = ['readings', 'sessions', 'settings', 'pathPacks', 'reviews', 'trash'];
-type Tx = IDBPTransaction<StudyDB, StoreNames<StudyDB>[], 'readwrite'>;
-
-/** Runs fn in one transaction over the data and the trash: all of it is written, or none. */
-async function inTx<T>(db: IDBPDatabase<StudyDB>, fn: (tx: Tx) => Promise<T>): Promise<T> {
-  const tx = db.transaction(STORES, 'readwrite');
-  const done = tx.done;
-  done.catch(() => undefined); // observed below; an abort must not surface as an unhandled rejection
-  try {
-    const out = await fn(tx);
-    await done;
-    return out;
-  } catch (e) {
-    try {
-      tx.abort();
-    } catch {
-      // the transaction already ended
-    }
-    throw e;
-  }
-}
 
 /**
  * Puts every row, all requests queued at once. A request can throw
@@ -52,14 +32,6 @@ async function putAll<N extends 'readings' | 'sessions' | 'pathPacks' | 'reviews
     requests.push(request);
   }
   await Promise.all(requests);
-}
-
-async function keep(tx: Tx, entry: TrashEntry): Promise<TrashEntry> {
-  const trash = tx.objectStore('trash');
-  const seq = (await trash.add(entry)) as number;
-  const keys = await trash.getAllKeys();
-  for (const k of keys.slice(0, Math.max(0, keys.length - TRASH_KEEP))) await trash.delete(k);
-  return { ...entry, seq };
 }
 
 /** The sequences without the ids keepId refuses; one that lost an id and is left shorter than two goes. */
@@ -147,7 +119,8 @@ export function undo(db: IDBPDatabase<StudyDB>, seq: number): Promise<TrashEntry
     else if (entry.kind === 'hide') {
       const r = await readings.get(entry.readingId);
       if (r) await readings.put({ ...r, status: entry.status });
-    } else await undoDelete(tx, entry);
+    } else if (entry.kind === 'delete') await undoDelete(tx, entry);
+    else await undoSessionChange(tx, entry);
     await tx.objectStore('trash').delete(seq);
     return entry;
   });
@@ -157,8 +130,15 @@ async function undoDelete(tx: Tx, e: Extract<TrashEntry, { kind: 'delete' }>): P
   const readings = tx.objectStore('readings');
   const id = e.reading.id;
   const ids = new Set([...(await readings.getAllKeys()), id]);
-  // Its own prerequisites, less any deleted since.
-  await readings.put({ ...e.reading, prerequisites: e.reading.prerequisites.filter((p) => ids.has(p)) });
+  // The links as they are now, kept up to date below: a link that would close a cycle (made possible by links added
+  // since the delete) is not brought back.
+  const graph = new Map((await readings.getAll()).map((r) => [r.id, r]));
+  const withoutCycle = (readingId: string, prerequisites: string[]) =>
+    prerequisites.filter((p, i) => p !== id || !findCycle([...graph.values()], readingId, [...prerequisites.slice(0, i), p]));
+  // Its own prerequisites, less any deleted since and any that would close a cycle.
+  const own = e.reading.prerequisites.filter((p) => ids.has(p) && !findCycle([...graph.values()], id, [p]));
+  graph.set(id, { ...e.reading, prerequisites: own });
+  await readings.put(graph.get(id)!);
   await putAll(tx.objectStore('sessions'), e.sessions);
   // A tombstone written before version 5 has no reviews.
   await putAll(tx.objectStore('reviews'), e.reviews ?? []);
@@ -166,10 +146,11 @@ async function undoDelete(tx: Tx, e: Extract<TrashEntry, { kind: 'delete' }>): P
     const now = await readings.get(link.readingId);
     if (!now) continue;
     // The old order, with the deleted link back; links removed since stay removed, links added since stay.
-    const prerequisites = [
+    const prerequisites = withoutCycle(link.readingId, [
       ...link.prerequisites.filter((p) => p === id || now.prerequisites.includes(p)),
       ...now.prerequisites.filter((p) => !link.prerequisites.includes(p)),
-    ];
+    ]);
+    graph.set(link.readingId, { ...now, prerequisites });
     await readings.put({ ...now, prerequisites });
   }
   for (const pack of e.packs) {

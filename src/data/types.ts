@@ -156,4 +156,10 @@ export type TrashEntry =
       packs: PathPack[];
     })
   | (TrashBase & { kind: 'hide'; readingId: string; status: ReadingStatus })
+  /** A status set in the catalog or by a session's end (finished, continue later, abandon): the status before. */
+  | (TrashBase & { kind: 'status'; readingId: string; status: ReadingStatus })
+  /** A session corrected in the history: the session as it was. */
+  | (TrashBase & { kind: 'session-edit'; session: StudySession })
+  /** A session deleted in the history. */
+  | (TrashBase & { kind: 'session-delete'; session: StudySession })
   | (TrashBase & { kind: 'restore'; before: Omit<Data, 'settings' | 'reviews'> & { settings: Settings | null; reviews?: ReviewRecord[] } });

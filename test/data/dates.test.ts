@@ -114,7 +114,7 @@ describe('rows already in the database', () => {
     const dbName = `dates-${Date.now()}`;
     const setup = new Repo(await openStudyDb(dbName));
     await setup.saveReading(reading('r'));
-    await setup.saveSession(session('ok', '2026-11-02T09:00:00.000Z'));
+    await setup.saveSession(session('ok', '2026-11-02T09:00:00.000Z', '2026-11-02T09:30:00.000Z', { activeMinutes: 30 }));
     setup.close();
     // Written around today's validation: an old database, or an older version of the app.
     const raw = await openDB(dbName);

@@ -74,9 +74,9 @@ describe('focus-session drafts', () => {
     const repo = new Repo(await openStudyDb(freshName()));
     await repo.saveReading(reading('r1'));
     await repo.saveDraft(draft('d1', 'r1'));
-    await expect(repo.saveSession(session('s0', 'missing'), 'd1')).rejects.toThrow(/no reading has id "missing"/);
+    await expect(repo.saveSession(session('s0', 'missing'), { draftId: 'd1' })).rejects.toThrow(/no reading has id "missing"/);
     expect((await repo.drafts()).map((d) => d.id)).toEqual(['d1']);
-    await repo.saveSession(session('s1', 'r1'), 'd1');
+    await repo.saveSession(session('s1', 'r1'), { draftId: 'd1' });
     expect(await repo.drafts()).toEqual([]);
     expect((await repo.sessions()).map((s) => s.id)).toEqual(['s1']);
     repo.close();

@@ -3,7 +3,8 @@
  * exports a backup that restores to the same state. Random sequences of what
  * the app does through the repository (imports of Zotero CSV, BibTeX and path
  * packs, readings added and edited, stale edit forms saved, deletes, hides,
- * sessions, settings, restores and undos) run on fake-indexeddb; after each
+ * sessions, statuses, session corrections and deletions, settings, restores
+ * and undos) run on fake-indexeddb; after each
  * sequence, export -> parseBackup -> restore into a fresh database -> export
  * gives the same backup (exportedAt aside). Bounded by the number of
  * operations, never by time; the seed is printed when it fails (testSeed).
@@ -91,7 +92,7 @@ async function step(w: World): Promise<void> {
   const { rng, repo } = w;
   const catalog = await repo.readings();
   const some = catalog.length > 0 ? pick(rng, catalog) : null;
-  const op = rng.int(0, 13);
+  const op = rng.int(0, 16);
   if (op === 0) await zoteroCsv(w);
   else if (op === 1) await bibtex(w);
   else if (op === 2) await pathPack(w, catalog);
@@ -125,25 +126,38 @@ async function step(w: World): Promise<void> {
   else if (op === 8 && some) w.trash.push((await repo.hideReading(some.id)).seq!);
   else if (op === 9 && some) {
     const start = date(rng);
-    await repo.saveSession({
-      id: `s-${w.n++}`,
-      readingId: some.id,
-      start,
-      end: new Date(Date.parse(start) + rng.int(0, 120) * 60_000).toISOString(),
-      activeMinutes: rng.int(0, 120),
-      focus: rng.int(1, 6),
-      interruptions: rng.int(0, 5),
-      understanding: rng.next() < 0.5 ? null : rng.int(0, 101),
-      quizScore: rng.next() < 0.5 ? null : rng.int(0, 101),
-      notes: words(rng, rng.int(0, 3)),
-      progressAt: null,
-    });
+    await repo.saveSession(
+      {
+        id: `s-${w.n++}`,
+        readingId: some.id,
+        start,
+        end: new Date(Date.parse(start) + rng.int(0, 120) * 60_000).toISOString(),
+        activeMinutes: rng.int(1, 120),
+        focus: rng.int(1, 6),
+        interruptions: rng.int(0, 5),
+        understanding: rng.next() < 0.5 ? null : rng.int(0, 101),
+        quizScore: rng.next() < 0.5 ? null : rng.int(0, 101),
+        notes: words(rng, rng.int(0, 3)),
+        progressAt: null,
+      },
+      { outcome: rng.next() < 0.5 ? undefined : pick(rng, ['finished', 'continue', 'abandoned'] as const) },
+    );
+  } else if (op === 13 && some) {
+    const t = await repo.setStatus(some.id, pick(rng, ['unread', 'reading', 'finished', 'abandoned'] as const));
+    if (t) w.trash.push(t.seq!);
+  } else if (op === 14 || op === 15) {
+    const sessions = await repo.sessions();
+    if (sessions.length === 0) return;
+    const s = pick(rng, sessions);
+    if (op === 14) w.trash.push((await repo.editSession({ ...s, activeMinutes: rng.int(1, 120), notes: words(rng, 2) })).seq!);
+    else w.trash.push((await repo.deleteSession(s.id)).seq!);
   } else if (op === 10) await repo.saveSettings({ dailyBudgetMinutes: rng.int(0, 24 * 60 + 1) });
   else if (op === 11 && w.trash.length > 0) {
     try {
       await repo.undo(w.trash.splice(rng.int(0, w.trash.length), 1)[0]);
     } catch (e) {
-      if (!/Nothing to undo/.test(String(e))) throw e;
+      // Undone already (or pruned), or a session whose reading was deleted since: refused, changing nothing.
+      if (!/Nothing to undo|Undo its deletion first/.test(String(e))) throw e;
     }
   } else if (op === 12) {
     // Restore this very state's backup (as the learner would after moving browsers).

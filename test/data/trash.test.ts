@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { openStudyDb } from '../../src/data/db';
 import { exportBackup } from '../../src/data/backup';
 import { Repo } from '../../src/data/repo';
-import { TRASH_KEEP } from '../../src/data/trash';
+import { TRASH_KEEP } from '../../src/data/trashTx';
 import type { Reading, StudySession } from '../../src/data/types';
 import { freshDbName } from '../support/backup';
 import { aReading } from '../support/records';

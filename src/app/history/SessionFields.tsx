@@ -1,10 +1,10 @@
-/** The ratings every study session asks for, shared by the timer and manual entry. */
-export function RatingFields() {
+/** The ratings every study session asks for, shared by the timer, manual entry and the correction form. */
+export function RatingFields({ initial }: { initial?: { focus: number; understanding: number | null; notes: string } }) {
   return (
     <>
       <label>
         Focus (1–5){' '}
-        <select name="focus" defaultValue="3">
+        <select name="focus" defaultValue={String(initial?.focus ?? 3)}>
           {[1, 2, 3, 4, 5].map((v) => (
             <option key={v} value={v}>
               {v}
@@ -13,10 +13,10 @@ export function RatingFields() {
         </select>
       </label>
       <label>
-        Understanding (0–100) <input name="understanding" type="number" min={0} max={100} />
+        Understanding (0–100) <input name="understanding" type="number" min={0} max={100} defaultValue={initial?.understanding ?? ''} />
       </label>
       <label>
-        Notes <textarea name="notes" rows={2} />
+        Notes <textarea name="notes" rows={2} defaultValue={initial?.notes ?? ''} />
       </label>
     </>
   );

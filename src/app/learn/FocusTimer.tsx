@@ -1,6 +1,8 @@
-import { useCallback, useEffect, useLayoutEffect, useRef, useState, type FormEvent } from 'react';
-import { draftLockName, newId, useStore } from '../studyStore';
-import { RatingFields, ratingsFrom } from '../history/SessionFields';
+import { useCallback, useEffect, useLayoutEffect, useRef, useState } from 'react';
+import { useStore } from '../studyStore';
+import { draftLockName } from '../drafts';
+import { newId } from '../ids';
+import { SessionEnd, type SessionEndValues } from './SessionEnd';
 import type { FocusDraft } from '../../data/types';
 import { formatDateTime } from '../../data/dates';
 
@@ -19,7 +21,9 @@ export interface TimerStart {
 /**
  * A focus timer on one reading: start, pause, stop. Only running time counts;
  * the tab going out of sight pauses the timer and counts an interruption. At
- * the end it asks for focus and understanding and saves the session.
+ * the end (SessionEnd.tsx) it asks what the reading is now (finished, continue
+ * later, abandon: one key each), how far the learner got, focus and
+ * understanding, and saves the session; under a minute it saves nothing.
  *
  * From its first second the session is a draft in IndexedDB (rewritten on
  * every start, pause, interruption and stop, and every 5 seconds while it
@@ -147,24 +151,22 @@ export function FocusTimer({ start, onDone }: { start: TimerStart; onDone: () =>
   }, [id]);
 
   if (!reading) return null;
-  const minutes = Math.round(activeMs / 60_000);
   const clock = clockText(activeMs);
 
-  const save = async (e: FormEvent<HTMLFormElement>) => {
-    e.preventDefault();
+  const save = async ({ outcome, progressAt, ratings }: SessionEndValues) => {
     const ok = await saveSession(
       {
         id: newId(),
         readingId,
         start: startedAt,
         end: new Date().toISOString(),
-        activeMinutes: Math.max(minutes, 0),
+        activeMinutes: Math.round(activeMs / 60_000),
         interruptions,
         quizScore: null,
-        progressAt: null,
-        ...ratingsFrom(new FormData(e.currentTarget)),
+        progressAt,
+        ...ratings,
       },
-      id,
+      { draftId: id, outcome },
     );
     if (ok) {
       finished.current = true;
@@ -229,14 +231,16 @@ export function FocusTimer({ start, onDone }: { start: TimerStart; onDone: () =>
           </button>
         </div>
       ) : (
-        <form onSubmit={save}>
-          <p>{minutes} active minute(s). How did it go?</p>
-          <RatingFields />
-          <button type="submit">Save session</button>
-          <button type="button" onClick={() => void discard()}>
-            Discard
-          </button>
-        </form>
+        <SessionEnd
+          reading={reading}
+          activeMs={activeMs}
+          onSave={save}
+          onResume={() => {
+            setStopped(false);
+            setRunning(true);
+          }}
+          onDiscard={() => void discard()}
+        />
       )}
     </section>
   );

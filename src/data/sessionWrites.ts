@@ -8,6 +8,10 @@
  * - the catalog sets a status;
  * - the history corrects or deletes a session.
  *
+ * Finishing a reading (either way) also writes the first entry of its FSRS
+ * review log (reviewLog.ts), rated from the understanding of its latest
+ * session; undoing the status removes that entry again.
+ *
  * Every status the learner sets, and every correction or deletion, leaves a
  * tombstone that trash.ts undo() puts back. The automatic unread → reading of
  * a first session leaves none: deleting the session is how it is taken back,
@@ -19,6 +23,7 @@ import type { ReadingStatus, StudySession, TrashEntry } from './types';
 import { ValidationError } from './validate';
 import { compareDates, formatDateTime } from './dates';
 import { inTx, keep, type Tx } from './trashTx';
+import { finishingReview } from './reviewLog';
 
 /** What the learner says at the end of a focus session. */
 export type SessionOutcome = 'finished' | 'continue' | 'abandoned';
@@ -35,16 +40,26 @@ export function refuseUnderAMinute(s: StudySession, where: string): void {
 }
 
 /** How a status reads in a notice: Marked “X” as finished. */
-const STATUS_TEXT: Record<ReadingStatus, string> = {
-  unread: 'unread',
-  reading: 'reading',
-  finished: 'finished',
-  abandoned: 'abandoned',
-  hidden: 'hidden',
-};
+const STATUS_TEXT: Record<ReadingStatus, string> = { unread: 'unread', reading: 'reading', finished: 'finished', abandoned: 'abandoned', hidden: 'hidden' };
 
 /** The status a session leaves by itself: a first session makes an unread reading "reading". */
 const statusAfterSession = (current: ReadingStatus): ReadingStatus => (current === 'unread' ? 'reading' : current);
+
+/**
+ * When a reading becomes finished: its finishing review, rated from `understanding` (or, when
+ * null, from its latest session with a rating), in the same transaction. Returns the entry's id.
+ */
+async function logFinishing(tx: Tx, readingId: string, at: string, understanding: number | null): Promise<string> {
+  let rated = understanding;
+  if (rated === null) {
+    const sessions = await tx.objectStore('sessions').index('by-reading').getAll(readingId);
+    const latest = sessions.filter((x) => x.understanding !== null).sort((a, b) => compareDates(b.end, a.end))[0];
+    rated = latest?.understanding ?? null;
+  }
+  const review = finishingReview(crypto.randomUUID(), readingId, at, rated);
+  await tx.objectStore('reviews').put(review);
+  return review.id;
+}
 
 async function readingOf(tx: Tx, id: string) {
   const reading = await tx.objectStore('readings').get(id);
@@ -86,10 +101,9 @@ export function saveSession(
     const base = statusAfterSession(reading.status);
     const status = opts.outcome ? OUTCOME_STATUS[opts.outcome] : base;
     await tx.objectStore('readings').put({ ...reading, status, progress });
-    const entry =
-      status === base
-        ? null
-        : await keep(tx, { kind: 'status', at, label: `Marked “${reading.title}” as ${STATUS_TEXT[status]}`, readingId: reading.id, status: base });
+    const reviewId = status === 'finished' && base !== 'finished' ? await logFinishing(tx, reading.id, s.end, s.understanding) : undefined;
+    const label = `Marked “${reading.title}” as ${STATUS_TEXT[status]}`;
+    const entry = status === base ? null : await keep(tx, { kind: 'status', at, label, readingId: reading.id, status: base, reviewId });
     return { session: s, entry, status };
   });
 }
@@ -100,7 +114,8 @@ export function setStatus(db: IDBPDatabase<StudyDB>, id: string, status: Reading
     const reading = await readingOf(tx, id);
     if (reading.status === status) return null;
     await tx.objectStore('readings').put({ ...reading, status });
-    return keep(tx, { kind: 'status', at, label: `Marked “${reading.title}” as ${STATUS_TEXT[status]}`, readingId: id, status: reading.status });
+    const reviewId = status === 'finished' ? await logFinishing(tx, id, at, null) : undefined;
+    return keep(tx, { kind: 'status', at, label: `Marked “${reading.title}” as ${STATUS_TEXT[status]}`, readingId: id, status: reading.status, reviewId });
   });
 }
 
@@ -140,6 +155,7 @@ export async function undoSessionChange(tx: Tx, e: Extract<TrashEntry, { kind: '
   if (e.kind === 'status') {
     const r = await readings.get(e.readingId);
     if (r) await readings.put({ ...r, status: e.status });
+    if (e.reviewId !== undefined) await tx.objectStore('reviews').delete(e.reviewId);
   } else if (e.kind === 'session-edit') {
     if (await sessions.getKey(e.session.id)) await sessions.put(e.session);
   } else {

@@ -157,7 +157,13 @@ export type TrashEntry =
     })
   | (TrashBase & { kind: 'hide'; readingId: string; status: ReadingStatus })
   /** A status set in the catalog or by a session's end (finished, continue later, abandon): the status before. */
-  | (TrashBase & { kind: 'status'; readingId: string; status: ReadingStatus })
+  | (TrashBase & {
+      kind: 'status';
+      readingId: string;
+      status: ReadingStatus;
+      /** The review-log entry that finishing wrote (issue 20), removed again by undo. */
+      reviewId?: string;
+    })
   /** A session corrected in the history: the session as it was. */
   | (TrashBase & { kind: 'session-edit'; session: StudySession })
   /** A session deleted in the history. */

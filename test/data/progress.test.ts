@@ -83,6 +83,28 @@ describe('status', () => {
     repo.close();
   });
 
+  it('finishing writes the first review of its FSRS log, rated from understanding; undo takes it back', async () => {
+    const repo = await withReadings(aReading('a'), aReading('b', { status: 'reading' }), aReading('c', { status: 'reading' }));
+    const finished = await repo.saveSession(session('s1', 'a', { understanding: 95 }), { outcome: 'finished' });
+    await repo.saveSession(session('s2', 'b', { understanding: 40, end: '2026-11-03T10:00:00.000Z', start: '2026-11-03T09:00:00.000Z' }));
+    await repo.setStatus('b', 'finished');
+    await repo.setStatus('c', 'finished');
+    const reviews = (await repo.db.getAll('reviews')).sort((x, y) => x.readingId.localeCompare(y.readingId));
+    // a: Easy at the session's end; b: Hard, from its latest rated session; c: no session, so Good.
+    expect(reviews.map((r) => [r.readingId, r.rating])).toEqual([
+      ['a', 4],
+      ['b', 2],
+      ['c', 3],
+    ]);
+    expect(reviews[0].at).toBe('2026-11-02T09:30:00.000Z');
+    await repo.undo(finished.entry!.seq!);
+    expect((await repo.db.getAll('reviews')).map((r) => r.readingId).sort()).toEqual(['b', 'c']);
+    // A session on a reading that is finished already writes no second finishing review.
+    await repo.saveSession(session('s3', 'c'), { outcome: 'finished' });
+    expect(await repo.db.count('reviews')).toBe(2);
+    repo.close();
+  });
+
   it('a tombstone written before issue 13 (hide) still undoes', async () => {
     const repo = await withReadings(aReading('a', { status: 'reading' }));
     const seq = await repo.db.add('trash', { kind: 'hide', at: '2026-11-01T00:00:00.000Z', label: 'Hid “R a”', readingId: 'a', status: 'reading' });

@@ -8,8 +8,6 @@ import { NewerDatabaseError, openForExport, openStudyDb, type StudyDB } from '..
 import { exportBackup, parseBackup, type Backup } from '../data/backup';
 import { Repo, type Unreadable } from '../data/repo';
 import type { TrashEntry } from '../data/types';
-import { readingsFromZoteroCsv } from '../data/csv';
-import { readingsFromBibtex } from '../data/bibtex';
 import { parsePathPack } from '../data/pathpack';
 import { DEFAULT_SETTINGS, type FocusDraft, type Reading, type Settings, type StudySession } from '../data/types';
 
@@ -280,10 +278,6 @@ export const useStore = create<State>((set, get) => ({
         const after = { readings: backup.readings.length, sessions: backup.sessions.length, pathPacks: backup.pathPacks.length };
         set({ pendingRestore: { name, backup, before, after }, notice: null });
         return;
-      } else if (lower.endsWith('.csv') || lower.endsWith('.bib') || lower.endsWith('.bibtex')) {
-        const readings = lower.endsWith('.csv') ? readingsFromZoteroCsv(text, name, newId) : readingsFromBibtex(text, name, newId);
-        await repo.importReadings(readings, name);
-        set({ notice: { kind: 'info', text: `Imported ${readings.length} reading(s) from ${name}.` } });
       } else if (lower.endsWith('.txt')) {
         const p = parsePathPack(text, name, get().readings, newId());
         await repo.savePathPack(p.pack);
@@ -294,7 +288,7 @@ export const useStore = create<State>((set, get) => ({
           },
         });
       } else {
-        throw new Error(`${name}: unknown file type (expected .json backup, .csv from Zotero, .bib, or a .txt path pack)`);
+        throw new Error(`${name}: unknown file type (expected .json backup, .bib, .ris, .csv from Zotero, or a .txt path pack)`);
       }
       await get().refresh();
     });

@@ -154,4 +154,11 @@ export type TrashEntry =
       packs: PathPack[];
     })
   | (TrashBase & { kind: 'hide'; readingId: string; status: ReadingStatus })
-  | (TrashBase & { kind: 'restore'; before: Omit<Data, 'settings' | 'reviews'> & { settings: Settings | null; reviews?: ReviewRecord[] } });
+  | (TrashBase & { kind: 'restore'; before: Omit<Data, 'settings' | 'reviews'> & { settings: Settings | null; reviews?: ReviewRecord[] } })
+  | (TrashBase & {
+      kind: 'import';
+      /** Ids of the readings the import added. */
+      added: string[];
+      /** Readings already there that gained fields: those fields before and after the import. */
+      merged: { id: string; before: Partial<Reading>; after: Partial<Reading> }[];
+    });

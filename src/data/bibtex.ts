@@ -91,7 +91,8 @@ const plain = (s: string) =>
     .replace(/\ue000/g, '<')
     .replace(/\ue001/g, '>')
     .replace(/\s+/g, ' ')
-    .trim();
+    .trim()
+    .normalize('NFC'); // the parser writes {\"o} as o and a combining mark; other sources write ö
 
 /** "von Last, Jr, First" as BibTeX writes a person, or an organisation's name as it stands. */
 function person(c: Creator): string {

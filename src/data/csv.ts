@@ -117,7 +117,15 @@ export function readingsFromZoteroCsv(
       continue;
     }
     const get = (name: string) => row.fields[index.get(name) ?? -1] ?? '';
-    const f = emptyFields({ title: 'Title', authors: 'Author', year: 'Publication Year', url: 'Url', doi: 'DOI', topics: 'Manual Tags', pageCount: 'Num Pages' });
+    const f = emptyFields({
+      title: 'Title',
+      authors: 'Author',
+      year: 'Publication Year',
+      url: 'Url',
+      doi: 'DOI',
+      topics: 'Manual Tags',
+      pageCount: 'Num Pages',
+    });
     f.title[0] = get(COL.title);
     f.authors = get(COL.authors).trim() ? [split(get(COL.authors)), 'Author'] : [split(get(COL.editors)), 'Editor'];
     if (!get(COL.year).trim()) f.year = [get(COL.date), 'Date'];

@@ -68,6 +68,9 @@ const familyName = (author: string) => fold(author.includes(',') ? author.slice(
 
 const titleKey = (r: Reading) => `${fold(r.title)}|${r.year ?? ''}|${familyName(r.authors[0] ?? '')}`;
 
+/** The line a refusal names ("refs.bib, line 12 …"), for listing them in the file's order. */
+const lineOf = (message: string) => Number(/, line (\d+)/.exec(message)?.[1] ?? 0);
+
 interface Slot {
   reading: Reading;
   /** The reading as it is in the database, or null for one this import adds. */
@@ -120,7 +123,7 @@ export function planImport(parsed: ParsedImport, existing: Reading[]): ImportPla
     merged,
     alreadyThere,
     repeated,
-    refused: parsed.refused,
+    refused: [...parsed.refused].sort((a, b) => lineOf(a) - lineOf(b)),
     work: existing.length + parsed.records.length,
   };
 }

@@ -4,7 +4,8 @@
  * Nothing here writes: the page plans the import, shows it, and writes it
  * only when the learner confirms.
  */
-import { readReferenceFile, type ReferenceOptions } from './referenceFile';
+import { readReferenceFile } from './referenceFile';
+import type { ReferenceOptions } from './referenceFormats';
 import type { ParsedImport } from './importRecord';
 
 export interface ImportRequest {
@@ -20,7 +21,13 @@ const post = (m: ImportReply) => (self as unknown as { postMessage(m: ImportRepl
 self.onmessage = (ev: MessageEvent<ImportRequest>) => {
   const { name, text, options } = ev.data;
   try {
-    const parsed = readReferenceFile(name, text, options, () => crypto.randomUUID(), (done, total) => post({ kind: 'progress', done, total }));
+    const parsed = readReferenceFile(
+      name,
+      text,
+      options,
+      () => crypto.randomUUID(),
+      (done, total) => post({ kind: 'progress', done, total }),
+    );
     post({ kind: 'done', parsed });
   } catch (e) {
     post({ kind: 'error', message: e instanceof Error ? e.message : String(e) });

@@ -232,9 +232,11 @@ async function undoImport(tx: Tx, e: Extract<TrashEntry, { kind: 'import' }>): P
     await readings.put({ ...now, ...Object.fromEntries(back) });
   }
   for (let cur = await readings.openCursor(); cur; cur = await cur.continue()) {
-    if (cur.value.prerequisites.some((p) => gone.has(p))) await cur.update({ ...cur.value, prerequisites: cur.value.prerequisites.filter((p) => !gone.has(p)) });
+    if (cur.value.prerequisites.some((p) => gone.has(p)))
+      await cur.update({ ...cur.value, prerequisites: cur.value.prerequisites.filter((p) => !gone.has(p)) });
   }
   for (let cur = await tx.objectStore('pathPacks').openCursor(); cur; cur = await cur.continue()) {
-    if (cur.value.sequences.some((s) => s.some((id) => gone.has(id)))) await cur.update({ ...cur.value, sequences: withoutIn(cur.value.sequences, (r) => !gone.has(r)) });
+    if (cur.value.sequences.some((s) => s.some((id) => gone.has(id))))
+      await cur.update({ ...cur.value, sequences: withoutIn(cur.value.sequences, (r) => !gone.has(r)) });
   }
 }

@@ -70,7 +70,9 @@ describe('dates at the boundary', () => {
 
   it('a Zotero CSV whose Date Added is out of range is refused at its line', () => {
     const csv = '"Title","Date Added"\n"Fine","2024-03-01 10:00:00"\n"Far","+099999-01-01T00:00:00Z"\n';
-    expect(() => strictReadings(readingsFromZoteroCsv(csv, 'z.csv', () => 'id'))).toThrow(/^z\.csv, line 3, field Date Added: .* is outside the dates this app accepts/);
+    expect(() => strictReadings(readingsFromZoteroCsv(csv, 'z.csv', () => 'id'))).toThrow(
+      /^z\.csv, line 3, field Date Added: .* is outside the dates this app accepts/,
+    );
   });
 });
 

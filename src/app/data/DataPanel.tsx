@@ -1,6 +1,6 @@
 import { useEffect, useRef } from 'react';
 import { useStore, type Counts, type PendingRestore } from '../studyStore';
-import { isReferenceFile } from '../../data/referenceFile';
+import { isReferenceFile } from '../../data/referenceFormats';
 import { useImport } from './importStore';
 import { ImportPreview, ImportProgress } from './ImportPreview';
 

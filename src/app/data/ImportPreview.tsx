@@ -15,7 +15,7 @@ export function ImportPreview({ plan }: { plan: ImportPlan }) {
     <div role="alertdialog" aria-labelledby="import-title" aria-describedby="import-what" className="card">
       <h3 id="import-title">Import {plan.file}?</h3>
       <div id="import-what">
-        <p role="status">{planSummary(plan)}.</p>
+        <p>{planSummary(plan)}.</p>
         {plan.merged.length > 0 && <p>Readings already there keep their status, sessions and links; they gain only the fields they lack.</p>}
         {plan.refused.length > 0 && (
           <>

@@ -6,7 +6,7 @@
  */
 import { create } from 'zustand';
 import { planImport, type ImportPlan } from '../../data/importPlan';
-import { readReferenceFile, type ReferenceOptions } from '../../data/referenceFile';
+import type { ReferenceOptions } from '../../data/referenceFormats';
 import type { ParsedImport } from '../../data/importRecord';
 import type { ImportReply, ImportRequest } from '../../data/importWorker';
 import { newId, useStore } from '../studyStore';
@@ -28,7 +28,8 @@ let worker: Worker | null = null;
 
 /** Parses in a worker; where none can run (an old browser), on this thread. */
 function parse(name: string, text: string, options: ReferenceOptions, onProgress: (done: number, total: number) => void): Promise<ParsedImport> {
-  if (typeof Worker === 'undefined') return Promise.resolve(readReferenceFile(name, text, options, newId, onProgress));
+  // The parsers load only here, so the page's own bundle does not carry them.
+  if (typeof Worker === 'undefined') return import('../../data/referenceFile').then((m) => m.readReferenceFile(name, text, options, newId, onProgress));
   worker?.terminate();
   const w = new Worker(new URL('../../data/importWorker.ts', import.meta.url), { type: 'module' });
   worker = w;

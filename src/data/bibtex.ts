@@ -11,7 +11,7 @@
  * broken entry is refused on its own (file, line, reason) while the others
  * import, and a long file reports its progress.
  */
-import { parse, type Creator, type Options } from '@retorquere/bibtex-parser';
+import { FieldMode, parse, type Creator, type Options } from '@retorquere/bibtex-parser';
 import { emptyFields, refuseOn, referenceReading, type ImportRecord, type ParsedImport, type Progress } from './importRecord';
 
 /** One @-block of the file: its type (lower case), where it starts (1-based line) and its text. */
@@ -76,8 +76,32 @@ export function splitBibtex(input: string): BibChunk[] {
   return chunks;
 }
 
+/** The fields a reading keeps; every other field (abstract, note, file…) is read verbatim, as LaTeX it need not understand. */
+const KEPT = /^(?!(title|author|editor|year|date|doi|url|keywords|pagetotal|pages|isbn)$)/;
+
 /** LaTeX into Unicode, without the title sentence-casing meant for Zotero: titles are kept as written. */
-const PARSE_OPTIONS: Options = { english: false, sentenceCase: false, caseProtection: false, unsupported: 'ignore' };
+const PARSE_OPTIONS: Options = {
+  english: false,
+  sentenceCase: false,
+  caseProtection: false,
+  unsupported: 'ignore',
+  verbatimFields: [...FieldMode.verbatim, KEPT],
+};
+
+/** A verbatim field (url, doi) as LaTeX escapes it: a\_b, 50\%. */
+const unescape = (s: string) => s.replace(/\\([_%&#$~])/g, '$1');
+
+/**
+ * The parser leaves keywords verbatim (M{\"u}ller); they go through it once
+ * more, together, as a title would, to become Unicode. It has already split
+ * them at commas and semicolons, so a semicolon joins and splits them again.
+ */
+function keywordsOf(raw: string[] | undefined, strings: Record<string, string>): string[] {
+  if (!raw?.length) return [];
+  const joined = raw.join(' ; ');
+  const title = /[\\{}$]/.test(joined) ? parse(`@misc{k, title = {${joined}}}`, { ...PARSE_OPTIONS, strings }).entries[0]?.fields.title : joined;
+  return (typeof title === 'string' ? title : joined).split(/\s*;\s*/).map(plain);
+}
 
 // The parser turns \emph and the like into HTML tags, and a literal < or > into the OT1 glyphs ¡ ¿.
 // Literal angle brackets are set aside as private-use characters while it runs, then put back, and
@@ -155,9 +179,9 @@ export function readingsFromBibtex(input: string, file: string, makeId: () => st
     const creators = fields.author?.length ? fields.author : (fields.editor ?? []);
     f.authors = [creators.map(person), fields.author?.length ? 'author' : 'editor'];
     f.year = str('year') ? [str('year'), 'year'] : [str('date'), 'date'];
-    f.url[0] = str('url');
-    f.doi[0] = str('doi');
-    f.topics[0] = (fields.keywords ?? []).map(plain);
+    f.url[0] = unescape(str('url'));
+    f.doi[0] = unescape(str('doi'));
+    f.topics[0] = keywordsOf(fields.keywords, strings);
     f.pageCount[0] = str('pagetotal');
     f.pageRange = str('pages');
     f.isbn = str('isbn');

@@ -179,6 +179,12 @@ describe('writing an import', () => {
     expect(entry).toMatchObject({ kind: 'import', merged: [{ id: 'mine', before: { doi: null, url: null } }] });
     await repo.undo(entry.seq!);
     expect(await repo.readings()).toEqual(before);
+
+    // A field the learner changed after the import keeps the change; the import's other fields go back.
+    const again = await repo.applyImport(planImport(ris(), before));
+    await repo.updateReading('mine', { url: 'https://mine.example/' });
+    await repo.undo(again.seq!);
+    expect(await repo.readings()).toEqual([{ ...before[0], url: 'https://mine.example/' }]);
     repo.close();
   });
 });

@@ -57,6 +57,16 @@ describe('BibTeX (library.bib)', () => {
     ]);
   });
 
+  it('converts TeX in keywords, unescapes \\_ and \\% in a DOI or URL, and does not stumble on LaTeX in fields a reading does not keep', () => {
+    const p = readingsFromBibtex(
+      String.raw`@article{k, title = {T}, keywords = {M{\"u}ller, a\_b; Graphs}, doi = {10.1000/abc\_def}, url = {https://ex.org/a\_b\%20c}, abstract = {\begin{foo} \weird{x}}, file = {:C\:/x.pdf:pdf}}`,
+      'k.bib',
+      id,
+    );
+    expect(p.refused).toEqual([]);
+    expect(p.records[0].reading).toMatchObject({ topics: ['a_b', 'graphs', 'müller'], doi: '10.1000/abc_def', url: 'https://ex.org/a_b%20c' });
+  });
+
   it('refuses an author or keyword longer than a backup keeps (500 characters)', () => {
     const long = 'x'.repeat(501);
     const p = readingsFromBibtex(`@misc{a, title = {T}, author = {${long}}}\n@misc{b, title = {U}, keywords = {${long}}}`, 'l.bib', id);

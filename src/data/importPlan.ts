@@ -6,7 +6,8 @@
  * The same reference: the same DOI; else, when the two do not carry
  * different DOIs, the same title, year and first author's family name, each
  * compared without case, accents or punctuation; else (within one file) the
- * same ISBN. Lookups go through maps, so planning is linear in the number of
+ * same ISBN. A reading typed in with neither year nor authors matches
+ * an imported one by title alone. Lookups go through maps, so planning is linear in the number of
  * readings and records.
  *
  * Merging (mergeReading) keeps the reading that is there: its id, title,
@@ -81,6 +82,8 @@ export function planImport(parsed: ParsedImport, existing: Reading[]): ImportPla
   const byDoi = new Map<string, Slot>();
   const byTitle = new Map<string, Slot>();
   const byIsbn = new Map<string, Slot>();
+  /** Readings there with neither year nor authors (typed in by hand), by title alone. */
+  const byBareTitle = new Map<string, Slot>();
   const index = (slot: Slot, isbn: string | null) => {
     const r = slot.reading;
     if (r.doi && !byDoi.has(r.doi)) byDoi.set(r.doi, slot);
@@ -88,11 +91,15 @@ export function planImport(parsed: ParsedImport, existing: Reading[]): ImportPla
     if (!byTitle.has(key)) byTitle.set(key, slot);
     if (isbn && !byIsbn.has(isbn)) byIsbn.set(isbn, slot);
   };
-  for (const r of existing) index({ reading: r, stored: r }, null);
+  for (const r of existing) {
+    const slot = { reading: r, stored: r };
+    index(slot, null);
+    if (r.year === null && r.authors.length === 0 && !byBareTitle.has(fold(r.title))) byBareTitle.set(fold(r.title), slot);
+  }
   const find = ({ reading: r, isbn }: ImportRecord): Slot | undefined => {
     const viaDoi = r.doi ? byDoi.get(r.doi) : undefined;
     if (viaDoi) return viaDoi;
-    const viaTitle = byTitle.get(titleKey(r));
+    const viaTitle = byTitle.get(titleKey(r)) ?? byBareTitle.get(fold(r.title));
     if (viaTitle && !(viaTitle.reading.doi && r.doi && viaTitle.reading.doi !== r.doi)) return viaTitle;
     return isbn ? byIsbn.get(isbn) : undefined;
   };

@@ -55,6 +55,18 @@ describe('planning an import', () => {
     expect(p('Attention Is All You Need', '10.1000/new').merged).toMatchObject([{ id: 'a', gains: { doi: '10.1000/new' } }]);
     expect(p('Anything', '10.48550/arxiv.1706.03762')).toMatchObject({ added: [], alreadyThere: 1 });
     expect(p('Attention Is All You Need', '10.9999/other').added).toHaveLength(0); // "a" has no DOI: title, year and author decide
+    const typedIn = [aReading('t', { title: 'Attention is all you need', year: null, authors: [] })];
+    expect(
+      planImport(
+        {
+          file: 'f',
+          records: [{ line: 1, isbn: null, reading: aReading('n', { title: 'Attention Is All You Need', year: 2017, authors: ['Vaswani, A.'] }) }],
+          refused: [],
+          work: 0,
+        },
+        typedIn,
+      ),
+    ).toMatchObject({ added: [], merged: [{ id: 't', gains: { year: 2017, authors: ['Vaswani, A.'] } }] });
     const withDoi = [{ ...there[0], doi: '10.1000/one' }];
     expect(
       planImport(

@@ -1,13 +1,11 @@
 /**
  * What an imported file becomes, by its name: a backup (.json) is read and checked and waits for
- * the learner to confirm what it replaces; Zotero CSV and BibTeX add readings; a .txt path pack is
- * saved. A bad file throws with a message naming it, the line and the field, and changes nothing.
+ * the learner to confirm what it replaces; a .txt path pack is saved. Reference files (BibTeX, RIS,
+ * Zotero CSV) go through the import preview instead (src/app/data/importStore.ts). A bad file throws with a message naming it, the line and the field, and changes nothing.
  */
 import type { Repo } from '../data/repo';
 import type { Reading } from '../data/types';
 import { parseBackup, type Backup } from '../data/backup';
-import { readingsFromZoteroCsv } from '../data/csv';
-import { readingsFromBibtex } from '../data/bibtex';
 import { parsePathPack } from '../data/pathpack';
 import { refuseCycles } from '../data/prerequisites';
 import { newId } from './ids';
@@ -43,11 +41,6 @@ export async function readImport(
     const after = { readings: backup.readings.length, sessions: backup.sessions.length, pathPacks: backup.pathPacks.length };
     return { pending: { name, backup, before, after } };
   }
-  if (lower.endsWith('.csv') || lower.endsWith('.bib') || lower.endsWith('.bibtex')) {
-    const read = lower.endsWith('.csv') ? readingsFromZoteroCsv(text, name, newId) : readingsFromBibtex(text, name, newId);
-    await repo.importReadings(read, name);
-    return { done: `Imported ${read.length} reading(s) from ${name}.` };
-  }
   if (lower.endsWith('.txt')) {
     const p = parsePathPack(text, name, readings, newId());
     await repo.savePathPack(p.pack);
@@ -55,5 +48,5 @@ export async function readImport(
       done: `Imported a path pack of ${p.users} learner sequence(s) over ${p.mappedItems} mapped reading(s); ${p.droppedInteractions} unmapped interaction(s) dropped.`,
     };
   }
-  throw new Error(`${name}: unknown file type (expected .json backup, .csv from Zotero, .bib, or a .txt path pack)`);
+  throw new Error(`${name}: unknown file type (expected .json backup, .bib, .ris, .csv from Zotero, or a .txt path pack)`);
 }

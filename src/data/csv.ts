@@ -2,8 +2,8 @@
  * CSV (RFC 4180: quoted fields, doubled quotes, newlines inside quotes, CRLF)
  * and the mapping of Zotero's CSV export onto readings.
  */
-import type { Reading } from './types';
-import { ValidationError, httpUrl, int, isoDate, text, textList, validateReading } from './validate';
+import { ValidationError, isoDate } from './validate';
+import { emptyFields, refuseOn, referenceReading, type ImportRecord, type ParsedImport, type Progress } from './importRecord';
 import { parseDate } from './dates';
 
 export interface CsvRow {
@@ -60,62 +60,90 @@ export function parseCsv(input: string, file = 'CSV'): CsvRow[] {
   return rows;
 }
 
-/** Zotero's export column names (a subset; others are ignored). */
+/** Zotero's export column names (those a reading keeps; others are ignored, see the README). */
 const COL = {
   title: 'Title',
   authors: 'Author',
+  editors: 'Editor',
   year: 'Publication Year',
+  date: 'Date',
   url: 'Url',
+  doi: 'DOI',
+  isbn: 'ISBN',
   tags: 'Manual Tags',
   autoTags: 'Automatic Tags',
-  pages: 'Num Pages',
+  pageCount: 'Num Pages',
+  pages: 'Pages',
   added: 'Date Added',
-  key: 'Key',
 };
+
+export interface ZoteroOptions {
+  /** Zotero's automatic tags (from a database or a PDF) become topics too; by default only the learner's own tags do. */
+  autoTags?: boolean;
+}
+
+const split = (v: string) =>
+  v
+    .split(';')
+    .map((x) => x.trim())
+    .filter((x) => x !== '');
 
 /**
  * Readings from a Zotero CSV export. Needs a Title column. Authors are
- * "Last, First; Last, First"; tags "a; b". A bad row names its line and column.
+ * "Last, First; Last, First"; tags "a; b". A bad row is refused, naming its
+ * line and column; the other rows still import.
  */
-export function readingsFromZoteroCsv(input: string, file: string, makeId: () => string, now = new Date()): Reading[] {
+export function readingsFromZoteroCsv(
+  input: string,
+  file: string,
+  makeId: () => string,
+  now = new Date(),
+  options: ZoteroOptions = {},
+  onProgress?: Progress,
+): ParsedImport {
   const rows = parseCsv(input, file);
   if (rows.length === 0) throw new ValidationError(`${file}: the file is empty`);
   const header = rows[0].fields.map((h) => h.trim());
-  const col = (name: string) => header.indexOf(name);
-  if (col(COL.title) < 0)
+  const index = new Map(header.map((h, k) => [h, k] as const).reverse());
+  if (!index.has(COL.title))
     throw new ValidationError(`${file}, line 1: no "Title" column (columns found: ${header.slice(0, 8).join(', ')}${header.length > 8 ? ', …' : ''})`);
-  const out: Reading[] = [];
-  for (const row of rows.slice(1)) {
+  const records: ImportRecord[] = [];
+  const refused: string[] = [];
+  for (const [k, row] of rows.slice(1).entries()) {
+    if (onProgress && k % 500 === 499) onProgress(k, rows.length);
     const where = `${file}, line ${row.line}`;
-    if (row.fields.length !== header.length) throw new ValidationError(`${where}: ${row.fields.length} fields, but the header has ${header.length}`);
-    const get = (name: string) => (col(name) >= 0 ? row.fields[col(name)] : '');
-    const split = (v: string) =>
-      v
-        .split(';')
-        .map((x) => x.trim())
-        .filter((x) => x !== '');
-    const pages = get(COL.pages).trim();
-    const yearText = get(COL.year).trim();
-    // Through the one validation a backup's reading passes, so what this import writes, a restore accepts.
-    const reading: Reading = {
-      id: makeId(),
-      title: text(get(COL.title), where, 'Title', { required: true, max: 1000 }),
-      url: httpUrl(get(COL.url), where, 'Url'),
-      authors: textList(split(get(COL.authors)), where, 'Author', 300),
-      year: yearText === '' ? null : int(yearText, where, 'Publication Year', 1000, 2100),
-      topics: textList([...split(get(COL.tags)), ...split(get(COL.autoTags))], where, 'Manual Tags', 100).map((t) => t.toLowerCase()),
-      // About two minutes a page when Zotero knows the length; otherwise half an hour.
-      minutes: pages === '' ? 30 : Math.min(100_000, Math.max(5, 2 * int(pages, where, 'Num Pages', 1, 50_000))),
-      difficulty: 3,
-      prerequisites: [],
+    if (row.fields.length !== header.length) {
+      refused.push(`${where}: ${row.fields.length} fields, but the header has ${header.length}`);
+      continue;
+    }
+    const get = (name: string) => row.fields[index.get(name) ?? -1] ?? '';
+    const f = emptyFields({
+      title: 'Title',
+      authors: 'Author',
+      year: 'Publication Year',
+      url: 'Url',
+      doi: 'DOI',
+      topics: 'Manual Tags',
+      pageCount: 'Num Pages',
+    });
+    f.title[0] = get(COL.title);
+    f.authors = get(COL.authors).trim() ? [split(get(COL.authors)), 'Author'] : [split(get(COL.editors)), 'Editor'];
+    if (!get(COL.year).trim()) f.year = [get(COL.date), 'Date'];
+    else f.year[0] = get(COL.year);
+    f.url[0] = get(COL.url);
+    f.doi[0] = get(COL.doi);
+    f.topics[0] = [...split(get(COL.tags)), ...(options.autoTags ? split(get(COL.autoTags)) : [])];
+    f.pageCount[0] = get(COL.pageCount);
+    f.pageRange = get(COL.pages);
+    // Zotero keeps every ISBN of a book in one field, separated by spaces.
+    f.isbn = get(COL.isbn).trim().split(/\s+/)[0] ?? '';
+    const built = refuseOn(refused, () => {
       // A Date Added that is not a date means "now"; one that is a date must be in the accepted range.
-      addedAt: parseDate(get(COL.added)) !== null ? isoDate(get(COL.added), where, 'Date Added') : now.toISOString(),
-      status: 'unread',
-      source: 'import',
-      progress: null,
-      doi: null,
-    };
-    out.push(validateReading(reading, where));
+      const addedAt = parseDate(get(COL.added)) !== null ? isoDate(get(COL.added), where, 'Date Added') : now.toISOString();
+      return referenceReading(f, where, makeId(), addedAt);
+    });
+    if (built) records.push({ line: row.line, ...built });
   }
-  return out;
+  onProgress?.(rows.length, rows.length);
+  return { file, records, refused, work: input.length + rows.length };
 }

@@ -25,6 +25,7 @@ import * as trash from './trash';
 import type { ReadingStatus, TrashEntry } from './types';
 import { cycleMessage, findCycle, refuseCycles } from './prerequisites';
 import * as sessionWrites from './sessionWrites';
+import type { ImportPlan } from './importPlan';
 
 export class StorageError extends Error {
   constructor(
@@ -279,6 +280,17 @@ export class Repo {
       await tx.objectStore('pathPacks').put({ ...v, sequences });
       await tx.done;
     });
+  }
+
+  // Imports (issue 15)
+
+  /** Writes a planned import (importPlan.ts): its new readings, and the fields readings already there gain; undoable. */
+  applyImport(plan: ImportPlan): Promise<TrashEntry> {
+    const added = plan.added.map((r, i) => validateReading(r, `${plan.file}, reading ${i + 1}`));
+    const label = `Imported ${plan.file}`;
+    return this.write(`the readings from ${plan.file}`, { store: 'readings' }, () =>
+      trash.applyImport(this.db, added, plan.merged, label, new Date().toISOString()),
+    );
   }
 
   close(): void {

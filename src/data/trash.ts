@@ -14,7 +14,8 @@ import { inTx, keep, type Tx } from './trashTx';
 import type { StudyDB } from './schema';
 import { findCycle } from './prerequisites';
 import { undoSessionChange } from './sessionWrites';
-import type { Data, PathPack, Settings, TrashEntry } from './types';
+import type { Data, PathPack, Reading, Settings, TrashEntry } from './types';
+import { mergeReading, type ImportGains } from './importPlan';
 
 /**
  * Puts every row, all requests queued at once. A request can throw
@@ -116,6 +117,7 @@ export function undo(db: IDBPDatabase<StudyDB>, seq: number): Promise<TrashEntry
     if (!entry) throw new Error('Nothing to undo: that change was undone already.');
     const readings = tx.objectStore('readings');
     if (entry.kind === 'restore') await write(tx, entry.before);
+    else if (entry.kind === 'import') await undoImport(tx, entry);
     else if (entry.kind === 'hide') {
       const r = await readings.get(entry.readingId);
       if (r) await readings.put({ ...r, status: entry.status });
@@ -156,5 +158,66 @@ async function undoDelete(tx: Tx, e: Extract<TrashEntry, { kind: 'delete' }>): P
   for (const pack of e.packs) {
     if (!(await tx.objectStore('pathPacks').get(pack.id))) continue;
     await tx.objectStore('pathPacks').put({ ...pack, sequences: withoutIn(pack.sequences, (r) => ids.has(r)) });
+  }
+}
+
+// Imports (issue 15): an import adds readings and fills in fields of readings already there.
+
+/**
+ * Writes an import in one transaction: `added` put in, and each of `merged`
+ * merged (mergeReading) with its row as it is now; a row deleted meanwhile
+ * is skipped. The tombstone keeps the added ids and the merged fields before
+ * and after.
+ */
+export function applyImport(
+  db: IDBPDatabase<StudyDB>,
+  added: Reading[],
+  merged: { id: string; gains: ImportGains }[],
+  label: string,
+  at: string,
+): Promise<TrashEntry> {
+  return inTx(db, async (tx) => {
+    const readings = tx.objectStore('readings');
+    await putAll(readings, added);
+    const kept: Extract<TrashEntry, { kind: 'import' }>['merged'] = [];
+    for (const m of merged) {
+      const now = await readings.get(m.id);
+      if (!now) continue;
+      const after = mergeReading(now, m.gains);
+      const keys = (Object.keys(m.gains) as (keyof ImportGains)[]).filter((k) => JSON.stringify(now[k]) !== JSON.stringify(after[k]));
+      if (keys.length === 0) continue;
+      kept.push({ id: m.id, before: Object.fromEntries(keys.map((k) => [k, now[k]])), after: Object.fromEntries(keys.map((k) => [k, after[k]])) });
+      await readings.put(after);
+    }
+    return keep(tx, { kind: 'import', at, label, added: added.map((r) => r.id), merged: kept });
+  });
+}
+
+/**
+ * Undoes an import: the readings it added go, with whatever names them since
+ * (sessions, reviews, prerequisite links, places in path packs); a merged
+ * field goes back to its old value unless it was changed again since.
+ */
+async function undoImport(tx: Tx, e: Extract<TrashEntry, { kind: 'import' }>): Promise<void> {
+  const readings = tx.objectStore('readings');
+  const gone = new Set(e.added);
+  for (const id of e.added) {
+    for (const s of await tx.objectStore('sessions').index('by-reading').getAll(id)) await tx.objectStore('sessions').delete(s.id);
+    for (const r of await tx.objectStore('reviews').index('by-reading').getAll(id)) await tx.objectStore('reviews').delete(r.id);
+    await readings.delete(id);
+  }
+  for (const m of e.merged) {
+    const now = await readings.get(m.id);
+    if (!now) continue;
+    const back = Object.entries(m.before).filter(([k]) => JSON.stringify(now[k as keyof Reading]) === JSON.stringify(m.after[k as keyof Reading]));
+    await readings.put({ ...now, ...Object.fromEntries(back) });
+  }
+  for (let cur = await readings.openCursor(); cur; cur = await cur.continue()) {
+    if (cur.value.prerequisites.some((p) => gone.has(p)))
+      await cur.update({ ...cur.value, prerequisites: cur.value.prerequisites.filter((p) => !gone.has(p)) });
+  }
+  for (let cur = await tx.objectStore('pathPacks').openCursor(); cur; cur = await cur.continue()) {
+    if (cur.value.sequences.some((s) => s.some((id) => gone.has(id))))
+      await cur.update({ ...cur.value, sequences: withoutIn(cur.value.sequences, (r) => !gone.has(r)) });
   }
 }

@@ -168,4 +168,11 @@ export type TrashEntry =
   | (TrashBase & { kind: 'session-edit'; session: StudySession })
   /** A session deleted in the history. */
   | (TrashBase & { kind: 'session-delete'; session: StudySession })
-  | (TrashBase & { kind: 'restore'; before: Omit<Data, 'settings' | 'reviews'> & { settings: Settings | null; reviews?: ReviewRecord[] } });
+  | (TrashBase & { kind: 'restore'; before: Omit<Data, 'settings' | 'reviews'> & { settings: Settings | null; reviews?: ReviewRecord[] } })
+  | (TrashBase & {
+      kind: 'import';
+      /** Ids of the readings the import added. */
+      added: string[];
+      /** Readings already there that gained fields: those fields before and after the import. */
+      merged: { id: string; before: Partial<Reading>; after: Partial<Reading> }[];
+    });

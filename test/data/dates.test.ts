@@ -16,6 +16,7 @@ import { compareDates, formatDateTime, weekStart } from '../../src/data/dates';
 import { buildVocabulary, learnerSequence } from '../../src/train/fromHistory';
 import type { StudySession } from '../../src/data/types';
 import { aReading } from '../support/records';
+import { strictReadings } from '../support/imports';
 
 const reading = aReading;
 const session = (id: string, start: string, end = start, extra: Partial<StudySession> = {}): StudySession => ({
@@ -69,7 +70,9 @@ describe('dates at the boundary', () => {
 
   it('a Zotero CSV whose Date Added is out of range is refused at its line', () => {
     const csv = '"Title","Date Added"\n"Fine","2024-03-01 10:00:00"\n"Far","+099999-01-01T00:00:00Z"\n';
-    expect(() => readingsFromZoteroCsv(csv, 'z.csv', () => 'id')).toThrow(/^z\.csv, line 3, field Date Added: .* is outside the dates this app accepts/);
+    expect(() => strictReadings(readingsFromZoteroCsv(csv, 'z.csv', () => 'id'))).toThrow(
+      /^z\.csv, line 3, field Date Added: .* is outside the dates this app accepts/,
+    );
   });
 });
 

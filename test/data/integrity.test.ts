@@ -15,6 +15,7 @@ import { parsePathPack } from '../../src/data/pathpack';
 import type { Reading } from '../../src/data/types';
 import { freshDbName, roundTrip } from '../support/backup';
 import { aReading } from '../support/records';
+import { strictReadings } from '../support/imports';
 
 const reading = (id: string, extra: Partial<Reading> = {}): Reading =>
   aReading(id, { title: `Reading ${id}`, url: `https://example.org/${id}`, difficulty: 3, ...extra });
@@ -64,8 +65,8 @@ describe('every state the app writes exports a backup that restores', () => {
   it('empty authors and topics in a Zotero CSV or BibTeX file are dropped, not kept as empty entries', async () => {
     const csv = '"Title","Author","Manual Tags"\n"Paper","Doe, Jane; \u0001 ;","nlp; \u0002"\n';
     const bib = '@article{x, title = {Bib paper}, author = {\u0001 and Roe, Rick}, keywords = {\u0003, ml}}';
-    const fromCsv = readingsFromZoteroCsv(csv, 'z.csv', id);
-    const fromBib = readingsFromBibtex(bib, 'r.bib', id);
+    const fromCsv = strictReadings(readingsFromZoteroCsv(csv, 'z.csv', id));
+    const fromBib = strictReadings(readingsFromBibtex(bib, 'r.bib', id));
     expect(fromCsv.map((r) => [r.authors, r.topics])).toEqual([[['Doe, Jane'], ['nlp']]]);
     expect(fromBib.map((r) => [r.authors, r.topics])).toEqual([[['Roe, Rick'], ['ml']]]);
     const repo = await repoWith();

@@ -22,6 +22,7 @@ import type { Reading } from '../../src/data/types';
 import { Rng } from '../../src/model/random';
 import { testSeed } from '../support/harness';
 import { freshDbName, roundTrip } from '../support/backup';
+import { strictReadings } from '../support/imports';
 
 const SEQUENCES = 25;
 const OPERATIONS = 40;
@@ -58,10 +59,7 @@ async function zoteroCsv(w: World): Promise<void> {
       .join(','),
   );
   const csv = `"Key","Title","Author","Publication Year","Url","Manual Tags"\n${rows.join('\n')}\n`;
-  await w.repo.importReadings(
-    readingsFromZoteroCsv(csv, 'z.csv', () => `csv-${w.n++}`),
-    'z.csv',
-  );
+  await w.repo.importReadings(strictReadings(readingsFromZoteroCsv(csv, 'z.csv', () => `csv-${w.n++}`)), 'z.csv');
 }
 
 async function bibtex(w: World): Promise<void> {
@@ -70,10 +68,7 @@ async function bibtex(w: World): Promise<void> {
     const title = words(w.rng, w.rng.int(1, 4)).replace(/[{}"]/g, '');
     return `@article{k${w.n++}, title = {${title}}, author = {${authors}}, keywords = {${words(w.rng, 2).replace(/[{}]/g, '')}}, year = ${w.rng.int(1990, 2030)}}`;
   });
-  await w.repo.importReadings(
-    readingsFromBibtex(entries.join('\n'), 'refs.bib', () => `bib-${w.n++}`),
-    'refs.bib',
-  );
+  await w.repo.importReadings(strictReadings(readingsFromBibtex(entries.join('\n'), 'refs.bib', () => `bib-${w.n++}`)), 'refs.bib');
 }
 
 async function pathPack(w: World, catalog: Reading[]): Promise<void> {

@@ -17,6 +17,8 @@ import { parsePathPack } from '../../src/data/pathpack';
 import type { Reading } from '../../src/data/types';
 import { useStore } from '../../src/app/studyStore';
 import { aReading } from '../support/records';
+import { strictReadings } from '../support/imports';
+import { useImport } from '../../src/app/data/importStore';
 
 /** URLs that must never be kept or linked, each with what it tries. */
 const HOSTILE: [string, string][] = [
@@ -109,14 +111,17 @@ describe('httpUrl: the one URL check', () => {
 
 describe('every way a URL comes in goes through it', () => {
   it.each(HOSTILE)('a Zotero CSV, a BibTeX file, a backup and a reading record all refuse %s', (_, url) => {
-    expect(() => readingsFromZoteroCsv(zoteroCsv(url), 'z.csv', () => 'id')).toThrow(refusedUrl('z\\.csv, line 2', 'Url'));
-    expect(() => readingsFromBibtex(bibtex(url), 'x.bib', () => 'id')).toThrow(refusedUrl('x\\.bib, line 1 \\(entry k\\)'));
+    expect(() => strictReadings(readingsFromZoteroCsv(zoteroCsv(url), 'z.csv', () => 'id'))).toThrow(refusedUrl('z\\.csv, line 2', 'Url'));
+    expect(() => strictReadings(readingsFromBibtex(bibtex(url), 'x.bib', () => 'id'))).toThrow(refusedUrl('x\\.bib, line 1 \\(entry k\\)'));
     expect(() => parseBackup(backupJson(url), 'b.json')).toThrow(refusedUrl('b\\.json, readings\\[0\\]'));
     expect(() => validateReading(reading('r', 'T', url), 'reading')).toThrow(refusedUrl('reading'));
   });
-  it('a BibTeX DOI becomes an https link to doi.org, whatever it holds', () => {
-    const [r] = readingsFromBibtex('@article{k, title = {T}, doi = {javascript:alert(1)}}', 'x.bib', () => 'id');
-    expect(r.url).toBe('https://doi.org/javascript:alert(1)');
+  it('a BibTeX DOI becomes an https link to doi.org, and one that is not a DOI is refused', () => {
+    const [r] = strictReadings(readingsFromBibtex('@article{k, title = {T}, doi = {https://doi.org/10.1000/ABC}}', 'x.bib', () => 'id'));
+    expect(r.url).toBe('https://doi.org/10.1000/abc');
+    expect(() => strictReadings(readingsFromBibtex('@article{k, title = {T}, doi = {javascript:alert(1)}}', 'x.bib', () => 'id'))).toThrow(
+      /x\.bib, line 1 \(entry k\), field doi: "javascript:alert\(1\)" is not a DOI/,
+    );
   });
   it('a path pack brings no URL in: a map line only names a catalog reading, and a hostile one names none', () => {
     const catalog = [reading('a', 'Attention', 'https://arxiv.org/abs/1706.03762'), reading('b', 'Deep Learning', null)];
@@ -131,9 +136,19 @@ describe('every way a URL comes in goes through it', () => {
     it.each(HOSTILE)('importing %s from a CSV, a BibTeX file or a backup, or saving it from the form', async (_, url) => {
       const store = useStore.getState();
       const before = await store.repo!.readings();
+      // A reference file's bad record is refused in the import's preview, with its line and field; the preview writes nothing.
+      for (const [file, text, message] of [
+        ['z.csv', zoteroCsv(url), refusedUrl('z\\.csv, line 2', 'Url')],
+        ['x.bib', bibtex(url), refusedUrl('x\\.bib, line 1 \\(entry k\\)')],
+      ] as const) {
+        await useImport.getState().start(file, text);
+        const plan = useImport.getState().pending;
+        expect(plan?.added, file).toEqual([]);
+        expect(plan?.refused, file).toEqual([expect.stringMatching(message)]);
+        await useImport.getState().confirm();
+        expect(await store.repo!.readings(), file).toEqual(before);
+      }
       const tries: [string, () => Promise<unknown>, RegExp][] = [
-        ['z.csv', () => store.importFile('z.csv', zoteroCsv(url)), refusedUrl('z\\.csv, line 2', 'Url')],
-        ['x.bib', () => store.importFile('x.bib', bibtex(url)), refusedUrl('x\\.bib, line 1 \\(entry k\\)')],
         ['b.json', () => store.importFile('b.json', backupJson(url)), refusedUrl('b\\.json, readings\\[0\\]')],
         ['the form', () => store.saveReading(reading('typed', 'Typed in', url)), refusedUrl('reading')],
       ];

@@ -1,5 +1,8 @@
 import { useEffect, useRef } from 'react';
 import { useStore, type Counts, type PendingRestore } from '../studyStore';
+import { isReferenceFile } from '../../data/referenceFormats';
+import { useImport } from './importStore';
+import { ImportPreview, ImportProgress } from './ImportPreview';
 
 const row = (what: string, k: keyof Counts, p: PendingRestore) => (
   <li key={k}>
@@ -36,9 +39,10 @@ function ConfirmRestore({ pending }: { pending: PendingRestore }) {
   );
 }
 
-/** Full backup export, and imports (backup JSON, Zotero CSV, BibTeX, path packs). */
+/** Full backup export, and imports (backup JSON, Zotero CSV, BibTeX, RIS, path packs). */
 export function DataPanel() {
   const { downloadBackup, importFile, say, pendingRestore } = useStore();
+  const references = useImport();
   const download = () =>
     downloadBackup().catch((e: unknown) => say({ kind: 'error', text: `Could not export a backup: ${e instanceof Error ? e.message : String(e)}` }));
   return (
@@ -50,18 +54,27 @@ export function DataPanel() {
           Export backup
         </button>
         <label>
-          Import a file (.json backup, Zotero .csv, .bib, path pack .txt){' '}
+          Import a file (.json backup, .bib, .ris, Zotero .csv, path pack .txt){' '}
           <input
             type="file"
-            accept=".json,.csv,.bib,.bibtex,.txt"
+            accept=".json,.csv,.bib,.bibtex,.ris,.txt"
             onChange={async (e) => {
               const file = e.target.files?.[0];
-              if (file) await importFile(file.name, await file.text());
               e.target.value = '';
+              if (!file) return;
+              const text = await file.text();
+              if (isReferenceFile(file.name)) await references.start(file.name, text);
+              else await importFile(file.name, text);
             }}
           />
         </label>
+        <label>
+          <input type="checkbox" checked={references.autoTags} onChange={(e) => references.setAutoTags(e.target.checked)} /> Also use Zotero&rsquo;s automatic
+          tags as topics
+        </label>
       </div>
+      {references.parsing && <ImportProgress {...references.parsing} />}
+      {references.pending && <ImportPreview key={references.pending.file} plan={references.pending} />}
       {pendingRestore && <ConfirmRestore key={pendingRestore.name} pending={pendingRestore} />}
     </section>
   );

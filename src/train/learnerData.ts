@@ -63,7 +63,7 @@ export interface TrainingData {
 }
 
 /** Most of the learner's newest events validation holds out (eval/validation.ts). */
-export const LEARNER_HOLDOUT_MAX = 20;
+const LEARNER_HOLDOUT_MAX = 20;
 
 /**
  * How many of the learner's newest events to hold out of the loss, for validation to rank each from the

@@ -51,7 +51,7 @@ export class TrainControl {
 }
 
 /** Why a run ended: it ran every epoch, ran out of time, was cancelled, or stopped on a non-finite number. */
-export type RunEnd = 'epochs' | 'budget' | 'cancelled' | 'diverged';
+type RunEnd = 'epochs' | 'budget' | 'cancelled' | 'diverged';
 
 export interface TrainProgress {
   phase: 'training' | 'updating';

@@ -23,7 +23,7 @@ export function PathPanel({ onStudy }: { onStudy: (id: string) => void }) {
   const cold = isColdStart(sessions.length);
   // A path of the other kind (the starter after the fifth session, or the reverse) is not shown while the right one comes.
   const shown = path && (path.starter !== null) === cold ? path : null;
-  if (!cold && info.state !== 'ready' && !shown) return null;
+  if (readings.length === 0 || (!cold && info.state !== 'ready' && !shown)) return null;
   const total = shown?.steps.reduce((a, s) => a + s.minutes, 0) ?? 0;
   return (
     <section aria-labelledby="path-title">

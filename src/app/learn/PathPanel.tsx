@@ -23,7 +23,8 @@ export function PathPanel({ onStudy }: { onStudy: (id: string) => void }) {
   const cold = isColdStart(sessions.length);
   // A path of the other kind (the starter after the fifth session, or the reverse) is not shown while the right one comes.
   const shown = path && (path.starter !== null) === cold ? path : null;
-  if (readings.length === 0 || (!cold && info.state !== 'ready' && !shown)) return null;
+  // With five sessions and no model path yet: nothing, unless the starter was showing (then say why it went).
+  if (readings.length === 0 || (!cold && info.state !== 'ready' && !path)) return null;
   const total = shown?.steps.reduce((a, s) => a + s.minutes, 0) ?? 0;
   return (
     <section aria-labelledby="path-title">
@@ -41,7 +42,9 @@ export function PathPanel({ onStudy }: { onStudy: (id: string) => void }) {
           From your {COLD_START_SESSIONS}th session on, the path comes from your model.
         </p>
       )}
-      {!cold && !shown && <p>Your model is learning from your sessions: its path comes when it is up to date.</p>}
+      {!cold && !shown && (
+        <p data-testid="path-waiting">From your {COLD_START_SESSIONS}th session on, the path comes from your model: it comes once the model is up to date.</p>
+      )}
       {shown && (
         <>
           <p data-testid="path-total">

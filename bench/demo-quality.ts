@@ -46,7 +46,8 @@ export async function main(args: string[]): Promise<void> {
     },
   });
   const trainSeconds = (performance.now() - t0) / 1000;
-  const model = { community: await trainer.validateCommunity(), learner: await trainer.validate() };
+  const val = await trainer.validate(); // the learner's held-out events come first
+  const model = { community: await trainer.validateCommunity(), learner: metricsFromRanks(val.model.slice(0, val.learner)) };
 
   // Baselines on the same cases, trained on the same data (held-out events excluded).
   const { vocab, learner, holdout, community, cfg } = data;

@@ -43,7 +43,11 @@ test('train on the demo, see an explained path that fits 60 minutes, reload with
   const trainStart = Date.now();
   await expect.poll(value, { timeout: 60_000 }).toBeGreaterThan(first);
   await expect(page.getByTestId('model-state')).toHaveText('Up to date with your history.', { timeout: 180_000 });
-  await expect(page.getByTestId('progress-text')).toContainText(/^Training: epoch 3 of 3, .*\(done\)$/);
+  await expect(page.getByTestId('progress-text')).toHaveText(/^Training finished: all 3 epochs, \d+ steps, loss \d+\.\d{3}\.$/);
+  // Validation: the demo learner's newest events and the path pack's held-out ones, with an interval and the baseline.
+  await expect(page.getByTestId('model-validation')).toHaveText(
+    /^Accuracy on \d+ held-out events \(\d+ yours, 100 from the path pack\): .* in its top 10 for \d+ of \d+ \(\d+ %, 95 % interval \d+ %–\d+ %\); the most-read readings instead: /,
+  );
   console.log(
     `trained on ${await page.getByTestId('model-backend').textContent()}: ${await page.getByTestId('progress-text').textContent()}, about ${((Date.now() - trainStart) / 1000).toFixed(0)} s`,
   );

@@ -8,7 +8,9 @@ import { DataPanel } from './data/DataPanel';
 import { EngineCheck } from './check/EngineCheck';
 import { ManualSession } from './history/ManualSession';
 import { Charts } from './history/Charts';
-import { AttentionView, ModelPanel, PathPanel, Recommendations } from './learn/Learn';
+import { AttentionView, Recommendations } from './learn/Learn';
+import { ModelPanel } from './learn/ModelPanel';
+import { PathPanel } from './learn/PathPanel';
 import { useModel } from './learn/modelStore';
 import { ErrorBoundary } from './ErrorBoundary';
 

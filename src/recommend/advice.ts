@@ -21,7 +21,7 @@ export interface Because {
 
 export interface Recommendation {
   readingId: string;
-  /** The model's raw score (a logit). */
+  /** The model's raw score (a logit), for ordering and tests; the learner's view never shows it. */
   score: number;
   /** Share of the softmax over every reading that may come next, 0..1. */
   probability: number;
@@ -66,7 +66,7 @@ function dueForReview(data: TrainingData): Set<string> {
   return new Set([...last].filter(([id, u]) => u < 0.5 && finished.has(id)).map(([id]) => id));
 }
 
-/** Readings that may come next: not hidden, not finished (unless due for review), prerequisites finished. */
+/** Readings that may come next (mayComeNext): not hidden or abandoned, not finished (unless due for review), prerequisites finished. */
 function candidates(data: TrainingData): Reading[] {
   const { readings } = data;
   const byId = new Map(readings.map((r) => [r.id, r]));
@@ -87,7 +87,16 @@ async function because(data: TrainingData, backend: ModelBackend, items: number[
   const all = explain(w, ids, Infinity, 0);
   const top = all.slice(0, TOP_BECAUSE).filter((c) => c.percent > 0);
   const rest = 100 - top.reduce((a, c) => a + c.percent, 0);
-  const plannedIds = new Set(items.slice(plannedFrom).map((id) => vocab.readingOf[id]));
+  // "(planned)" only for a reading that is an earlier step of this path and was never studied: one studied
+  // before (a review, or a reading being continued) weighs as a past session. The last item is the one
+  // explained, not part of its "because".
+  const studied = new Set(items.slice(0, plannedFrom).map((id) => vocab.readingOf[id]));
+  const plannedIds = new Set(
+    items
+      .slice(plannedFrom, items.length - 1)
+      .map((id) => vocab.readingOf[id])
+      .filter((id) => !studied.has(id)),
+  );
   const out: Because[] = top.map((c) => ({ readingId: c.readingId, percent: c.percent, ...(plannedIds.has(c.readingId) ? { planned: true } : {}) }));
   if (rest > 0 && top.length > 0) out.push({ readingId: '', percent: rest });
   return out;

@@ -3,7 +3,8 @@
  * each chosen reading is appended to the history before the next is chosen.
  * Rules: a reading never comes before a prerequisite that is neither finished
  * nor earlier in the path; finished readings only when due for review; hidden
- * readings never; the estimated minutes fit the time.
+ * and abandoned readings never (one being read may continue); the estimated
+ * minutes fit the time.
  */
 import type { Reading } from '../data/types';
 
@@ -30,12 +31,14 @@ export interface PathInput {
 }
 
 /**
- * Whether a reading may come next: not hidden, not finished unless due for
- * review, and every prerequisite done (`done` decides: finished, planned
- * earlier, or gone from the catalog). Recommendations and paths share it.
+ * Whether a reading may come next: not hidden, not abandoned, not finished
+ * unless due for review ('unread' and 'reading' may), and every prerequisite
+ * done (`done` decides: finished, planned earlier, or gone from the catalog).
+ * Recommendations, paths and the starting suggestion share it.
  */
 export function mayComeNext(r: Reading, done: (id: string) => boolean, dueForReview?: Set<string>): boolean {
-  return r.status !== 'hidden' && (r.status !== 'finished' || dueForReview?.has(r.id) === true) && r.prerequisites.every(done);
+  if (r.status === 'hidden' || r.status === 'abandoned') return false;
+  return (r.status !== 'finished' || dueForReview?.has(r.id) === true) && r.prerequisites.every(done);
 }
 
 export async function planPath(input: PathInput): Promise<PathStep[]> {

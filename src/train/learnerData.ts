@@ -52,7 +52,7 @@ export interface TrainingData {
   content: ItemContent;
   readings: Reading[];
   learner: LearnerSequence;
-  /** The learner's newest events held out for validation (no loss on them). */
+  /** The learner's newest events held out for validation (no loss on them; see holdoutSize). */
   holdout: number;
   /** Other learners' sequences (item ids), from the path packs. */
   community: number[][];
@@ -62,9 +62,18 @@ export interface TrainingData {
   dataKey: string;
 }
 
-/** How many of the learner's newest events to hold out: up to 5, never more than a quarter. */
+/** Most of the learner's newest events validation holds out (eval/validation.ts). */
+const LEARNER_HOLDOUT_MAX = 20;
+
+/**
+ * How many of the learner's newest events to hold out of the loss, for validation to rank each from the
+ * events before it: up to LEARNER_HOLDOUT_MAX, never more than a quarter, so that the model still trains
+ * on three quarters of a short history and on all but the newest 20 of a long one. The newest events are
+ * the ones that say how well the model follows the learner now; 20 alone are enough for a figure
+ * (eval/validation.ts MIN_EVALUATED), and a path pack adds its learners' held-out events to them.
+ */
 function holdoutSize(events: number): number {
-  return Math.min(5, Math.floor(events / 4));
+  return Math.min(LEARNER_HOLDOUT_MAX, Math.floor(events / 4));
 }
 
 function sessionsKey(sessions: StudySession[]): string {

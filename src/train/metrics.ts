@@ -32,3 +32,15 @@ export function rankOf(scores: ArrayLike<number>, target: number, eligible: (id:
   for (let i = 1; i < scores.length; i++) if (i !== target && eligible(i) && scores[i] >= s) rank++;
   return rank;
 }
+
+/**
+ * What validation ranked (0 = best), event by event: the model's rank of each held-out event's true
+ * next reading and the popularity baseline's rank of it on the same event. The first `learner` are
+ * the learner's own events, the rest the path-pack learners' held-out last events. eval/validation.ts
+ * turns them into a report (count, HR@10, interval, baseline).
+ */
+export interface ValidationRanks {
+  model: number[];
+  popularity: number[];
+  learner: number;
+}

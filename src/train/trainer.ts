@@ -1,7 +1,7 @@
 /**
  * The training loop the worker runs: epochs over the learner's rows (weighted
  * up) and the path packs' rows, progress after every step, a checkpoint after
- * every epoch, validation on the learner's held-out newest events, pause /
+ * every epoch, validation on held-out events (validate()), pause /
  * resume / cancel between steps, a time budget, a guard that stops on a
  * non-finite loss or non-finite weights at an epoch's end (a checkpoint with
  * a NaN is never written) and restores the last good checkpoint, saying
@@ -10,7 +10,7 @@
  */
 import { NonFiniteWeightsError } from '../model/checkpoint';
 import { Rng } from '../model/random';
-import { metricsFromRanks, rankOf, type Metrics } from './metrics';
+import { metricsFromRanks, rankOf, type Metrics, type ValidationRanks } from './metrics';
 import { shuffled } from './sampling';
 import type { ModelBackend } from './backend';
 import { EVENT_FEATURES } from './fromHistory';
@@ -50,6 +50,9 @@ export class TrainControl {
   }
 }
 
+/** Why a run ended: it ran every epoch, ran out of time, was cancelled, or stopped on a non-finite number. */
+type RunEnd = 'epochs' | 'budget' | 'cancelled' | 'diverged';
+
 export interface TrainProgress {
   phase: 'training' | 'updating';
   step: number;
@@ -57,9 +60,14 @@ export interface TrainProgress {
   epoch: number;
   epochs: number;
   loss: number;
-  /** HR@10 on the learner's held-out newest events, after the latest epoch. */
+  /** HR@10 on the held-out events (Trainer.validate), after the latest epoch. */
   valHr10: number | null;
+  /** Events validation ranks: the learner's held-out newest ones and the path packs' held-out last ones. */
   valCases: number;
+  /** The latest epoch's validation, event by event (eval/validation.ts reports it); null before the first. */
+  validation: ValidationRanks | null;
+  /** Set on a run's last report only: why it ended (all its epochs, its time budget, a cancel, or a divergence). */
+  ended?: RunEnd;
   elapsedMs: number;
   budgetMs: number;
   /** 0..1: the larger of steps done and time used. */
@@ -73,6 +81,7 @@ export interface TrainOutcome {
   valHr10: number | null;
   valNdcg10: number | null;
   valCases: number;
+  validation: ValidationRanks | null;
   message?: string;
   /** Why a diverged run stopped (the loss or the weights), without what was restored. */
   reason?: string;
@@ -100,6 +109,9 @@ export function rankAmongUnread(scores: ArrayLike<number>, target: number, histo
   return rankOf(scores, target, (id) => readingOf[id] !== '' && !seen.has(id));
 }
 
+/** Path-pack learners whose last event validation ranks (evenly spread over the packs): enough for a tight interval, few enough to score after every epoch. */
+export const PACK_CASES = 100;
+
 export class Trainer {
   private rng: Rng;
   readonly stepsPerEpoch: number;
@@ -110,6 +122,7 @@ export class Trainer {
     readonly batchSize: number,
     seed: number,
     private learnerWeight = 4,
+    /** Hold out each path-pack learner's last event (no loss on it) so that validation can rank it. */
     private communityHoldout = false,
   ) {
     this.rng = new Rng(seed);
@@ -129,18 +142,40 @@ export class Trainer {
     return rows.filter((r) => Math.min(r.items.length, r.lossEnd) >= 2);
   }
 
-  /** HR@10 / NDCG@10 of the learner's held-out newest events, each ranked among every reading not yet in the history. */
-  async validate(): Promise<Metrics> {
-    const { learner, holdout, vocab } = this.data;
+  /** The path-pack sequences whose last event is held out and ranked (none unless communityHoldout). */
+  private packCases(): number[][] {
+    const { community } = this.data;
+    if (!this.communityHoldout) return [];
+    const n = Math.min(PACK_CASES, community.length);
+    return Array.from({ length: n }, (_, i) => community[Math.floor((i * community.length) / n)]);
+  }
+
+  /**
+   * Validation on events no loss ever touched: the learner's held-out newest events, each predicted from
+   * every event before it (rolling: the earlier held-out events are read, never trained on), then the
+   * held-out last event of up to PACK_CASES path-pack learners, each predicted from that learner's earlier
+   * events. Each is ranked among every real reading not already in its history, by the model and by
+   * popularity (how often each reading occurs in the events trained on, so the baseline sees no more).
+   */
+  async validate(): Promise<ValidationRanks> {
+    const { learner, holdout, vocab, community } = this.data;
     const F = EVENT_FEATURES;
     const n = learner.items.length;
-    const ranks: number[] = [];
-    for (let j = n - holdout; j < n; j++) {
-      const history = learner.items.slice(0, j);
-      const scores = await this.backend.scores(history, learner.features.slice(0, j * F));
-      ranks.push(rankAmongUnread(scores, learner.items[j], history, vocab.readingOf));
+    const popularity = new Float64Array(vocab.readingOf.length);
+    for (const id of learner.items.slice(0, n - holdout)) popularity[id]++;
+    for (const s of community) for (const id of this.communityHoldout ? s.slice(0, -1) : s) popularity[id]++;
+    const out: ValidationRanks = { model: [], popularity: [], learner: holdout };
+    const rank = async (history: number[], features: Float32Array, target: number) => {
+      const scores = await this.backend.scores(history, features);
+      out.model.push(rankAmongUnread(scores, target, history, vocab.readingOf));
+      out.popularity.push(rankAmongUnread(popularity, target, history, vocab.readingOf));
+    };
+    for (let j = n - holdout; j < n; j++) await rank(learner.items.slice(0, j), learner.features.slice(0, j * F), learner.items[j]);
+    for (const s of this.packCases()) {
+      const history = s.slice(0, -1);
+      await rank(history, neutralSequenceFeatures(history, this.data.minutes), s[s.length - 1]);
     }
-    return metricsFromRanks(ranks);
+    return out;
   }
 
   /** True when the model scores every real reading with a finite number after the learner's history. */
@@ -172,8 +207,9 @@ export class Trainer {
     let lastGoodEpoch = 0;
     let step = 0;
     let loss = NaN;
+    let ranks: ValidationRanks | null = null;
     let val: Metrics | null = null;
-    const progress = (epoch: number): TrainProgress => {
+    const progress = (epoch: number, ended?: RunEnd): TrainProgress => {
       const elapsedMs = now() - start;
       return {
         phase: o.phase ?? 'training',
@@ -183,7 +219,9 @@ export class Trainer {
         epochs: o.epochs,
         loss,
         valHr10: val?.hr10 ?? null,
-        valCases: this.data.holdout,
+        valCases: ranks?.model.length ?? 0,
+        validation: ranks,
+        ...(ended ? { ended } : {}),
         elapsedMs,
         budgetMs: o.budgetMs,
         fraction: Math.min(1, Math.max(step / steps, elapsedMs / o.budgetMs)),
@@ -195,14 +233,16 @@ export class Trainer {
       loss,
       valHr10: val?.hr10 ?? null,
       valNdcg10: val?.ndcg10 ?? null,
-      valCases: this.data.holdout,
+      valCases: ranks?.model.length ?? 0,
+      validation: ranks,
       message,
       reason,
       blob: lastGood,
     });
     /** Back to lastGood, with a message that says only what is true of the model restored. */
-    const diverged = async (what: string): Promise<TrainOutcome> => {
+    const diverged = async (what: string, epoch: number): Promise<TrainOutcome> => {
       this.backend.load(lastGood);
+      o.onProgress?.(progress(epoch, 'diverged'));
       const from = lastGoodEpoch > 0 ? `its checkpoint after epoch ${lastGoodEpoch} of this run` : 'the model this run started from';
       const head = `Training stopped at step ${step}: ${what}.`;
       return outcome(
@@ -213,11 +253,16 @@ export class Trainer {
         what,
       );
     };
-    for (let epoch = 1; epoch <= o.epochs; epoch++) {
+    let ended: RunEnd = 'epochs';
+    let epoch = 1;
+    for (; epoch <= o.epochs; epoch++) {
       const unshuffled = this.rows();
       const rows = shuffled(unshuffled.length, this.rng).map((i) => unshuffled[i]);
       for (let i = 0; i < rows.length; i += this.batchSize) {
-        if (await control.proceed()) return outcome('cancelled');
+        if (await control.proceed()) {
+          o.onProgress?.(progress(epoch, 'cancelled'));
+          return outcome('cancelled');
+        }
         const batch = rowBatch(this.data.cfg, rows.slice(i, i + this.batchSize), this.batchSize);
         try {
           loss = await this.backend.trainStep(batch);
@@ -229,11 +274,15 @@ export class Trainer {
           continue;
         }
         step++;
-        if (!Number.isFinite(loss)) return diverged(`the loss became ${loss}`);
+        if (!Number.isFinite(loss)) return diverged(`the loss became ${loss}`, epoch);
         o.onProgress?.(progress(epoch));
-        if (now() - start > o.budgetMs) break;
+        if (now() - start > o.budgetMs) {
+          if (epoch < o.epochs || i + this.batchSize < rows.length) ended = 'budget';
+          break;
+        }
       }
-      val = this.data.holdout > 0 ? await this.validate() : null;
+      ranks = await this.validate();
+      val = ranks.model.length > 0 ? metricsFromRanks(ranks.model) : null;
       try {
         lastGood = await this.backend.save();
         lastGoodEpoch = epoch;
@@ -241,13 +290,18 @@ export class Trainer {
         if (!(e instanceof NonFiniteWeightsError)) throw e;
         return diverged(
           `after epoch ${epoch} the weights were not all finite, so no checkpoint was written (${e.message.replace(/^checkpoint: not written, /, '')})`,
+          epoch,
         );
       }
       const p = progress(epoch);
       await o.onEpoch?.(lastGood, p);
       o.onProgress?.(p);
-      if (now() - start > o.budgetMs) break;
+      if (ended === 'budget' || (epoch < o.epochs && now() - start > o.budgetMs)) {
+        ended = 'budget';
+        break;
+      }
     }
+    o.onProgress?.(progress(Math.min(epoch, o.epochs), ended));
     return outcome('finished');
   }
 }

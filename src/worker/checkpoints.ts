@@ -5,6 +5,7 @@
 import type { Repo } from '../data/repo';
 import type { CheckpointRecord } from '../data/types';
 import type { TrainingData } from '../train/learnerData';
+import { metricsFromRanks, type ValidationRanks } from '../train/metrics';
 
 /** The model the app shows and a reload restores. */
 export const MODEL_ID = 'model';
@@ -18,6 +19,8 @@ export interface CheckpointMeta {
   steps: number;
   valHr10: number | null;
   valCases: number;
+  /** The checkpoint's validation, event by event (absent from checkpoints written before issue 13). */
+  validation?: ValidationRanks | null;
   backend: string;
   [key: string]: unknown;
 }
@@ -36,10 +39,12 @@ export async function saveCheckpoint(
   blob: Uint8Array,
   data: TrainingData,
   steps: number,
-  valHr10: number | null,
+  validation: ValidationRanks | null,
   backend: string,
 ): Promise<string> {
-  const meta: CheckpointMeta = { vocab: data.vocab.readingOf, items: data.cfg.items, dataKey: data.dataKey, steps, valHr10, valCases: data.holdout, backend };
+  const valHr10 = validation && validation.model.length > 0 ? metricsFromRanks(validation.model).hr10 : null;
+  const valCases = validation?.model.length ?? 0;
+  const meta: CheckpointMeta = { vocab: data.vocab.readingOf, items: data.cfg.items, dataKey: data.dataKey, steps, valHr10, valCases, validation, backend };
   const createdAt = new Date().toISOString();
   await repo.saveCheckpoint({ id, createdAt, blob, meta });
   return createdAt;

@@ -4,6 +4,7 @@
  */
 import type { AttentionMaps, PlannedStep, Recommendation } from '../recommend/advice';
 import type { TrainProgress } from '../train/trainer';
+import type { ValidationReport } from '../eval/validation';
 
 /** What the page shows of a recommendation and a path step (defined where they are computed). */
 export type { AttentionMaps, Because, PlannedStep, Recommendation } from '../recommend/advice';
@@ -35,9 +36,11 @@ export interface ModelInfo {
   /** Why the CPU is used instead of WebGPU, when it is. */
   fallback: string | null;
   trainedAt: string | null;
-  /** Validation HR@10 of the current model on the learner's newest held-out events. */
+  /** Validation HR@10 of the current model on its held-out events (see `validation`). */
   valHr10: number | null;
   valCases: number;
+  /** The current model's validation (eval/validation.ts): count, HR@10 with its interval, the popularity baseline. */
+  validation: ValidationReport | null;
   steps: number;
   /** True while another tab's worker holds the trainer lock: this tab shows that tab's model and trains nothing. */
   readOnly: boolean;
@@ -52,6 +55,7 @@ export const LOADING_INFO: ModelInfo = {
   trainedAt: null,
   valHr10: null,
   valCases: 0,
+  validation: null,
   steps: 0,
   readOnly: false,
 };
@@ -60,5 +64,9 @@ export type FromWorker =
   | { type: 'info'; info: ModelInfo }
   | { type: 'progress'; progress: TrainProgress }
   | { type: 'recommendations'; recommendations: Recommendation[]; attention: AttentionMaps }
-  | { type: 'path'; minutes: number; steps: PlannedStep[] }
+  /**
+   * `starter`: a first path for a learner with few sessions (recommend/coldStart.ts), not the model's, in
+   * the order the path pack's learners read ('pack') or foundations first ('foundations'); null: the model's.
+   */
+  | { type: 'path'; minutes: number; steps: PlannedStep[]; starter: 'pack' | 'foundations' | null }
   | { type: 'notice'; kind: 'error' | 'info'; text: string };

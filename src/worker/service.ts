@@ -16,6 +16,7 @@ import { deviceLostNotice, retrainNotice, runNotice } from './outcome';
 import { appTrainer, progressPacer, trainRun, type SavedCheckpoint } from './run';
 import type { FromWorker, ModelInfo, ToWorker } from './protocol';
 import { ShownModel } from './shown';
+import { validationReport } from '../eval/validation';
 import { TrainControl, type TrainOutcome, type TrainProgress } from '../train/trainer';
 
 const READ_ONLY_NOTICE = 'Training runs in another tab: this tab shows its model and picks up each new checkpoint.';
@@ -95,7 +96,8 @@ export class ModelService extends ShownModel {
       case 'data-changed':
         if (this.running) {
           this.dirty = true;
-          return Promise.resolve();
+          // The starting suggestion needs no model: it follows the data at once, even while training runs.
+          return this.enqueue(async () => void (await this.planStarter()));
         }
         return this.enqueue(() => this.dataChanged());
       case 'init':
@@ -166,7 +168,8 @@ export class ModelService extends ShownModel {
           const backend = same && this.backend ? this.backend : await this.newBackend(d);
           backend.load(ckpt.blob);
           this.data = d;
-          const restored = { trainedAt: ckpt.createdAt, valHr10: meta.valHr10, valCases: meta.valCases, steps: meta.steps };
+          const validation = meta.validation ? validationReport(meta.validation) : null;
+          const restored = { trainedAt: ckpt.createdAt, valHr10: meta.valHr10, valCases: meta.valCases, validation, steps: meta.steps };
           if (d.dataKey !== meta.dataKey && !readOnly) {
             this.setState('ready', restored);
             this.startUpdate();
@@ -189,6 +192,7 @@ export class ModelService extends ShownModel {
 
   private async dataChanged(): Promise<void> {
     if (this.info.state === 'loading') return;
+    await this.planStarter();
     // A training run started while this waited in the queue: it runs again when the run ends.
     if (this.running) {
       this.dirty = true;
@@ -260,8 +264,8 @@ export class ModelService extends ShownModel {
     if (trained !== previous.backend) trained.destroy();
     this.backend = previous.backend;
     this.data = previous.data;
-    const { backend, backendKind, fallback, trainedAt, valHr10, valCases, steps } = previous.info;
-    this.info = { ...this.info, backend, backendKind, fallback, trainedAt, valHr10, valCases, steps };
+    const { backend, backendKind, fallback, trainedAt, valHr10, valCases, validation, steps } = previous.info;
+    this.info = { ...this.info, backend, backendKind, fallback, trainedAt, valHr10, valCases, validation, steps };
     await dropNext(this.repo);
     this.setState((await this.publish()) ? 'ready' : 'broken');
   }
@@ -342,7 +346,15 @@ export class ModelService extends ShownModel {
       // checkpoint, and a reload shows the same time and step count.
       this.setState(
         scored ? 'ready' : 'broken',
-        saved ? { trainedAt: saved.at, valHr10: saved.valHr10 ?? this.info.valHr10, valCases: out.valCases, steps: saved.steps } : {},
+        saved
+          ? {
+              trainedAt: saved.at,
+              valHr10: saved.valHr10,
+              valCases: saved.validation?.model.length ?? 0,
+              validation: saved.validation ? validationReport(saved.validation) : null,
+              steps: saved.steps,
+            }
+          : {},
       );
     })();
     const running = task.finally(() => {

@@ -5,6 +5,7 @@
 import type { Repo } from '../data/repo';
 import type { Reading, StudySession } from '../data/types';
 import { NonFiniteScoresError, planSteps, recommendNext } from '../recommend/advice';
+import { isColdStart, starterPath } from '../recommend/coldStart';
 import { createBackend, type ModelBackend } from '../train/backend';
 import { trainingData, type TrainingData } from '../train/learnerData';
 import { LOADING_INFO, type FromWorker, type ModelInfo } from './protocol';
@@ -87,10 +88,26 @@ export abstract class ShownModel {
   }
 
   protected async plan(scored = false): Promise<void> {
+    if (await this.planStarter()) return;
     // While training runs, the plan waits: publish() re-plans when it ends. A broken model plans nothing.
     if (!this.data || !this.backend || !this.lastPlan || this.training || (!scored && this.info.state === 'broken')) return;
     const { minutes, skip } = this.lastPlan;
     const steps = await planSteps(this.data, this.backend, minutes, skip);
-    this.post({ type: 'path', minutes, steps });
+    this.post({ type: 'path', minutes, steps, starter: null });
+  }
+
+  /**
+   * With fewer than COLD_START_SESSIONS sessions the path asked for is the starting suggestion
+   * (recommend/coldStart.ts), at once and whatever the model's state: it needs no model. True when
+   * that is the case (and the path was posted).
+   */
+  protected async planStarter(): Promise<boolean> {
+    if (!this.lastPlan) return false;
+    const [readings, sessions, packs] = await Promise.all([this.repo.readings(), this.repo.sessions(), this.repo.pathPacks()]);
+    if (!isColdStart(sessions.length)) return false;
+    const { minutes, skip } = this.lastPlan;
+    const { steps, fromPack } = await starterPath({ catalog: readings, packs, minutes, skip: new Set(skip) });
+    this.post({ type: 'path', minutes, steps: steps.map((s) => ({ ...s, because: [] })), starter: fromPack ? 'pack' : 'foundations' });
+    return true;
   }
 }

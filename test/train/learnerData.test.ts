@@ -1,5 +1,5 @@
 /**
- * How much of the learner's own history validation holds out: the newest events, up to 5 and
+ * How much of the learner's own history validation holds out: the newest events, up to 20 and
  * never more than a quarter of them, so a short history still trains on most of what it has.
  */
 import { describe, expect, it } from 'vitest';
@@ -24,7 +24,7 @@ const history = (n: number): StudySession[] =>
   }));
 
 describe('the learner hold-out', () => {
-  const readings = Array.from({ length: 40 }, (_, i) => aReading(`r${i}`));
+  const readings = Array.from({ length: 120 }, (_, i) => aReading(`r${i}`));
   for (const [events, held] of [
     [0, 0],
     [3, 0],
@@ -33,8 +33,11 @@ describe('the learner hold-out', () => {
     [8, 2],
     [19, 4],
     [20, 5],
-    [24, 5],
-    [40, 5],
+    [24, 6],
+    [40, 10],
+    [79, 19],
+    [80, 20],
+    [120, 20],
   ] as const) {
     it(`${events} events: the newest ${held} held out`, () => {
       const d = trainingData(readings, history(events), []);

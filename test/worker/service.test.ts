@@ -23,10 +23,12 @@ describe('the trainer service on WebGPU (lavapipe)', () => {
     await a.s.idle();
     const progress = a.got.filter((m) => m.type === 'progress').map((m) => m.progress);
     // The budget ends the run at the first step past it (the fake clock: one step, one progress message),
-    // inside the first epoch; that epoch's validation and checkpoint still run and report (two more messages).
+    // inside the first epoch; that epoch's validation and checkpoint still run and report (two more messages),
+    // and the run's last report says it stopped at its time limit.
     const budgetSteps = budgetMs / MS_PER_PROGRESS + 1;
     expect(progress[0].steps / progress[0].epochs).toBeGreaterThan(budgetSteps);
-    expect(progress.map((p) => p.step)).toEqual([...Array.from({ length: budgetSteps }, (_, i) => i + 1), budgetSteps, budgetSteps]);
+    expect(progress.map((p) => p.step)).toEqual([...Array.from({ length: budgetSteps }, (_, i) => i + 1), budgetSteps, budgetSteps, budgetSteps]);
+    expect(progress.map((p) => p.ended)).toEqual([...new Array<undefined>(budgetSteps + 2).fill(undefined), 'budget']);
     expect(progress.every((p) => Number.isFinite(p.loss) && p.fraction >= 0 && p.fraction <= 1)).toBe(true);
     expect(progress.at(-1)!.fraction).toBe(1); // the time used is the whole budget
     expect(progress.at(-1)!.valHr10).not.toBeNull();
@@ -78,7 +80,14 @@ describe('the trainer service on WebGPU (lavapipe)', () => {
     expect(b.got.some((m) => m.type === 'progress')).toBe(false);
     expect(b.info().state).toBe('ready');
     // The page said what the checkpoint says: the same time, step count and validation after a reload.
-    expect(b.info()).toMatchObject({ trainedAt: a.info().trainedAt, steps: a.info().steps, valHr10: a.info().valHr10 });
+    expect(b.info()).toMatchObject({ trainedAt: a.info().trainedAt, steps: a.info().steps, valHr10: a.info().valHr10, validation: a.info().validation });
+    // That validation: the demo learner's held-out newest events and 100 of the path pack's, with the baseline on the same events.
+    expect(a.info().validation).toMatchObject({
+      packCases: 100,
+      learnerCases: trainingData(demo.readings, demo.sessions, demo.pathPacks).holdout,
+      measurable: true,
+    });
+    expect(a.info().validation!.popularity.hits).toBeLessThanOrEqual(a.info().validation!.cases);
     const again = b.last('recommendations')!;
     expect(again.recommendations.map((r) => r.readingId)).toEqual(recs.recommendations.map((r) => r.readingId));
     for (let i = 0; i < recs.recommendations.length; i++) expect(again.recommendations[i].score).toBeCloseTo(recs.recommendations[i].score, 4);
@@ -108,7 +117,8 @@ describe('the trainer service on WebGPU (lavapipe)', () => {
     // The update's own budget (APP_TRAINING.updateBudgetMs on the fake clock) cut it before its APP_TRAINING.updateEpochs were done.
     const end = update.at(-1)!;
     expect(end.elapsedMs).toBeGreaterThan(APP_TRAINING.updateBudgetMs);
-    expect(update.slice(0, -2).every((p) => p.elapsedMs <= APP_TRAINING.updateBudgetMs)).toBe(true); // the last two: its epoch's checkpoint and report
+    expect(update.slice(0, -3).every((p) => p.elapsedMs <= APP_TRAINING.updateBudgetMs)).toBe(true); // the last three: its epoch's checkpoint and report, the run's end
+    expect(end.ended).toBe('budget');
     expect(end.step).toBeLessThan(end.steps);
     expect(b.info().steps).toBe(before + end.step);
     const after = b.last('recommendations')!;
@@ -145,8 +155,9 @@ describe('the trainer service on WebGPU (lavapipe)', () => {
     expect(a.info().state).toBe('training');
     await a.s.idle();
     const perEpoch = cancelAt - 2;
-    // Every step once, epoch 1's checkpoint reported twice (saved, then its progress), and nothing after the cancel.
-    expect(steps()).toEqual([...Array.from({ length: perEpoch }, (_, i) => i + 1), perEpoch, perEpoch, perEpoch + 1, perEpoch + 2]);
+    // Every step once, epoch 1's checkpoint reported twice (saved, then its progress), and after the cancel only the run's end.
+    expect(steps()).toEqual([...Array.from({ length: perEpoch }, (_, i) => i + 1), perEpoch, perEpoch, perEpoch + 1, perEpoch + 2, perEpoch + 2]);
+    expect(a.got.filter((m) => m.type === 'progress').at(-1)).toMatchObject({ progress: { ended: 'cancelled', epoch: 2 } });
     expect(a.got.some((m) => m.type === 'notice' && /Training cancelled: the model keeps its last checkpoint/.test(m.text))).toBe(true);
     // Cancelled: the model went back to its last checkpoint (epoch 1), and so did the step count shown.
     const ckpt = (await repo.latestCheckpoint())!;
@@ -164,7 +175,8 @@ describe('the trainer service on WebGPU (lavapipe)', () => {
     await a.s.handle({ type: 'init', prefer: 'auto', budgetMs: 60_000, autoTrain: false, epochs: 3 });
     await a.s.handle({ type: 'train', budgetMs: 60_000 });
     await a.s.idle();
-    expect(a.got.filter((m) => m.type === 'progress').map((m) => m.progress.step)).toEqual([1, 2, 3]);
+    expect(a.got.filter((m) => m.type === 'progress').map((m) => m.progress.step)).toEqual([1, 2, 3, 3]);
+    expect(a.got.filter((m) => m.type === 'progress').at(-1)).toMatchObject({ progress: { ended: 'cancelled' } });
     expect(a.info().state).toBe('untrained');
     expect(a.got.some((m) => m.type === 'notice' && /cancelled before the first checkpoint/.test(m.text))).toBe(true);
     expect(await repo.latestCheckpoint()).toBeUndefined();

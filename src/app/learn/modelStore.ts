@@ -39,7 +39,8 @@ interface ModelStore {
   losses: [number, number][];
   recommendations: Recommendation[];
   attention: AttentionMaps | null;
-  path: { minutes: number; steps: PlannedStep[] } | null;
+  /** `starter`: the starting suggestion ('pack' or 'foundations' order), null: the model's path. */
+  path: { minutes: number; steps: PlannedStep[]; starter: 'pack' | 'foundations' | null } | null;
   budgetSeconds: number;
   skipped: string[];
   start(): void;
@@ -88,7 +89,7 @@ export const useModel = create<ModelStore>((set, get) => ({
           set({ recommendations: m.recommendations, attention: m.attention });
           break;
         case 'path':
-          set({ path: { minutes: m.minutes, steps: m.steps } });
+          set({ path: { minutes: m.minutes, steps: m.steps, starter: m.starter } });
           break;
         case 'notice':
           useStore.getState().say({ kind: m.kind, text: m.text });

@@ -40,7 +40,7 @@ export interface FullSoftmaxArgs {
 }
 
 /** The widest chunk whose (BT, W) logits fit in one storage binding of this device. */
-export function chunkWidth(ctx: GpuContext, BT: number, want: number, items: number): number {
+function chunkWidth(ctx: GpuContext, BT: number, want: number, items: number): number {
   const fit = Math.floor(ctx.device.limits.maxStorageBufferBindingSize / (4 * BT));
   return Math.max(1, Math.min(want, fit, items));
 }

@@ -30,12 +30,14 @@ if [ "$what" = "games3" ]; then
     f="$state/seed$seed.json"
     [ -s "$f" ] && continue
     echo "games3: seed $seed"
-    node "$d/app/device.mjs" quality --json --data "$d/amazon-games.txt" --seed "$seed" --checkpoint "$state/seed$seed.ck" "$@" \
+    node "$d/app/device.mjs" quality --json --data "$d/amazon-games.txt" --seed "$seed" --checkpoint "$state/ckpt$seed" "$@" \
       > "$f.part" 2> >(tee -a "$state/seed$seed.log" >&2) || { echo "games3: seed $seed stopped (rc $?); run games3 again to resume"; break; }
     tail -n 1 "$f.part" > "$f" && rm -f "$f.part"
   done
-  cp "$state"/seed*.json "$state"/seed*.log "$out/" 2>/dev/null
-  node bench/games3-summary.mjs "$state"/seed*.json | tee "$out/games3.txt"
+  done=()
+  for seed in 1 2 3; do [ -s "$state/seed$seed.json" ] && done+=("$state/seed$seed.json"); done
+  cp "${done[@]}" "$state"/seed?.log "$out/" 2>/dev/null
+  node bench/games3-summary.mjs "${done[@]}" | tee "$out/games3.txt"
   exit 0
 fi
 extra=()

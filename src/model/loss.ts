@@ -8,7 +8,7 @@
  */
 import type { Dispatch } from '../gpu/dispatch';
 import { SegmentBuffer, segmentSum, type SegmentSumDispatch } from '../kernels/embedding';
-import { bceLoss, softmaxCrossEntropy, type CeDispatch } from '../kernels/loss';
+import { bceLoss, softmaxCrossEntropy, type CeDispatch, type LossDispatch } from '../kernels/loss';
 import { matmul, type MatmulDispatch } from '../kernels/matmul';
 import { NO_SCALE, type SegmentList } from '../kernels/segments';
 import type { PreparedBatch } from './batch';
@@ -54,7 +54,7 @@ export class LossHead {
   /** The first backward launches: into dhf and dE. */
   readonly backward: Dispatch[] = [];
   /** Where this step's loss normaliser goes (1 / positions with a target). */
-  private readonly lossDispatch: { setValid(nValid: number): unknown };
+  private readonly lossDispatch: LossDispatch | null = null;
   private readonly targetSeg: SegmentBuffer | null = null;
   private readonly targetScatter: SegmentSumDispatch | null = null;
   private readonly ce: CandidateHead | null = null;
@@ -85,9 +85,8 @@ export class LossHead {
       this.targetScatter = segmentSum(ctx, { seg: this.targetSeg, scales: dlogits, src: g.hf, dst: src.dE, C, accumulate: true }, 'target_scatter');
       this.backward.push(this.targetScatter);
     } else if (chunkItems) {
-      const args = { hf: g.hf, E: src.E, dE: src.dE, targets: this.targets, losses: this.losses, dhf: this.dhf, BT, C, items: cfg.items, chunk: chunkItems };
+      const args = { hf: g.hf, E: src.E, dE: src.dE, losses: this.losses, dhf: this.dhf, BT, C, items: cfg.items, chunk: chunkItems };
       this.full = new FullSoftmaxHead(ctx, args);
-      this.lossDispatch = this.full;
       this.forward.push(...this.full.forward);
       this.backward.push(...this.full.backward);
     } else {
@@ -120,7 +119,8 @@ export class LossHead {
     // (historyBatch's single placeholder candidate comes with no target: nothing to refuse.)
     if (this.full && batch.candidates && prepared.nValid > 0)
       throw new Error('batch: this engine computes softmax over every item; a batch must not carry sampled candidates');
-    this.lossDispatch.setValid(prepared.nValid);
+    this.lossDispatch?.setValid(prepared.nValid);
+    this.full?.upload(ctx, batch.targets, prepared.nValid);
     if (this.negatives) {
       ctx.write(this.negatives, batch.negatives!);
       this.targetSeg!.upload(prepared.targetSegments!);

@@ -15,7 +15,7 @@
  * (the logits are computed twice). Only the rows that carry a target enter the
  * products: their hidden states are gathered into a compact (nValid, C) block
  * first and their gradients scattered back last, since most of a left-padded
- * batch is padding (Games at maxlen 50: about 85%).
+ * batch is padding (Games at maxlen 50: 88% of positions).
  * Shapes: BT rows, nValid of them with a target, C = dim, W = chunk width.
  */
 import type { GpuContext } from '../gpu/context';

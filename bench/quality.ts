@@ -4,8 +4,15 @@
  * the float64 reference).
  *
  *   npm run bench:quality -- --data FILE [--maxlen N] [--epochs N] [--loss bce|ce] [--cpu] [--json]
- *        [--dim N] [--blocks N] [--heads N] [--batch N] [--lr X] [--dropout X] [--negatives N]
- *        [--eval-every N] [--patience N] [--eval-users N] [--limit-users N] [--seed N] [--checkpoint FILE]
+ *        [--dim N] [--blocks N] [--heads N] [--batch N] [--lr X] [--dropout X] [--negatives N] [--ce-chunk N]
+ *        [--eval-every N] [--patience N] [--eval-users N] [--limit-users N] [--compact-items] [--seed N] [--checkpoint FILE]
+ *
+ * --loss ce --negatives 0: softmax over every item, computed --ce-chunk items at a
+ * time (model/fullSoftmax.ts). --limit-users N --compact-items: the first N users
+ * with their items numbered 1..n, a CPU-sized proxy (a smaller catalog).
+ * The best epoch is chosen on validation NDCG@10 (sampled, every --eval-every epochs);
+ * at the end its model is scored on validation and test by both protocols: the
+ * 100 sampled candidates and full ranking (the true item against every item).
  *
  * --checkpoint FILE saves the training state (and the best state so far) after
  * every epoch and resumes from it when it exists, so a long run can be split
@@ -20,104 +27,14 @@ import { gpu } from './webgpu-node';
 import { GpuContext, acquireDevice } from '../src/gpu/context';
 import { GpuEngine } from '../src/model/engine';
 import { ReferenceModel } from '../src/reference/model';
-import { makeConfig, type LossKind } from '../src/model/config';
+import { makeConfig } from '../src/model/config';
+import { parseArgs } from './qualityArgs';
 import { Rng } from '../src/model/random';
 import { sequenceBatch, shuffled } from '../src/train/sampling';
 import { parseUserItemLines } from '../src/data/userItems';
-import { leaveLastTwo } from '../src/eval/split';
-import { evalCases, evaluateMarkov, evaluateModel, evaluatePopularity, popularityCounts } from '../src/eval/evaluate';
+import { compactItems, leaveLastTwo } from '../src/eval/split';
+import { evalCases, evaluateFullAndSampled, evaluateMarkov, evaluateModel, evaluatePopularity, popularityCounts } from '../src/eval/evaluate';
 import type { Metrics } from '../src/train/metrics';
-
-interface Opts {
-  data: string;
-  maxlen: number;
-  epochs: number;
-  loss: LossKind;
-  cpu: boolean;
-  json: boolean;
-  dim: number;
-  blocks: number;
-  heads: number;
-  batch: number;
-  lr: number;
-  dropout: number;
-  negatives: number;
-  evalEvery: number;
-  patience: number;
-  evalUsers: number;
-  limitUsers: number;
-  seed: number;
-  checkpoint: string;
-}
-
-function parseArgs(args: string[]): Opts {
-  const o: Opts = {
-    // The best settings found, chosen on the validation split only (bench/RESULTS.md, the H100 runs):
-    // softmax over the batch's targets plus 4,096 shared uniform negatives, dropout 0.5 (0.3
-    // overfits after about 13 epochs), maxlen 50. On a software adapter an epoch takes minutes:
-    // `--maxlen 20 --negatives 256 --dropout 0.3 --patience 3` is the shorter run recorded there.
-    data: '',
-    maxlen: 50,
-    epochs: 200,
-    loss: 'ce',
-    cpu: false,
-    json: false,
-    dim: 64,
-    blocks: 2,
-    heads: 2,
-    batch: 128,
-    lr: 1e-3,
-    dropout: 0.5,
-    negatives: 4096,
-    evalEvery: 1,
-    patience: 10,
-    evalUsers: 10000,
-    limitUsers: 0,
-    seed: 42,
-    checkpoint: '',
-  };
-  const flags: Record<string, keyof Opts> = {
-    '--data': 'data',
-    '--maxlen': 'maxlen',
-    '--epochs': 'epochs',
-    '--loss': 'loss',
-    '--dim': 'dim',
-    '--blocks': 'blocks',
-    '--heads': 'heads',
-    '--batch': 'batch',
-    '--lr': 'lr',
-    '--dropout': 'dropout',
-    '--negatives': 'negatives',
-    '--eval-every': 'evalEvery',
-    '--patience': 'patience',
-    '--eval-users': 'evalUsers',
-    '--limit-users': 'limitUsers',
-    '--seed': 'seed',
-    '--checkpoint': 'checkpoint',
-  };
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i];
-    if (a === '--cpu') o.cpu = true;
-    else if (a === '--json') o.json = true;
-    else if (flags[a]) {
-      const key = flags[a];
-      const v = args[++i];
-      if (v === undefined) throw new Error(`${a} needs a value`);
-      if (key === 'data') o.data = v;
-      else if (key === 'checkpoint') o.checkpoint = v;
-      else if (key === 'loss') {
-        if (v !== 'bce' && v !== 'ce') throw new Error(`--loss must be bce or ce, got ${v}`);
-        o.loss = v;
-      } else {
-        const n = Number(v);
-        if (!Number.isFinite(n)) throw new Error(`${a} needs a number, got ${v}`);
-        (o as unknown as Record<string, number>)[key] = n;
-      }
-    } else throw new Error(`unknown argument ${a}`);
-  }
-  if (!o.data) throw new Error('--data FILE is required (a `user item` sequence file, e.g. ../shared/datasets/amazon-games.txt)');
-  return o;
-}
 
 const fmt = (m: Metrics) => `HR@10 ${m.hr10.toFixed(4)}  NDCG@10 ${m.ndcg10.toFixed(4)}`;
 
@@ -127,6 +44,11 @@ export async function main(args: string[]): Promise<void> {
   const data = parseUserItemLines(readFileSync(o.data, 'utf8'), o.data);
   let sequences = data.sequences;
   if (o.limitUsers > 0) sequences = sequences.slice(0, o.limitUsers);
+  if (o.compactItems) {
+    const c = compactItems(sequences);
+    sequences = c.sequences;
+    data.items = c.items;
+  }
   const split = leaveLastTwo(sequences);
   log(`${basename(o.data)}: ${sequences.length} users, ${data.items} items, ${sequences.reduce((s, q) => s + q.length, 0)} interactions`);
   const validCases = evalCases(split, sequences, 'valid', data.items, o.seed, o.evalUsers);
@@ -146,6 +68,7 @@ export async function main(args: string[]): Promise<void> {
   let save: () => Promise<Uint8Array>;
   let restore: (s: Uint8Array) => void;
   let maxCandidates = data.items;
+  const fullSoftmax = o.loss === 'ce' && o.negatives <= 0;
   if (o.cpu) {
     const ref = new ReferenceModel(cfg, { batchSize: B, seed: o.seed, optimizer });
     adapter = 'cpu-reference (float64)';
@@ -159,18 +82,23 @@ export async function main(args: string[]): Promise<void> {
     adapter = ctx.adapterName;
     // The logits of sampled softmax are (B*T, candidates): keep them within one binding.
     maxCandidates = Math.min(data.items, Math.floor(ctx.device.limits.maxStorageBufferBindingSize / (4 * B * o.maxlen)));
-    const eng = await GpuEngine.create(ctx, cfg, { batchSize: B, seed: o.seed, optimizer, maxCandidates });
+    const ceChunkItems = fullSoftmax ? o.ceChunk : 0;
+    const eng = await GpuEngine.create(ctx, cfg, { batchSize: B, seed: o.seed, optimizer, maxCandidates, ceChunkItems });
     trainStep = (b, read) => eng.trainStep(b, read);
     encode = (h) => eng.encodeHistories(h);
     itemTable = () => eng.readItemTable();
     save = () => eng.save();
     restore = (s) => eng.load(s);
   }
-  const negatives = Math.min(o.negatives, maxCandidates);
+  const negatives = fullSoftmax ? 0 : Math.min(o.negatives, maxCandidates);
   log(`adapter: ${adapter}`);
-  log(
-    `model: ${JSON.stringify(cfg)}, batch ${B}, lr ${o.lr}${o.loss === 'ce' ? `, softmax over the batch's targets plus ${negatives} shared uniform negatives` : ''}`,
-  );
+  const lossText =
+    o.loss === 'bce'
+      ? 'BCE with one negative'
+      : fullSoftmax
+        ? `softmax over all ${data.items} items${o.cpu ? '' : `, ${o.ceChunk} at a time`}`
+        : `softmax over the batch's targets plus ${negatives} shared uniform negatives`;
+  log(`model: ${JSON.stringify(cfg)}, batch ${B}, lr ${o.lr}, ${lossText}`);
 
   const trainable = split.train.map((s, u) => (s.length >= 2 ? u : -1)).filter((u) => u >= 0);
   const stepsPerEpoch = Math.ceil(trainable.length / B);
@@ -252,9 +180,12 @@ export async function main(args: string[]): Promise<void> {
     }
   }
   if (best.state) restore(best.state);
-  const test = await evaluateModel(testCases, cfg.dim, encode, await itemTable());
-  log(`best epoch ${best.epoch}: validation ${fmt(best.valid!)}`);
-  log(`test: ${fmt(test)}   (popularity HR@10 ${popTest.hr10.toFixed(4)}, Markov HR@10 ${markovTest.hr10.toFixed(4)})`);
+  const table = await itemTable();
+  const valid = await evaluateFullAndSampled(validCases, cfg.dim, encode, table);
+  const final = await evaluateFullAndSampled(testCases, cfg.dim, encode, table);
+  const test = final.sampled;
+  log(`best epoch ${best.epoch}: validation ${fmt(best.valid!)}; full ranking ${fmt(valid.full)}`);
+  log(`test: ${fmt(test)}; full ranking ${fmt(final.full)}   (popularity HR@10 ${popTest.hr10.toFixed(4)}, Markov HR@10 ${markovTest.hr10.toFixed(4)})`);
   log(`train time ${trainSeconds.toFixed(1)} s, ${(steps / trainSeconds).toFixed(2)} steps/s`);
   const result = {
     dataset: basename(o.data),
@@ -266,6 +197,10 @@ export async function main(args: string[]): Promise<void> {
     ndcg10: +test.ndcg10.toFixed(4),
     valid_hr10: +(best.valid?.hr10 ?? 0).toFixed(4),
     valid_ndcg10: +(best.valid?.ndcg10 ?? 0).toFixed(4),
+    valid_full_hr10: +valid.full.hr10.toFixed(4),
+    valid_full_ndcg10: +valid.full.ndcg10.toFixed(4),
+    full_hr10: +final.full.hr10.toFixed(4),
+    full_ndcg10: +final.full.ndcg10.toFixed(4),
     pop_hr10: +popTest.hr10.toFixed(4),
     pop_ndcg10: +popTest.ndcg10.toFixed(4),
     markov_hr10: +markovTest.hr10.toFixed(4),
@@ -274,7 +209,7 @@ export async function main(args: string[]): Promise<void> {
     train_seconds: +trainSeconds.toFixed(1),
     steps_per_second: +(steps / trainSeconds).toFixed(3),
     adapter,
-    config: { ...cfg, batch: B, lr: o.lr, negatives: o.loss === 'ce' ? negatives : 1 },
+    config: { ...cfg, batch: B, lr: o.lr, negatives: o.loss === 'ce' ? (fullSoftmax ? 'all' : negatives) : 1, seed: o.seed },
   };
   if (o.json) console.log(JSON.stringify(result));
   else console.log(`HR@10 ${result.hr10}  NDCG@10 ${result.ndcg10}`);

@@ -150,3 +150,120 @@ fn bce_logits_loss(@builtin(global_invocation_id) gid: vec3<u32>) {
   z_losses[r] = softplus(x) - yf * x;
   dz[r] = (sigmoid(x) - yf) * zdims.inv_valid;
 }
+
+// Softmax cross-entropy over the whole catalog without a (rows x items) matrix:
+// the caller computes one chunk of logits at a time, (R, M) with row stride ldl,
+// for items first .. first + M - 1 (a matrix product with the chunk's rows of E),
+// and the kernels below stream over the chunks.
+//   softmax_ce_chunk:       online log-sum-exp. Each row keeps (running max, running
+//                           sum of exp(logit - max), target logit) in ce_state (R, 3),
+//                           starting afresh when flags bit 0 (first chunk) is set; on
+//                           the last chunk (bit 1) it writes lse into ce_state[r*3]
+//                           and the loss lse - target logit into chunk_losses.
+//   softmax_ce_chunk_grad:  the same chunk's logits (computed again) become
+//                           (softmax - onehot) / nValid, from the stored lse; the
+//                           caller multiplies them into dh and the chunk's rows of dE.
+// ce_targets holds item ids (0 = no loss at this row); a row without a target
+// costs nothing here and gets a zero gradient.
+
+struct CeChunkDims {
+  R: u32,
+  M: u32,
+  ldl: u32,
+  first: u32,
+  flags: u32,
+  inv_valid: f32,
+  _pad0: u32,
+  _pad1: u32,
+}
+
+@group(0) @binding(17) var<uniform> kdims: CeChunkDims;
+@group(0) @binding(18) var<storage, read_write> chunk_logits: array<f32>;
+@group(0) @binding(19) var<storage, read> ce_targets: array<i32>;
+@group(0) @binding(20) var<storage, read_write> ce_state: array<f32>;
+@group(0) @binding(21) var<storage, read_write> chunk_losses: array<f32>;
+
+const NEG_BIG: f32 = -3.402823e38;
+var<workgroup> run_max: array<f32, 64>;
+var<workgroup> run_sum: array<f32, 64>;
+
+// Merge two (max, sum) pairs of a log-sum-exp; a sum of 0 (nothing seen) carries no weight.
+fn lse_merge(m1: f32, s1: f32, m2: f32, s2: f32) -> vec2<f32> {
+  let m = max(m1, m2);
+  return vec2<f32>(m, s1 * exp(m1 - m) + s2 * exp(m2 - m));
+}
+
+// One workgroup of 64 per row: each invocation runs the online update over its
+// strided columns in one pass, then the 64 pairs are merged by a tree.
+@compute @workgroup_size(64)
+fn softmax_ce_chunk(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
+  let r = wg.y * nwg.x + wg.x;
+  if (r >= kdims.R) { return; } // uniform per workgroup
+  let t = ce_targets[r];
+  let last = (kdims.flags & 2u) != 0u;
+  if (t <= 0) {
+    if (last && lid == 0u) { chunk_losses[r] = 0.0; }
+    return; // uniform per workgroup: one row, one target
+  }
+  let o = r * kdims.ldl;
+  var m = NEG_BIG;
+  var s = 0.0;
+  for (var j = lid; j < kdims.M; j += 64u) {
+    let x = chunk_logits[o + j];
+    if (x > m) {
+      s = s * exp(m - x) + 1.0;
+      m = x;
+    } else {
+      s += exp(x - m);
+    }
+  }
+  run_max[lid] = m;
+  run_sum[lid] = s;
+  workgroupBarrier();
+  for (var k = 32u; k > 0u; k >>= 1u) {
+    if (lid < k) {
+      let v = lse_merge(run_max[lid], run_sum[lid], run_max[lid + k], run_sum[lid + k]);
+      run_max[lid] = v.x;
+      run_sum[lid] = v.y;
+    }
+    workgroupBarrier();
+  }
+  if (lid != 0u) { return; }
+  var pm = NEG_BIG;
+  var ps = 0.0;
+  var tl = 0.0;
+  if ((kdims.flags & 1u) == 0u) {
+    pm = ce_state[r * 3u];
+    ps = ce_state[r * 3u + 1u];
+    tl = ce_state[r * 3u + 2u];
+  }
+  let v = lse_merge(pm, ps, run_max[0], run_sum[0]);
+  let col = u32(t) - kdims.first; // wraps past M when the target is before this chunk
+  if (u32(t) >= kdims.first && col < kdims.M) { tl = chunk_logits[o + col]; }
+  if (last) {
+    let lse = v.x + log(v.y);
+    ce_state[r * 3u] = lse;
+    chunk_losses[r] = lse - tl;
+  } else {
+    ce_state[r * 3u] = v.x;
+    ce_state[r * 3u + 1u] = v.y;
+    ce_state[r * 3u + 2u] = tl;
+  }
+}
+
+// One invocation per logit of the chunk: x = column, workgroup y = row.
+@compute @workgroup_size(64)
+fn softmax_ce_chunk_grad(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(workgroup_id) wg: vec3<u32>) {
+  let j = gid.x;
+  let r = wg.y;
+  if (j >= kdims.M || r >= kdims.R) { return; }
+  let o = r * kdims.ldl + j;
+  let t = ce_targets[r];
+  if (t <= 0) {
+    chunk_logits[o] = 0.0;
+    return;
+  }
+  var g = exp(chunk_logits[o] - ce_state[r * 3u]);
+  if (u32(t) == kdims.first + j) { g -= 1.0; }
+  chunk_logits[o] = g * kdims.inv_valid;
+}

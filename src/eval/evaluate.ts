@@ -6,7 +6,7 @@
  * on the very same candidates.
  */
 import { Rng } from '../model/random';
-import { metricsFromRanks, type Metrics } from '../train/metrics';
+import { metricsFromRanks, rankOf, type Metrics } from '../train/metrics';
 import type { Split } from './split';
 
 export interface EvalCase {
@@ -58,8 +58,39 @@ export async function evaluateModel(
   E: ArrayLike<number>,
   batch = 256,
 ): Promise<Metrics> {
+  return (await evaluateRanks(cases, C, encode, E, false, batch)).sampled;
+}
+
+/**
+ * Both protocols at once: `sampled` ranks the target among its case's 100
+ * sampled candidates; `full` ranks it against every item 1..items (nothing
+ * excluded, ties against it), the figure the issue 19 reports beside it.
+ */
+export async function evaluateFullAndSampled(
+  cases: EvalCase[],
+  C: number,
+  encode: (histories: number[][]) => Promise<Float32Array | Float64Array>,
+  E: ArrayLike<number>,
+  batch = 256,
+): Promise<{ sampled: Metrics; full: Metrics }> {
+  const r = await evaluateRanks(cases, C, encode, E, true, batch);
+  return { sampled: r.sampled, full: r.full! };
+}
+
+async function evaluateRanks(
+  cases: EvalCase[],
+  C: number,
+  encode: (histories: number[][]) => Promise<Float32Array | Float64Array>,
+  E: ArrayLike<number>,
+  full: boolean,
+  batch: number,
+): Promise<{ sampled: Metrics; full: Metrics | null }> {
   const ranks: number[] = [];
+  const fullRanks: number[] = [];
   const sc = new Float64Array(cases[0]?.candidates.length ?? 0);
+  const rows = E.length / C;
+  const table = full ? Float32Array.from(E) : null;
+  const scores = new Float32Array(rows);
   for (let s = 0; s < cases.length; s += batch) {
     const chunk = cases.slice(s, s + batch);
     const h = await encode(chunk.map((c) => c.history));
@@ -71,9 +102,19 @@ export async function evaluateModel(
         sc[k] = d;
       }
       ranks.push(rankFirst(sc));
+      if (table) {
+        const hi = Float32Array.from(h.subarray(i * C, (i + 1) * C));
+        for (let r = 1; r < rows; r++) {
+          let d = 0;
+          const e = r * C;
+          for (let j = 0; j < C; j++) d += hi[j] * table[e + j];
+          scores[r] = d;
+        }
+        fullRanks.push(rankOf(scores, c.target));
+      }
     });
   }
-  return metricsFromRanks(ranks);
+  return { sampled: metricsFromRanks(ranks), full: full ? metricsFromRanks(fullRanks) : null };
 }
 
 export function popularityCounts(train: number[][], items: number): Float64Array {

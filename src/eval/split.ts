@@ -27,3 +27,20 @@ export function leaveLastTwo(sequences: number[][]): Split {
   }
   return { train, valid, test };
 }
+
+/**
+ * The same sequences with their items numbered 1..n in order of first
+ * appearance, n = the distinct items they hold: a user subset becomes a
+ * smaller catalog (the CPU proxy of a large data set).
+ */
+export function compactItems(sequences: number[][]): { sequences: number[][]; items: number } {
+  const ids = new Map<number, number>();
+  const out = sequences.map((s) =>
+    s.map((i) => {
+      let id = ids.get(i);
+      if (id === undefined) ids.set(i, (id = ids.size + 1));
+      return id;
+    }),
+  );
+  return { sequences: out, items: ids.size };
+}

@@ -76,3 +76,65 @@ export function bceLogitsLoss(
   const d = new LossDispatch(ctx, label, BCE_LOGITS_LOSS, 'bce_logits_loss', buffers, [Math.ceil(a.R / 64), 1, 1]);
   return d.set('R', a.R);
 }
+
+const CE_CHUNK_DIMS = {
+  name: 'kdims',
+  binding: 17,
+  struct: 'CeChunkDims',
+  fields: { R: 'u32', M: 'u32', ldl: 'u32', first: 'u32', flags: 'u32', inv_valid: 'f32', _pad0: 'u32', _pad1: 'u32' },
+} as const;
+
+export const SOFTMAX_CE_CHUNK = kernelLayout({
+  file: 'loss.wgsl',
+  entryPoints: ['softmax_ce_chunk'],
+  uniform: CE_CHUNK_DIMS,
+  storage: { chunk_logits: 18, ce_targets: 19, ce_state: 20, chunk_losses: 21 },
+});
+
+export const SOFTMAX_CE_CHUNK_GRAD = kernelLayout({
+  file: 'loss.wgsl',
+  entryPoints: ['softmax_ce_chunk_grad'],
+  uniform: CE_CHUNK_DIMS,
+  storage: { chunk_logits: 18, ce_targets: 19, ce_state: 20 },
+});
+
+/** One chunk of the catalog: logits (R, M) with row stride ldl for items first .. first + M - 1. */
+export interface CeChunkArgs {
+  logits: Bindable;
+  /** (R) the target item id of each row; 0 = no loss. */
+  targets: Bindable;
+  /** (R, 3) running max, running sum, target logit; after the last chunk, [r * 3] holds the row's log-sum-exp. */
+  state: Bindable;
+  R: number;
+  M: number;
+  ldl: number;
+  first: number;
+}
+
+/**
+ * Online log-sum-exp over one chunk of item logits (softmax cross-entropy over
+ * the whole catalog, a chunk at a time): `isFirst` starts each row's state, `isLast`
+ * writes losses (R) = lse - target logit.
+ */
+export function softmaxCeChunk(
+  ctx: GpuContext,
+  a: CeChunkArgs & { losses: Bindable; isFirst: boolean; isLast: boolean },
+  label = 'softmax_ce_chunk',
+): LossDispatch {
+  const buffers = { chunk_logits: a.logits, ce_targets: a.targets, ce_state: a.state, chunk_losses: a.losses };
+  const d = new LossDispatch(ctx, label, SOFTMAX_CE_CHUNK, 'softmax_ce_chunk', buffers, grid1d(a.R, 1));
+  return d
+    .set('R', a.R)
+    .set('M', a.M)
+    .set('ldl', a.ldl)
+    .set('first', a.first)
+    .set('flags', (a.isFirst ? 1 : 0) | (a.isLast ? 2 : 0));
+}
+
+/** The chunk's logits (computed again) become (softmax - onehot) / nValid, from the log-sum-exp in state. */
+export function softmaxCeChunkGrad(ctx: GpuContext, a: CeChunkArgs, label = 'softmax_ce_chunk_grad'): LossDispatch {
+  if (a.R > 65535) throw new Error(`softmax_ce_chunk_grad: ${a.R} rows exceed one dispatch's 65535 workgroups in y`);
+  const buffers = { chunk_logits: a.logits, ce_targets: a.targets, ce_state: a.state };
+  const d = new LossDispatch(ctx, label, SOFTMAX_CE_CHUNK_GRAD, 'softmax_ce_chunk_grad', buffers, [Math.ceil(a.M / 64), a.R, 1]);
+  return d.set('R', a.R).set('M', a.M).set('ldl', a.ldl).set('first', a.first);
+}

@@ -37,6 +37,15 @@ export type OptimizerConfig = AdamWHyperparameters;
 
 export const DEFAULT_OPTIMIZER: OptimizerConfig = { lr: 1e-3, beta1: 0.9, beta2: 0.98, eps: 1e-8, weightDecay: 0 };
 
+/**
+ * Softmax cross-entropy over the whole catalog (model/fullSoftmax.ts, the
+ * engine's ceChunkItems): logits are computed this many items at a time and
+ * folded into an online log-sum-exp, so (B*T, items) never exists. 4,096 keeps
+ * one chunk of a (128 x 50)-row batch at 105 MB, inside the default 128 MiB
+ * storage binding; the engine narrows it further where a device needs.
+ */
+export const FULL_SOFTMAX = { chunkItems: 4096 } as const;
+
 /** The default configuration the engine is measured on (issue #2). */
 export const DEFAULT_CONFIG: ModelConfig = {
   items: 23715,

@@ -34,6 +34,12 @@ export interface EngineOptions {
   optimizer?: Partial<OptimizerConfig>;
   /** Softmax CE: the most candidates a batch may carry (default: every item). */
   maxCandidates?: number;
+  /**
+   * Softmax CE over every item, this many items at a time (model/fullSoftmax.ts;
+   * FULL_SOFTMAX.chunkItems in config.ts), instead of one (B*T, candidates) logits
+   * matrix; batches then carry no sampled candidates. Default 0: the candidate head.
+   */
+  ceChunkItems?: number;
   /** Start from these parameters instead of the seeded initialisation. */
   params?: Float32Array;
   /**
@@ -145,7 +151,7 @@ export class GpuEngine {
     }
 
     this.train = new ForwardGraph(this, this.batchSize, 'train');
-    this.head = new LossHead(this, this.train, opts.maxCandidates);
+    this.head = new LossHead(this, this.train, opts.maxCandidates, opts.ceChunkItems);
     this.back = new BackwardGraph(this, this.train, this.head);
     this.adam = adamw(ctx, { params: this.params, grads: this.grads, m: this.m, v: this.v, n: total, decayEnd: this.layout.decayEnd });
     this.scorer = new Scorer(this);

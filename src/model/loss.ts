@@ -2,7 +2,8 @@
  * The loss head on the forward graph's hidden states, and the first launches
  * of the backward pass (the gradient with respect to the hidden states and to
  * the item table). 'bce': one sampled negative per position. 'ce': softmax
- * cross-entropy over the batch's candidate set (up to maxM items).
+ * cross-entropy over the batch's candidate set (up to maxM items), or over
+ * every item a chunk at a time (fullSoftmax.ts) when the engine is given a chunk width.
  * Shapes: BT = B * T rows, C = dim, M = candidates this batch.
  */
 import type { Dispatch } from '../gpu/dispatch';
@@ -12,6 +13,7 @@ import { matmul, type MatmulDispatch } from '../kernels/matmul';
 import { NO_SCALE, type SegmentList } from '../kernels/segments';
 import type { PreparedBatch } from './batch';
 import type { ForwardGraph, GraphSource } from './forward';
+import { FullSoftmaxHead } from './fullSoftmax';
 
 /** What the loss head reads and writes besides the forward graph. */
 export interface LossSource extends GraphSource {
@@ -47,21 +49,24 @@ export class LossHead {
   readonly dhf: GPUBuffer;
   /** (BT) one sampled negative per position ('bce' only). */
   private readonly negatives: GPUBuffer | null = null;
-  /** 'bce': (BT, 2) logit gradients of target and negative; 'ce': (BT, maxM) logits, then their gradients. */
-  private readonly dlogits: GPUBuffer;
   /** Launches after the forward graph: the loss (and for 'ce' the candidate gather and logits). */
   readonly forward: Dispatch[] = [];
   /** The first backward launches: into dhf and dE. */
   readonly backward: Dispatch[] = [];
-  private readonly lossDispatch: LossDispatch;
+  /** Where this step's loss normaliser goes (1 / positions with a target). */
+  private readonly lossDispatch: LossDispatch | null = null;
   private readonly targetSeg: SegmentBuffer | null = null;
   private readonly targetScatter: SegmentSumDispatch | null = null;
   private readonly ce: CandidateHead | null = null;
+  /** 'ce' over every item, a chunk at a time. */
+  private readonly full: FullSoftmaxHead | null = null;
 
   constructor(
     private readonly src: LossSource,
     g: ForwardGraph,
     maxCandidates: number | undefined,
+    /** 'ce' only: items per chunk of the full softmax; 0 or undefined = the candidate head. */
+    chunkItems?: number,
   ) {
     const { ctx, cfg } = src;
     const BT = g.B * cfg.maxlen;
@@ -71,35 +76,33 @@ export class LossHead {
     this.dhf = ctx.storage(BT * C, 'dhf');
     if (cfg.loss === 'bce') {
       this.negatives = ctx.storage(BT, 'negatives');
-      this.dlogits = ctx.storage(2 * BT, 'dlogits');
-      this.lossDispatch = bceLoss(ctx, {
-        h: g.hf,
-        E: src.E,
-        targets: this.targets,
-        negatives: this.negatives,
-        losses: this.losses,
-        dlogits: this.dlogits,
-        dh: this.dhf,
-        R: BT,
-        C,
-      });
-      this.forward.push(this.lossDispatch);
+      /** (2, BT) logit gradients of the targets, then of the negatives. */
+      const dlogits = ctx.storage(2 * BT, 'dlogits');
+      const bce = bceLoss(ctx, { h: g.hf, E: src.E, targets: this.targets, negatives: this.negatives, losses: this.losses, dlogits, dh: this.dhf, R: BT, C });
+      this.lossDispatch = bce;
+      this.forward.push(bce);
       this.targetSeg = new SegmentBuffer(ctx, 2 * BT, 2 * BT, 'targetSeg');
-      this.targetScatter = segmentSum(ctx, { seg: this.targetSeg, scales: this.dlogits, src: g.hf, dst: src.dE, C, accumulate: true }, 'target_scatter');
+      this.targetScatter = segmentSum(ctx, { seg: this.targetSeg, scales: dlogits, src: g.hf, dst: src.dE, C, accumulate: true }, 'target_scatter');
       this.backward.push(this.targetScatter);
+    } else if (chunkItems) {
+      const args = { hf: g.hf, E: src.E, dE: src.dE, losses: this.losses, dhf: this.dhf, BT, C, items: cfg.items, chunk: chunkItems };
+      this.full = new FullSoftmaxHead(ctx, args);
+      this.forward.push(...this.full.forward);
+      this.backward.push(...this.full.backward);
     } else {
       const maxM = Math.min(cfg.items, maxCandidates ?? cfg.items);
-      this.dlogits = ctx.storage(BT * maxM, 'logits');
+      /** (BT, maxM) logits, then their gradients. */
+      const dlogits = ctx.storage(BT * maxM, 'logits');
       const targetIndex = ctx.storage(BT, 'targetIndex');
       const ecand = ctx.storage(maxM * C, 'ecand');
       const decand = ctx.storage(maxM * C, 'decand');
       const gatherSeg = new SegmentBuffer(ctx, maxM, maxM, 'candGatherSeg');
       const scatterSeg = new SegmentBuffer(ctx, maxM, maxM, 'candScatterSeg');
       const gather = segmentSum(ctx, { seg: gatherSeg, src: src.E, dst: ecand, C, accumulate: false }, 'cand_gather');
-      const logits = matmul(ctx, { a: g.hf, b: ecand, out: this.dlogits, M: BT, N: maxM, K: C, transB: true }, 'cand_logits');
-      const loss = softmaxCrossEntropy(ctx, { logits: this.dlogits, targetIndex, losses: this.losses, R: BT, M: maxM });
-      const dh = matmul(ctx, { a: this.dlogits, b: ecand, out: this.dhf, M: BT, N: C, K: maxM }, 'cand_dh');
-      const de = matmul(ctx, { a: this.dlogits, b: g.hf, out: decand, M: maxM, N: C, K: BT, transA: true }, 'cand_de');
+      const logits = matmul(ctx, { a: g.hf, b: ecand, out: dlogits, M: BT, N: maxM, K: C, transB: true }, 'cand_logits');
+      const loss = softmaxCrossEntropy(ctx, { logits: dlogits, targetIndex, losses: this.losses, R: BT, M: maxM });
+      const dh = matmul(ctx, { a: dlogits, b: ecand, out: this.dhf, M: BT, N: C, K: maxM }, 'cand_dh');
+      const de = matmul(ctx, { a: dlogits, b: g.hf, out: decand, M: maxM, N: C, K: BT, transA: true }, 'cand_de');
       const scatter = segmentSum(ctx, { seg: scatterSeg, src: decand, dst: src.dE, C, accumulate: true }, 'cand_scatter');
       this.ce = { maxM, targetIndex, ecand, decand, gatherSeg, scatterSeg, gather, scatter, logits, loss, dh, de };
       this.lossDispatch = loss;
@@ -113,7 +116,11 @@ export class LossHead {
     const { ctx, cfg } = this.src;
     const batch = prepared.batch;
     ctx.write(this.targets, batch.targets);
-    this.lossDispatch.setValid(prepared.nValid);
+    // (historyBatch's single placeholder candidate comes with no target: nothing to refuse.)
+    if (this.full && batch.candidates && prepared.nValid > 0)
+      throw new Error('batch: this engine computes softmax over every item; a batch must not carry sampled candidates');
+    this.lossDispatch?.setValid(prepared.nValid);
+    this.full?.upload(ctx, batch.targets, prepared.nValid);
     if (this.negatives) {
       ctx.write(this.negatives, batch.negatives!);
       this.targetSeg!.upload(prepared.targetSegments!);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseUserItemLines } from '../../src/data/userItems';
-import { leaveLastTwo } from '../../src/eval/split';
-import { evalCases, evaluateMarkov, evaluateModel, evaluatePopularity, popularityCounts } from '../../src/eval/evaluate';
+import { compactItems, leaveLastTwo } from '../../src/eval/split';
+import { evalCases, evaluateFullAndSampled, evaluateMarkov, evaluateModel, evaluatePopularity, popularityCounts } from '../../src/eval/evaluate';
 import { metricsFromRanks } from '../../src/train/metrics';
 import { Rng } from '../../src/model/random';
 import { testSeed } from '../support/harness';
@@ -91,5 +91,32 @@ describe('SASRec evaluation protocol and baselines', () => {
     // user 1: h=(0,1): item 3 scores 0, item 1 ties at 0 (counts against), item 2 scores 1 -> rank 2.
     expect(m.hr10).toBe(1);
     expect(m.ndcg10).toBeCloseTo((1 + 1 / Math.log2(4)) / 2, 12);
+  });
+  it('ranks the target against every item as well as among its sampled candidates', async () => {
+    // 12 items on a line: item i scores i under h = (1); the target is item 2, its candidates 2, 1.
+    const C = 1;
+    const E = Float32Array.from({ length: 13 }, (_, i) => i);
+    const cases = [{ user: 0, history: [5], target: 2, candidates: Int32Array.of(2, 1) }];
+    const m = await evaluateFullAndSampled(cases, C, async () => Float32Array.of(1), E);
+    expect(m.sampled.hr10).toBe(1); // best of its two candidates
+    expect(m.full.hr10).toBe(0); // items 3..12 all score higher: rank 10, a miss
+    const near = await evaluateFullAndSampled([{ ...cases[0], target: 4 }], C, async () => Float32Array.of(1), E);
+    expect(near.full.ndcg10).toBeCloseTo(1 / Math.log2(8 + 2), 12); // items 5..12 above it: rank 8
+  });
+});
+
+describe('compactItems (the CPU proxy of a user subset)', () => {
+  it('numbers the items the sequences hold 1..n in order of first appearance', () => {
+    const c = compactItems([
+      [40, 7, 40],
+      [3, 7],
+    ]);
+    expect(c).toEqual({
+      sequences: [
+        [1, 2, 1],
+        [3, 2],
+      ],
+      items: 3,
+    });
   });
 });

@@ -52,30 +52,32 @@ function expectUpdatedParams(cfg: ModelConfig, got: Float32Array, ref: Reference
   }
 }
 
-async function pair(cfg: ModelConfig, B: number, rng: Rng, maxCandidates?: number, attention?: 'fused' | 'gemm') {
+async function pair(cfg: ModelConfig, B: number, rng: Rng, maxCandidates?: number, attention?: 'fused' | 'gemm', ceChunkItems?: number) {
   const content = cfg.contentBuckets > 0 ? randomContent(cfg, rng) : undefined;
   const params = initParameters(cfg, parameterLayout(cfg), 7);
   for (let i = 0; i < params.length; i++) params[i] += rng.normal() * 0.05;
   const optimizer = { lr: 1e-2, weightDecay: 0.01 };
-  const gpu = await GpuEngine.create(ctx, cfg, { batchSize: B, seed: 11, content, params, optimizer, maxCandidates, attention });
+  const gpu = await GpuEngine.create(ctx, cfg, { batchSize: B, seed: 11, content, params, optimizer, maxCandidates, attention, ceChunkItems });
   const ref = new ReferenceModel(cfg, { batchSize: B, seed: 11, content, params, optimizer });
   return { gpu, ref };
 }
 
-const cases: [string, ModelConfig, number, number, ('fused' | 'gemm')?][] = [
+const cases: [string, ModelConfig, number, number, ('fused' | 'gemm')?, number?][] = [
   ['bce, B=13 T=7', awkwardConfig('bce'), 13, 0],
   ['bce, B=13 T=7, fused attention kernels', awkwardConfig('bce'), 13, 0, 'fused'],
   ['bce, B=13 T=7, dropout 0 (branch gradients read dx directly)', awkwardConfig('bce', { dropout: 0 }), 13, 0],
   ['ce over all items, B=13 T=7', awkwardConfig('ce'), 13, 0],
+  ['ce over all items 10 at a time (online log-sum-exp, 4 chunks), B=13 T=7', awkwardConfig('ce'), 13, 0, 'gemm', 10],
+  ['ce over all items in one chunk, B=2 T=50', awkwardConfig('ce', { maxlen: 50, items: 300, dim: 24, heads: 2, ffnDim: 40 }), 2, 0, 'gemm', 4096],
   ['ce over 20 sampled candidates, B=1 T=50', awkwardConfig('ce', { maxlen: 50, dim: 24, heads: 2, ffnDim: 40, contentBuckets: 0 }), 1, 20],
   ['bce, B=13 T=50, 1 head, no features', awkwardConfig('bce', { maxlen: 50, dim: 20, heads: 1, features: 0, blocks: 1 }), 13, 0],
 ];
 
 describe('one GPU training step equals the reference step', () => {
-  for (const [name, cfg, B, cands, attention] of cases) {
+  for (const [name, cfg, B, cands, attention, chunk] of cases) {
     it(name, async () => {
       const rng = new Rng(seed);
-      const { gpu, ref } = await pair(cfg, B, rng, cands ? cands + B * cfg.maxlen : undefined, attention);
+      const { gpu, ref } = await pair(cfg, B, rng, cands ? cands + B * cfg.maxlen : undefined, attention, chunk);
       const batch = randomBatch(cfg, B, rng, cands);
       const g = await gpu.forward(batch, { readAttention: true });
       const r = ref.forward(batch);
@@ -119,6 +121,30 @@ describe('one GPU training step equals the reference step', () => {
       expect(Math.abs(gl - rl) / rl, `step ${s}: ${gl} vs ${rl}`).toBeLessThan(1e-3);
     }
     expectUpdatedParams(cfg, await gpu.readParameters(), ref, 1e-4);
+  });
+
+  it('full softmax in chunks: trainStep() tracks the reference, and a batch without targets skips the loss', async () => {
+    const rng = new Rng(seed + 2);
+    const cfg = awkwardConfig('ce');
+    const { gpu, ref } = await pair(cfg, 13, rng, undefined, 'gemm', 8);
+    for (let s = 0; s < 3; s++) {
+      const batch = randomBatch(cfg, 13, rng);
+      const gl = await gpu.trainStep(batch);
+      const rl = ref.forward(batch).loss;
+      ref.backward();
+      ref.step();
+      expect(Math.abs(gl - rl) / rl, `step ${s}: ${gl} vs ${rl}`).toBeLessThan(1e-3);
+    }
+    expectUpdatedParams(cfg, await gpu.readParameters(), ref, 1e-4);
+    const hist = [[1, 2, 3], [5]];
+    expect(relErr(await gpu.encodeHistories(hist), ref.encodeHistories(hist)), 'encoded histories').toBeLessThan(1e-4);
+    // No target anywhere: the forward chunks are skipped, and the gradients the backward writes are exactly zero.
+    const empty = randomBatch(cfg, 13, rng);
+    empty.targets.fill(0);
+    expect((await gpu.forward(empty)).loss).toBe(0);
+    gpu.backward();
+    const grads = await gpu.readGradients();
+    expect(grads.every((g) => g === 0)).toBe(true);
   });
 });
 

@@ -37,7 +37,7 @@ export function eventEffects(loo: LeaveOneOutScores, candidate: number, lse: Flo
   return Array.from({ length: loo.window }, (_, i) => full - (scores[(i + 1) * cols + candidate] - lse[i + 1]));
 }
 
-export interface Effect {
+interface Effect {
   readingId: string;
   /** Whole-percent share of the total effect (raising and lowering together add up to 100 over every reading). */
   percent: number;

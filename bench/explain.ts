@@ -4,7 +4,7 @@
  * attention rollout, three at random) and measure the drop of the candidate's
  * softmax share among all items and of its rank (bench/explainMeasure.ts).
  *
- *   npm run bench:explain -- [--data demo|FILE] [--users N] [--epochs N] [--limit-users N] [--seed N] [--json]
+ *   npm run bench:explain -- [--data demo|FILE] [--users N] [--epochs N] [--limit-users N] [--min-history N] [--lr X] [--seed N] [--json]
  *
  * demo (default): the app's model trained as the app trains it on the demo
  * backup (public/demo/demo.json); users = the demo learner and community
@@ -24,7 +24,7 @@ import { gpu } from './webgpu-node';
 import { GpuContext, acquireDevice } from '../src/gpu/context';
 import { parseBackup } from '../src/data/db';
 import { parseUserItemLines } from '../src/data/userItems';
-import type { ItemContent } from '../src/model/batch';
+import { withoutEach, type ItemContent } from '../src/model/batch';
 import { APP_MODEL, APP_TRAINING, makeConfig, type ModelConfig } from '../src/model/config';
 import { GpuEngine } from '../src/model/engine';
 import { Rng } from '../src/model/random';
@@ -42,6 +42,16 @@ async function timeUsers(m: Pick<ExplainedModel, 'leaveOneOut'>, users: User[]):
   await explainTop10(m, users[0]);
   const t0 = performance.now();
   for (const u of users) await explainTop10(m, u);
+  return (performance.now() - t0) / users.length;
+}
+
+/** The same without batching: one forward pass per removal (the history, then each one-removed variant). */
+async function timeUnbatched(m: ExplainedModel, users: User[]): Promise<number> {
+  const t0 = performance.now();
+  for (const u of users) {
+    const { rows, feats } = withoutEach(u.items, u.features, m.cfg.maxlen, m.cfg.features);
+    for (let r = 0; r < rows.length; r++) await m.scores(rows[r], feats[r]);
+  }
   return (performance.now() - t0) / users.length;
 }
 
@@ -86,7 +96,7 @@ async function demo(o: Opts, rng: Rng) {
   };
   const community = shuffled(data.community.length, rng)
     .map((i) => data.community[i].slice(0, -1))
-    .filter((s) => s.length >= 5)
+    .filter((s) => s.length >= o.minHistory)
     .slice(0, o.users - 1)
     .map((items) => ({ items, features: neutralSequenceFeatures(items, data.minutes) }));
   const users: User[] = [{ items: data.learner.items, features: data.learner.features }, ...community];
@@ -125,7 +135,7 @@ async function userItems(o: Opts, rng: Rng) {
   const ctx = new GpuContext(await acquireDevice(gpu));
   const B = 64;
   const maxCandidates = Math.min(cfg.items, Math.floor(ctx.device.limits.maxStorageBufferBindingSize / (4 * B * cfg.maxlen)));
-  const eng = await GpuEngine.create(ctx, cfg, { batchSize: B, seed: o.seed, optimizer: { lr: 2e-3 }, maxCandidates });
+  const eng = await GpuEngine.create(ctx, cfg, { batchSize: B, seed: o.seed, optimizer: { lr: o.lr }, maxCandidates });
   const train = sequences.map((s) => s.slice(0, -1)).filter((s) => s.length >= 2);
   const t0 = performance.now();
   for (let epoch = 1; epoch <= o.epochs; epoch++) {
@@ -146,7 +156,7 @@ async function userItems(o: Opts, rng: Rng) {
   };
   const users = shuffled(sequences.length, rng)
     .map((i) => ({ items: sequences[i].slice(0, -1) }))
-    .filter((u) => u.items.length >= 5)
+    .filter((u) => u.items.length >= o.minHistory)
     .slice(0, o.users);
   return { model, users, content: undefined, destroy: () => eng.destroy(), extra: { train_users: sequences.length } };
 }
@@ -157,6 +167,10 @@ interface Opts {
   epochs: number;
   limitUsers: number;
   seed: number;
+  /** Users with fewer events are not sampled (the demo learner always is). */
+  minHistory: number;
+  /** The proxy model's learning rate (the demo trains with the app's). */
+  lr: number;
   json: boolean;
 }
 
@@ -169,7 +183,9 @@ export async function main(args: string[]): Promise<void> {
   const o: Opts = {
     data,
     users: Number(arg('users', '100')),
-    epochs: Number(arg('epochs', data === 'demo' ? '10' : '3')),
+    epochs: Number(arg('epochs', data === 'demo' ? '15' : '8')),
+    minHistory: Number(arg('min-history', '5')),
+    lr: Number(arg('lr', String(APP_TRAINING.lr))),
     limitUsers: Number(arg('limit-users', '3000')),
     seed: Number(arg('seed', '1')),
     json: args.includes('--json'),
@@ -185,15 +201,18 @@ export async function main(args: string[]): Promise<void> {
   }
   process.stderr.write('\n');
   const msPerUser = await timeUsers(model, users.slice(0, 20));
+  const msUnbatched = await timeUnbatched(model, users.slice(0, 20));
   run.destroy();
   const ms200 = await time200(model.cfg, run.content, rng);
   const result = {
     data: data === 'demo' ? 'demo' : basename(data),
     ...summarize(perUser),
     ms_per_user: Number(msPerUser.toFixed(1)),
+    ms_per_user_unbatched: Number(msUnbatched.toFixed(1)),
     history_len: model.cfg.maxlen,
     ms_per_user_200: Number(ms200.toFixed(1)),
     users: users.length,
+    min_history: o.minHistory,
     items: model.cfg.items,
     epochs: o.epochs,
     ...run.extra,

@@ -137,6 +137,7 @@ export async function explainTop10(m: Pick<ExplainedModel, 'leaveOneOut'>, u: Us
 
 const mean = (xs: number[]) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : NaN);
 const round = (x: number, d = 4) => Number(x.toFixed(d));
+const sig = (x: number) => Number(x.toPrecision(3));
 
 /** The benchmark's line from every candidate's results (grouped per user for distinct_top1_pct). */
 export function summarize(perUser: CandidateResult[][]): Record<string, number> {
@@ -145,16 +146,16 @@ export function summarize(perUser: CandidateResult[][]): Record<string, number> 
   const distinct = (m: Method) => 100 * mean(perUser.filter((u) => u.length).map((u) => new Set(u.map((r) => r.top1[m])).size / u.length));
   return {
     top3_lowers_share_pct: round(100 * mean(all.map((r) => (r.after.loo.share < r.share ? 1 : 0))), 1),
-    share_drop_top3: round(drop('loo'), 5),
-    share_drop_random3: round(drop('random'), 5),
-    share_drop_attention3: round(drop('attention'), 5),
-    share_drop_rollout3: round(drop('rollout'), 5),
+    share_drop_top3: sig(drop('loo')),
+    share_drop_random3: sig(drop('random')),
+    share_drop_attention3: sig(drop('attention')),
+    share_drop_rollout3: sig(drop('rollout')),
     rank_drop_top3: round(mean(all.map((r) => r.after.loo.rank - r.rank)), 1),
     rank_drop_random3: round(mean(all.map((r) => r.after.random.rank - r.rank)), 1),
     rank_drop_attention3: round(mean(all.map((r) => r.after.attention.rank - r.rank)), 1),
     distinct_top1_pct: round(distinct('loo'), 1),
     distinct_top1_attention_pct: round(distinct('attention'), 1),
-    mean_share: round(mean(all.map((r) => r.share)), 5),
+    mean_share: sig(mean(all.map((r) => r.share))),
     cases: all.length,
   };
 }

@@ -12,7 +12,7 @@
  * ../shared/datasets/amazon-games.txt) and a small proxy model of the app's
  * shape (maxlen 32, dim 32, no content or features), trained for a bounded
  * number of epochs on the first --limit-users users.
- * ms_per_user: one user's top-10 explained as the app does (one batched
+ * ms_per_user: the median over 20 users of one user's top-10 explained as the app does (one batched
  * leave-one-out pass, then the effects) at the model's history length;
  * ms_per_user_200: the same with a 200-event window (same shape otherwise, its
  * initial weights: the time does not depend on them).
@@ -37,22 +37,30 @@ import { explainTop10, measureUser, summarize, type ExplainedModel, type User } 
 
 const log = (s: string) => process.stderr.write(s + '\n');
 
-/** Mean ms of explainTop10 over `users` (after one warm-up call). */
+/** Median ms of explainTop10 over `users` (after one warm-up call): the VM's cores are shared, and the median ignores another job's burst. */
 async function timeUsers(m: Pick<ExplainedModel, 'leaveOneOut'>, users: User[]): Promise<number> {
   await explainTop10(m, users[0]);
-  const t0 = performance.now();
-  for (const u of users) await explainTop10(m, u);
-  return (performance.now() - t0) / users.length;
+  const ms: number[] = [];
+  for (const u of users) {
+    const t0 = performance.now();
+    await explainTop10(m, u);
+    ms.push(performance.now() - t0);
+  }
+  return median(ms);
 }
 
-/** The same without batching: one forward pass per removal (the history, then each one-removed variant). */
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+/** The same scores without batching (median ms): one forward pass per row (the history, then each one-removed variant). */
 async function timeUnbatched(m: ExplainedModel, users: User[]): Promise<number> {
-  const t0 = performance.now();
+  const ms: number[] = [];
   for (const u of users) {
+    const t0 = performance.now();
     const { rows, feats } = withoutEach(u.items, u.features, m.cfg.maxlen, m.cfg.features);
     for (let r = 0; r < rows.length; r++) await m.scores(rows[r], feats[r]);
+    ms.push(performance.now() - t0);
   }
-  return (performance.now() - t0) / users.length;
+  return median(ms);
 }
 
 /** ms per user with a 200-event window: the model's shape with maxlen 200, on its own device. */

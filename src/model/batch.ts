@@ -187,3 +187,32 @@ export function historyBatch(cfg: ModelConfig, histories: ArrayLike<number>[], B
   if (cfg.loss === 'ce') batch.candidates = Int32Array.of(1);
   return batch;
 }
+
+/**
+ * Leave-one-out's rows (model/occlusion.ts defines "removed"), each with its
+ * features (F per event): the history, then the history without each of its
+ * newest min(len, maxlen) events, oldest first. Both engines build their rows
+ * here, so the definition lives in one place.
+ */
+export function withoutEach(
+  history: ArrayLike<number>,
+  features: Float32Array | undefined,
+  maxlen: number,
+  F: number,
+): { rows: number[][]; feats: (Float32Array | undefined)[] } {
+  const h = Array.from(history);
+  const n = h.length;
+  const L = Math.min(n, maxlen);
+  const rows: number[][] = [h.slice(-maxlen)];
+  const feats: (Float32Array | undefined)[] = [features];
+  for (let i = n - L; i < n; i++) {
+    rows.push([...h.slice(0, i), ...h.slice(i + 1)].slice(-maxlen));
+    if (features && F > 0) {
+      const f = new Float32Array((n - 1) * F);
+      f.set(features.subarray(0, i * F));
+      f.set(features.subarray((i + 1) * F, n * F), i * F);
+      feats.push(f);
+    } else feats.push(undefined);
+  }
+  return { rows, feats };
+}

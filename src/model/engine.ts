@@ -22,6 +22,7 @@ import { setDropouts } from './dropout';
 import { ForwardGraph } from './forward';
 import { initParameters } from './init';
 import { LossHead } from './loss';
+import { LeaveOneOut, type LeaveOneOutScores } from './occlusion';
 import { parameterLayout, tensor, type ParameterLayout } from './parameters';
 import { Scorer, type Recommendation } from './scoring';
 
@@ -102,6 +103,7 @@ export class GpuEngine {
   private readonly back: BackwardGraph;
   private readonly adam: AdamWDispatch;
   private readonly scorer: Scorer;
+  private readonly loo: LeaveOneOut;
   private lastForward: { prepared: PreparedBatch; training: boolean; step: number } | null = null;
 
   private constructor(
@@ -155,6 +157,7 @@ export class GpuEngine {
     this.back = new BackwardGraph(this, this.train, this.head);
     this.adam = adamw(ctx, { params: this.params, grads: this.grads, m: this.m, v: this.v, n: total, decayEnd: this.layout.decayEnd });
     this.scorer = new Scorer(this);
+    this.loo = new LeaveOneOut(this);
   }
 
   /** Create an engine on a device (see acquireDevice / GpuContext.create). */
@@ -387,6 +390,11 @@ export class GpuEngine {
   /** Attention weights of every layer for one history: per layer (H, T, T). */
   historyAttention(history: ArrayLike<number>, features?: Float32Array): Promise<Float32Array[]> {
     return this.scorer.historyAttention(history, features);
+  }
+
+  /** Every item's score after the history and after it without each window event (occlusion.ts), one batched forward pass. */
+  leaveOneOut(history: ArrayLike<number>, features?: Float32Array): Promise<LeaveOneOutScores> {
+    return this.loo.run(history, features);
   }
 
   destroy(): void {

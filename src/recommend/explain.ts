@@ -56,3 +56,28 @@ export function explain(weights: number[], history: string[], top = 3, minPercen
     .sort((a, b) => b.percent - a.percent || a.readingId.localeCompare(b.readingId))
     .slice(0, top);
 }
+
+/**
+ * Attention rollout (Abnar & Zuidema 2020) over the window: how much each
+ * position's final hidden state draws on each event through every layer, the
+ * residual counted as half of each layer (A' = (A + I) / 2, heads averaged,
+ * then the layers multiplied). att: per layer (H, T, T) for one history that
+ * fills the last `len` positions. Returns a (len x len) row-major matrix, row
+ * = query position; each row sums to 1. For the heatmap: it describes where
+ * information flowed, not what changed a score (effects.ts measures that).
+ */
+export function attentionRollout(att: ArrayLike<number>[], H: number, T: number, len: number): number[] {
+  const o = T - len;
+  let roll: number[] = Array.from({ length: len * len }, (_, i) => (Math.floor(i / len) === i % len ? 1 : 0));
+  for (const layer of att) {
+    const a = new Array<number>(len * len).fill(0);
+    for (let q = 0; q < len; q++) {
+      for (let h = 0; h < H; h++) for (let k = 0; k <= q; k++) a[q * len + k] += layer[(h * T + o + q) * T + o + k] / (2 * H);
+      a[q * len + q] += 0.5;
+    }
+    const next = new Array<number>(len * len).fill(0);
+    for (let q = 0; q < len; q++) for (let m = 0; m <= q; m++) for (let k = 0; k <= m; k++) next[q * len + k] += a[q * len + m] * roll[m * len + k];
+    roll = next;
+  }
+  return roll;
+}

@@ -5,7 +5,7 @@
  */
 import { DEFAULT_OPTIMIZER, type ModelConfig, type OptimizerConfig } from '../model/config';
 import { parameterLayout, tensor, type ParameterLayout } from '../model/parameters';
-import { contentSegments, historyBatch, prepareBatch, type Batch, type ItemContent, type PreparedBatch } from '../model/batch';
+import { contentSegments, historyBatch, prepareBatch, withoutEach, type Batch, type ItemContent, type PreparedBatch } from '../model/batch';
 import type { SegmentList } from '../kernels/segments';
 import { initParameters } from '../model/init';
 import { decodeCheckpoint, encodeCheckpoint, sameConfig } from '../model/checkpoint';
@@ -362,6 +362,24 @@ export class ReferenceModel {
       for (let b = 0; b < n; b++) out.set(hf.subarray((b * T + T - 1) * C, (b * T + T) * C), (s + b) * C);
     }
     return out;
+  }
+
+  /** As GpuEngine.leaveOneOut: (L + 1, items + 1) scores after the history and after it without each window event (model/occlusion.ts). */
+  leaveOneOut(history: ArrayLike<number>, features?: Float32Array): { window: number; cols: number; scores: Float64Array } {
+    const { rows, feats } = withoutEach(history, features, this.cfg.maxlen, this.cfg.features);
+    const cols = this.cfg.items + 1;
+    const h = this.encodeHistories(rows, feats);
+    const scores = new Float64Array(rows.length * cols);
+    const E = this.composeItems();
+    const C = this.cfg.dim;
+    for (let r = 0; r < rows.length; r++) {
+      for (let i = 0; i < cols; i++) {
+        let s = 0;
+        for (let c = 0; c < C; c++) s += h[r * C + c] * E[i * C + c];
+        scores[r * cols + i] = s;
+      }
+    }
+    return { window: rows.length - 1, cols, scores };
   }
 
   /** Rows of the per-position final hidden states of the last forward, for tests. */

@@ -8,6 +8,7 @@ import { GpuContext } from '../gpu/context';
 import type { Batch, ItemContent } from '../model/batch';
 import type { ModelConfig } from '../model/config';
 import { GpuEngine } from '../model/engine';
+import type { LeaveOneOutScores } from '../model/occlusion';
 import { ReferenceModel } from '../reference/model';
 
 export interface BackendOptions {
@@ -26,6 +27,8 @@ export interface ModelBackend {
   scores(history: number[], features: Float32Array): Promise<Float32Array>;
   /** Every layer's attention for one history, each (H, T, T). */
   attention(history: number[], features: Float32Array): Promise<Float32Array[]>;
+  /** Every item's score after the history and after it without each of its newest maxlen events (model/occlusion.ts). */
+  leaveOneOut(history: number[], features: Float32Array): Promise<LeaveOneOutScores>;
   save(): Promise<Uint8Array>;
   load(blob: Uint8Array): void;
   /** Why the GPU device was lost, once it has been. */
@@ -64,6 +67,9 @@ export class GpuBackend implements ModelBackend {
   attention(history: number[], features: Float32Array): Promise<Float32Array[]> {
     return this.engine.historyAttention(history, features);
   }
+  leaveOneOut(history: number[], features: Float32Array): Promise<LeaveOneOutScores> {
+    return this.engine.leaveOneOut(history, features);
+  }
   save(): Promise<Uint8Array> {
     return this.engine.save();
   }
@@ -95,6 +101,10 @@ export class CpuBackend implements ModelBackend {
   }
   async attention(history: number[], features: Float32Array): Promise<Float32Array[]> {
     return this.model.historyAttention(history, features).map((a) => Float32Array.from(a));
+  }
+  async leaveOneOut(history: number[], features: Float32Array): Promise<LeaveOneOutScores> {
+    const r = this.model.leaveOneOut(history, features);
+    return { ...r, scores: Float32Array.from(r.scores) };
   }
   async save(): Promise<Uint8Array> {
     return this.model.save();

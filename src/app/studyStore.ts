@@ -8,7 +8,9 @@ import { NewerDatabaseError, openForExport, openStudyDb, type StudyDB } from '..
 import { exportBackup, parseBackup } from '../data/backup';
 import { demoAsOf } from '../data/demoDates';
 import { Repo, type Unreadable } from '../data/repo';
-import type { ReadingStatus, TrashEntry } from '../data/types';
+import type { ReadingStatus, ReviewRating, ReviewRecord, TrashEntry } from '../data/types';
+import { DEFAULT_REVIEW_MINUTES } from '../data/reviewLog';
+import { newId } from './ids';
 import type { SessionOutcome } from '../data/sessionWrites';
 import { readImport, type PendingRestore } from './importFile';
 import { liveDraftIds } from './drafts';
@@ -28,6 +30,8 @@ interface State {
   repo: Repo | null;
   readings: Reading[];
   sessions: StudySession[];
+  /** The FSRS review log (what today's budget has spent on reviews comes from it). */
+  reviews: ReviewRecord[];
   settings: Settings;
   /** Rows in the database that fail today's validation: reported by the sections that would show them. */
   unreadable: Unreadable[];
@@ -61,6 +65,8 @@ interface State {
   deleteSession(id: string): Promise<boolean>;
   /** Sets a reading's status from the catalog; undoable. */
   setStatus(id: string, status: ReadingStatus): Promise<void>;
+  /** Rates a due review (FSRS: 1 Again .. 4 Easy); undoable. */
+  rateReview(readingId: string, rating: ReviewRating): Promise<void>;
   /** Writes the running timer's draft. Returns the error's message, or null: the timer shows it, no notice each tick. */
   keepDraft(d: FocusDraft): Promise<string | null>;
   /** Deletes a draft (the session is discarded). */
@@ -101,6 +107,7 @@ export const useStore = create<State>((set, get) => ({
   repo: null,
   readings: [],
   sessions: [],
+  reviews: [],
   settings: DEFAULT_SETTINGS,
   unreadable: [],
   notice: null,
@@ -137,8 +144,8 @@ export const useStore = create<State>((set, get) => ({
   async refresh() {
     const repo = get().repo;
     if (!repo) return;
-    const [readings, sessions, settings] = await Promise.all([repo.readingsChecked(), repo.sessionsChecked(), repo.settings()]);
-    set({ readings: readings.rows, sessions: sessions.rows, settings, unreadable: [...readings.unreadable, ...sessions.unreadable] });
+    const [readings, sessions, settings, reviews] = await Promise.all([repo.readingsChecked(), repo.sessionsChecked(), repo.settings(), repo.reviews()]);
+    set({ readings: readings.rows, sessions: sessions.rows, settings, reviews, unreadable: [...readings.unreadable, ...sessions.unreadable] });
   },
 
   say(notice) {
@@ -239,6 +246,15 @@ export const useStore = create<State>((set, get) => ({
       const entry = await get().repo!.setStatus(id, status);
       await get().refresh();
       if (entry) set({ notice: undoable(get, `${entry.label}.`, entry) });
+    });
+  },
+
+  async rateReview(readingId, rating) {
+    await guard(set, async () => {
+      const minutes = get().settings.reviewMinutes ?? DEFAULT_REVIEW_MINUTES;
+      const entry = await get().repo!.saveReview({ id: newId(), readingId, at: new Date().toISOString(), rating, minutes });
+      await get().refresh();
+      set({ notice: undoable(get, `${entry.label}.`, entry) });
     });
   },
 

@@ -15,8 +15,8 @@
 import type { IDBPDatabase } from 'idb';
 import type { StudyDB } from './schema';
 import type { Data } from './types';
-import { DEFAULT_SETTINGS, type CheckpointRecord, type FocusDraft, type PathPack, type Reading, type Settings, type StudySession } from './types';
-import { ValidationError, validateDraft, validatePathPack, validateReading, validateSession, validateSettings } from './validate';
+import { DEFAULT_SETTINGS, type CheckpointRecord, type FocusDraft, type PathPack, type Reading, type ReviewRecord, type Settings, type StudySession } from './types';
+import { ValidationError, validateDraft, validatePathPack, validateReading, validateReview, validateSession, validateSettings } from './validate';
 import { check, type Checked } from './checkedRows';
 
 export type { Unreadable } from './checkedRows';
@@ -25,6 +25,7 @@ import * as trash from './trash';
 import type { ReadingStatus, TrashEntry } from './types';
 import { cycleMessage, findCycle, refuseCycles } from './prerequisites';
 import * as sessionWrites from './sessionWrites';
+import * as reviewLog from './reviewLog';
 import type { ImportPlan } from './importPlan';
 
 export class StorageError extends Error {
@@ -37,7 +38,7 @@ export class StorageError extends Error {
   }
 }
 
-export type Change = { store: 'readings' | 'sessions' | 'settings' | 'checkpoints' | 'pathPacks'; id?: string };
+export type Change = { store: 'readings' | 'sessions' | 'settings' | 'checkpoints' | 'pathPacks' | 'reviews'; id?: string };
 
 const CHANNEL = 'studypath-changes';
 
@@ -108,6 +109,15 @@ export class Repo {
   }
   pathPacks(): Promise<PathPack[]> {
     return this.db.getAll('pathPacks');
+  }
+  /** The FSRS review log (reviewLog.ts), every reading's. */
+  reviews(): Promise<ReviewRecord[]> {
+    return this.db.getAll('reviews');
+  }
+  /** Adds a rated review to a reading's log; undoable. */
+  saveReview(r: ReviewRecord): Promise<TrashEntry> {
+    const v = validateReview(r, 'review');
+    return this.write('the review', { store: 'reviews', id: v.id }, () => reviewLog.saveReview(this.db, v, new Date().toISOString()));
   }
 
   /**

@@ -14,6 +14,7 @@ import { inTx, keep, type Tx } from './trashTx';
 import type { StudyDB } from './schema';
 import { findCycle } from './prerequisites';
 import { undoSessionChange } from './sessionWrites';
+import { undoReview } from './reviewLog';
 import type { Data, PathPack, Reading, Settings, TrashEntry } from './types';
 import { mergeReading, type ImportGains } from './importPlan';
 
@@ -118,6 +119,7 @@ export function undo(db: IDBPDatabase<StudyDB>, seq: number): Promise<TrashEntry
     const readings = tx.objectStore('readings');
     if (entry.kind === 'restore') await write(tx, entry.before);
     else if (entry.kind === 'import') await undoImport(tx, entry);
+    else if (entry.kind === 'review') await undoReview(tx, entry);
     else if (entry.kind === 'hide') {
       const r = await readings.get(entry.readingId);
       if (r) await readings.put({ ...r, status: entry.status });

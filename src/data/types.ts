@@ -169,6 +169,8 @@ export type TrashEntry =
   /** A session deleted in the history. */
   | (TrashBase & { kind: 'session-delete'; session: StudySession })
   | (TrashBase & { kind: 'restore'; before: Omit<Data, 'settings' | 'reviews'> & { settings: Settings | null; reviews?: ReviewRecord[] } })
+  /** A review rated in today's plan (issue 20): the log entry it added. */
+  | (TrashBase & { kind: 'review'; reviewId: string })
   | (TrashBase & {
       kind: 'import';
       /** Ids of the readings the import added. */

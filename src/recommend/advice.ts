@@ -6,7 +6,6 @@
  */
 import type { Reading } from '../data/types';
 import type { ModelBackend } from '../train/backend';
-import { EVENT_FEATURES } from '../train/fromHistory';
 import { withNeutralTail, type TrainingData } from '../train/learnerData';
 import { explain, lastPositionWeights } from './explain';
 import { mayComeNext, planPath } from './path';
@@ -56,23 +55,12 @@ export class NonFiniteScoresError extends Error {
 /** Readings explained per recommendation, before "everything else". */
 const TOP_BECAUSE = 3;
 
-/** Finished readings whose last rated understanding was under 50 come back for review. */
-function dueForReview(data: TrainingData): Set<string> {
-  const { learner, vocab } = data;
-  const F = EVENT_FEATURES;
-  const last = new Map<string, number>();
-  learner.items.forEach((id, i) => last.set(vocab.readingOf[id], learner.features[i * F + 1]));
-  const finished = new Set(data.readings.filter((r) => r.status === 'finished').map((r) => r.id));
-  return new Set([...last].filter(([id, u]) => u < 0.5 && finished.has(id)).map(([id]) => id));
-}
-
-/** Readings that may come next (mayComeNext): not hidden or abandoned, not finished (unless due for review), prerequisites finished. */
+/** Readings that may come next as new (mayComeNext): unread or being read, prerequisites finished. Finished ones come back as reviews (reviews.ts). */
 function candidates(data: TrainingData): Reading[] {
   const { readings } = data;
   const byId = new Map(readings.map((r) => [r.id, r]));
-  const due = dueForReview(data);
   const done = (id: string) => byId.get(id)?.status === 'finished' || !byId.has(id);
-  return readings.filter((r) => mayComeNext(r, done, due));
+  return readings.filter((r) => mayComeNext(r, done));
 }
 
 /** Final-layer attention of the last position over the window before it, as "because" percentages. */
@@ -146,7 +134,6 @@ export async function planSteps(data: TrainingData, backend: ModelBackend, minut
     catalog: data.readings.filter((r) => vocab.idOf.has(r.id)),
     history: items.map((id) => vocab.readingOf[id]),
     minutes,
-    dueForReview: dueForReview(data),
     skip: new Set(skip),
     score: async (ids) => {
       const seq = ids.map((id) => vocab.idOf.get(id)!);

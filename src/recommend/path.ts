@@ -2,9 +2,10 @@
  * A learning path for the time available, built by rolling the model forward:
  * each chosen reading is appended to the history before the next is chosen.
  * Rules: a reading never comes before a prerequisite that is neither finished
- * nor earlier in the path; finished readings only when due for review; hidden
- * and abandoned readings never (one being read may continue); the estimated
- * minutes fit the time.
+ * nor earlier in the path; finished, hidden and abandoned readings never (one
+ * being read may continue; a finished reading comes back as an FSRS review,
+ * src/recommend/reviews.ts, not as a new step); the estimated minutes fit
+ * the time.
  */
 import type { Reading } from '../data/types';
 
@@ -23,22 +24,19 @@ export interface PathInput {
   minutes: number;
   /** Scores of every reading after a history (higher is better). */
   score: (history: string[]) => Promise<Map<string, number>> | Map<string, number>;
-  /** Finished readings that are due for review may come back. */
-  dueForReview?: Set<string>;
   /** Readings the learner skipped for this path. */
   skip?: Set<string>;
   maxSteps?: number;
 }
 
 /**
- * Whether a reading may come next: not hidden, not abandoned, not finished
- * unless due for review ('unread' and 'reading' may), and every prerequisite
- * done (`done` decides: finished, planned earlier, or gone from the catalog).
+ * Whether a reading may come next as a new step: unread or being read (not
+ * finished, hidden or abandoned), with every prerequisite done (`done`
+ * decides: finished, planned earlier, or gone from the catalog).
  * Recommendations, paths and the starting suggestion share it.
  */
-export function mayComeNext(r: Reading, done: (id: string) => boolean, dueForReview?: Set<string>): boolean {
-  if (r.status === 'hidden' || r.status === 'abandoned') return false;
-  return (r.status !== 'finished' || dueForReview?.has(r.id) === true) && r.prerequisites.every(done);
+export function mayComeNext(r: Reading, done: (id: string) => boolean): boolean {
+  return (r.status === 'unread' || r.status === 'reading') && r.prerequisites.every(done);
 }
 
 export async function planPath(input: PathInput): Promise<PathStep[]> {
@@ -51,7 +49,7 @@ export async function planPath(input: PathInput): Promise<PathStep[]> {
   const maxSteps = input.maxSteps ?? 20;
   const done = (p: string) => finished.has(p) || inPath.has(p) || !byId.has(p);
   while (path.length < maxSteps) {
-    const eligible = input.catalog.filter((r) => !inPath.has(r.id) && !input.skip?.has(r.id) && r.minutes <= left && mayComeNext(r, done, input.dueForReview));
+    const eligible = input.catalog.filter((r) => !inPath.has(r.id) && !input.skip?.has(r.id) && r.minutes <= left && mayComeNext(r, done));
     if (eligible.length === 0) break;
     const scores = await input.score(history);
     let best: Reading | null = null;

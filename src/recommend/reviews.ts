@@ -14,8 +14,6 @@ import { createEmptyCard, fsrs, type Card, type FSRS, type Grade } from 'ts-fsrs
 import type { Reading, ReviewRecord, ReviewRating } from '../data/types';
 import { compareDates } from '../data/dates';
 
-/** Minutes a review takes when the learner has not set it. */
-export const DEFAULT_REVIEW_MINUTES = 5;
 
 let scheduler: FSRS | null = null;
 const fsrsScheduler = (): FSRS => (scheduler ??= fsrs({ enable_short_term: false, enable_fuzz: false }));
@@ -89,4 +87,51 @@ export interface FittedReviews {
 export function fitReviews(due: ReviewState[], reviewMinutes: number, budgetMinutes: number): FittedReviews {
   const fits = Math.max(0, Math.min(due.length, Math.floor(budgetMinutes / Math.max(1, reviewMinutes))));
   return { today: due.slice(0, fits), postponed: due.slice(fits), minutesLeft: budgetMinutes - fits * reviewMinutes };
+}
+
+/** A due review in today's plan: what FSRS says of it, and when the next review falls after each rating. */
+export interface PlannedReview {
+  readingId: string;
+  minutes: number;
+  /** Probability of recall at `now`, 0..1. */
+  retrievability: number;
+  /** ISO 8601: the last entry of its log (finishing counts). */
+  lastSeen: string;
+  /** ISO 8601: when it fell due. */
+  due: string;
+  /** ISO 8601: the next due date after Again, Hard, Good, Easy. */
+  nextDue: [string, string, string, string];
+}
+
+/** The reviews part of today's plan: due reviews first, lowest retrievability first; the rest postponed. */
+export interface TodaysReviews {
+  today: PlannedReview[];
+  postponed: PlannedReview[];
+}
+
+/**
+ * Today's reviews for a plan of `minutes` at `now`: the due ones that fit (each `reviewMinutes`
+ * long), the ones postponed, and the minutes left for new readings.
+ */
+export function todaysReviews(
+  readings: Reading[],
+  log: ReviewRecord[],
+  reviewMinutes: number,
+  minutes: number,
+  now: Date,
+): { reviews: TodaysReviews; minutesLeft: number } {
+  const fitted = fitReviews(dueReviews(readings, log, now), reviewMinutes, minutes);
+  const planned = (s: ReviewState): PlannedReview => {
+    const own = log.filter((r) => r.readingId === s.readingId);
+    const next = ([1, 2, 3, 4] as ReviewRating[]).map((rating) => dueAfter(own, rating, now).toISOString());
+    return {
+      readingId: s.readingId,
+      minutes: reviewMinutes,
+      retrievability: s.retrievability,
+      lastSeen: s.lastSeen.toISOString(),
+      due: s.due.toISOString(),
+      nextDue: [next[0], next[1], next[2], next[3]],
+    };
+  };
+  return { reviews: { today: fitted.today.map(planned), postponed: fitted.postponed.map(planned) }, minutesLeft: fitted.minutesLeft };
 }

@@ -26,7 +26,8 @@ const service = openStudyDb().then((db) => {
       if (change.id === 'model') void s?.handle({ type: 'model-changed' });
       return;
     }
-    if (change.store === 'settings') return;
+    // A rated review or a new review length changes today's plan, not the model's history.
+    if (change.store === 'reviews' || change.store === 'settings') return void s?.handle({ type: 'reviews-changed' });
     // A burst of writes (an import, two quick edits) becomes one update.
     if (timer) clearTimeout(timer);
     timer = setTimeout(() => void s?.handle({ type: 'data-changed' }), 300);

@@ -5,9 +5,11 @@
 import type { AttentionMaps, PlannedStep, Recommendation } from '../recommend/advice';
 import type { TrainProgress } from '../train/trainer';
 import type { ValidationReport } from '../eval/validation';
+import type { TodaysReviews } from '../recommend/reviews';
 
 /** What the page shows of a recommendation and a path step (defined where they are computed). */
 export type { AttentionMaps, Because, PlannedStep, Recommendation } from '../recommend/advice';
+export type { PlannedReview, TodaysReviews } from '../recommend/reviews';
 
 /** 'broken': the model scores readings with NaN or infinities; it recommends nothing until retrained. */
 type ModelState = 'loading' | 'empty' | 'untrained' | 'training' | 'paused' | 'updating' | 'ready' | 'broken';
@@ -26,7 +28,10 @@ export type ToWorker =
   | { type: 'data-changed' }
   /** Another tab's worker saved the model checkpoint (sent by the worker's entry, not the page). */
   | { type: 'model-changed' }
-  | { type: 'plan'; minutes: number; skip: string[] };
+  /** A review was rated or undone, or the settings changed: only today's plan changes (reviews are not in the model's history). */
+  | { type: 'reviews-changed' }
+  /** `now` (ISO 8601): the page's time, which decides which reviews are due (tests control it through the page's clock). */
+  | { type: 'plan'; minutes: number; skip: string[]; now: string };
 
 export interface ModelInfo {
   state: ModelState;
@@ -68,5 +73,5 @@ export type FromWorker =
    * `starter`: a first path for a learner with few sessions (recommend/coldStart.ts), not the model's, in
    * the order the path pack's learners read ('pack') or foundations first ('foundations'); null: the model's.
    */
-  | { type: 'path'; minutes: number; steps: PlannedStep[]; starter: 'pack' | 'foundations' | null }
+  | { type: 'path'; minutes: number; steps: PlannedStep[]; starter: 'pack' | 'foundations' | null; reviews: TodaysReviews }
   | { type: 'notice'; kind: 'error' | 'info'; text: string };

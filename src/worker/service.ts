@@ -108,7 +108,9 @@ export class ModelService extends ShownModel {
       case 'train':
         return this.enqueue(() => this.startTraining(msg.budgetMs));
       case 'plan':
-        this.lastPlan = { minutes: msg.minutes, skip: msg.skip };
+        this.lastPlan = { minutes: msg.minutes, skip: msg.skip, now: msg.now };
+        return this.enqueue(() => this.plan());
+      case 'reviews-changed':
         return this.enqueue(() => this.plan());
     }
   }

@@ -6,6 +6,8 @@ import type { Repo } from '../data/repo';
 import type { Reading, StudySession } from '../data/types';
 import { NonFiniteScoresError, planSteps, recommendNext } from '../recommend/advice';
 import { isColdStart, starterPath } from '../recommend/coldStart';
+import { todaysReviews, type TodaysReviews } from '../recommend/reviews';
+import { DEFAULT_REVIEW_MINUTES } from '../data/reviewLog';
 import { createBackend, type ModelBackend } from '../train/backend';
 import { trainingData, type TrainingData } from '../train/learnerData';
 import { LOADING_INFO, type FromWorker, type ModelInfo } from './protocol';
@@ -18,7 +20,8 @@ export abstract class ShownModel {
   protected backend: ModelBackend | null = null;
   /** True while the trainer holds the model (scoring waits until it lets go). */
   protected training = false;
-  protected lastPlan: { minutes: number; skip: string[] } | null = null;
+  /** The plan the page asked for last; `now` (ISO 8601) is the page's time, which decides what is due. */
+  protected lastPlan: { minutes: number; skip: string[]; now: string } | null = null;
 
   constructor(
     protected repo: Repo,
@@ -87,13 +90,26 @@ export abstract class ShownModel {
     return true;
   }
 
+  /**
+   * Today's plan: the due reviews that fit (recommend/reviews.ts, FSRS), then new readings in the
+   * minutes left, from the starting suggestion or the model.
+   */
   protected async plan(scored = false): Promise<void> {
-    if (await this.planStarter()) return;
+    if (!this.lastPlan) return;
+    const due = await this.dueReviews();
+    if (await this.planStarter(due)) return;
     // While training runs, the plan waits: publish() re-plans when it ends. A broken model plans nothing.
-    if (!this.data || !this.backend || !this.lastPlan || this.training || (!scored && this.info.state === 'broken')) return;
+    if (!this.data || !this.backend || this.training || (!scored && this.info.state === 'broken')) return;
     const { minutes, skip } = this.lastPlan;
-    const steps = await planSteps(this.data, this.backend, minutes, skip);
-    this.post({ type: 'path', minutes, steps, starter: null });
+    const steps = await planSteps(this.data, this.backend, due.minutesLeft, skip);
+    this.post({ type: 'path', minutes, steps, starter: null, reviews: due.reviews });
+  }
+
+  /** The reviews due at the plan's `now` that fit its minutes, and the minutes left for new readings. */
+  private async dueReviews(): Promise<{ reviews: TodaysReviews; minutesLeft: number }> {
+    const plan = this.lastPlan!;
+    const [readings, log, settings] = await Promise.all([this.repo.readings(), this.repo.reviews(), this.repo.settings()]);
+    return todaysReviews(readings, log, settings.reviewMinutes ?? DEFAULT_REVIEW_MINUTES, plan.minutes, new Date(plan.now));
   }
 
   /**
@@ -101,13 +117,15 @@ export abstract class ShownModel {
    * (recommend/coldStart.ts), at once and whatever the model's state: it needs no model. True when
    * that is the case (and the path was posted).
    */
-  protected async planStarter(): Promise<boolean> {
+  protected async planStarter(due?: { reviews: TodaysReviews; minutesLeft: number }): Promise<boolean> {
     if (!this.lastPlan) return false;
     const [readings, sessions, packs] = await Promise.all([this.repo.readings(), this.repo.sessions(), this.repo.pathPacks()]);
     if (!isColdStart(sessions.length)) return false;
     const { minutes, skip } = this.lastPlan;
-    const { steps, fromPack } = await starterPath({ catalog: readings, packs, minutes, skip: new Set(skip) });
-    this.post({ type: 'path', minutes, steps: steps.map((s) => ({ ...s, because: [] })), starter: fromPack ? 'pack' : 'foundations' });
+    const { reviews, minutesLeft } = due ?? (await this.dueReviews());
+    const { steps, fromPack } = await starterPath({ catalog: readings, packs, minutes: minutesLeft, skip: new Set(skip) });
+    const starter = fromPack ? 'pack' : 'foundations';
+    this.post({ type: 'path', minutes, steps: steps.map((s) => ({ ...s, because: [] })), starter, reviews });
     return true;
   }
 }

@@ -16,6 +16,8 @@ import { ModelService, type ServiceOptions } from '../../src/worker/service';
 Object.assign(globalThis, globals);
 export const newGpu = () => create([]) as unknown as GPU;
 export const demo: Backup = parseBackup(readFileSync('public/demo/demo.json', 'utf8'), 'demo.json');
+/** The page's time in plan requests: the day the demo was exported (its reviews due then are few). */
+export const PLAN_NOW = demo.exportedAt;
 let n = 0;
 
 /** Let every timer and I/O callback queued so far run (a few turns of the event loop), without waiting on a clock. */

@@ -9,7 +9,7 @@ import { trainingData } from '../../src/train/learnerData';
 import type { TrainerLock } from '../../src/worker/lock';
 import { decodeCheckpoint } from '../../src/model/checkpoint';
 import { until } from '../support/harness';
-import { checkExplained, demo, demoRepo, firstDifference, service } from '../support/service';
+import { checkExplained, demo, demoRepo, firstDifference, service, PLAN_NOW } from '../support/service';
 
 describe('retraining beside the current model', () => {
   it('trains in its own slot: a reload mid-retrain and a cancel keep the good model, a finished retrain replaces it', async () => {
@@ -169,7 +169,7 @@ describe('the NaN guard', () => {
     const repo = await demoRepo();
     const a = service(repo, { requestAdapter: async () => null } as unknown as GPU);
     await a.s.handle({ type: 'init', prefer: 'auto', budgetMs: 60_000, autoTrain: true, epochs: 1 });
-    await a.s.handle({ type: 'plan', minutes: 60, skip: [] });
+    await a.s.handle({ type: 'plan', minutes: 60, skip: [], now: PLAN_NOW });
     await a.s.idle();
     expect(a.info().state).toBe('ready');
     // The model's weights are finite but its scores overflow: every score is NaN.
@@ -182,7 +182,7 @@ describe('the NaN guard', () => {
     expect(a.last('notice')).toMatchObject({ kind: 'error', text: expect.stringMatching(/^The model's scores are not numbers \(.*\); retrain it\.$/) });
     expect(a.last('recommendations')!.recommendations).toEqual([]);
     expect(a.got.filter((m) => m.type === 'path').length).toBe(paths); // no path planned from NaN scores
-    await a.s.handle({ type: 'plan', minutes: 30, skip: [] });
+    await a.s.handle({ type: 'plan', minutes: 30, skip: [], now: PLAN_NOW });
     expect(a.got.filter((m) => m.type === 'path').length).toBe(paths);
     // The retrain the notice offers: a fresh model that scores with numbers.
     await a.s.handle({ type: 'train', budgetMs: 60_000 });

@@ -8,7 +8,7 @@ import { openStudyDb } from '../../src/data/db';
 import { Repo } from '../../src/data/repo';
 import { starterOrder } from '../../src/recommend/coldStart';
 import { mayComeNext } from '../../src/recommend/path';
-import { demo, newGpu, service } from '../support/service';
+import { demo, newGpu, service, PLAN_NOW } from '../support/service';
 
 let n = 0;
 async function repoWith(sessions: number, packs: boolean): Promise<Repo> {
@@ -23,7 +23,7 @@ describe('the starting suggestion in the worker', () => {
       const repo = await repoWith(0, packs);
       const a = service(repo, newGpu());
       await a.s.handle({ type: 'init', prefer: 'cpu', budgetMs: 60_000, autoTrain: true });
-      await a.s.handle({ type: 'plan', minutes: 120, skip: [] });
+      await a.s.handle({ type: 'plan', minutes: 120, skip: [], now: PLAN_NOW });
       await a.s.idle();
       expect(a.info().state).toBe('untrained');
       expect(a.got.some((m) => m.type === 'progress')).toBe(false);
@@ -43,11 +43,11 @@ describe('the starting suggestion in the worker', () => {
     const repo = await repoWith(4, false);
     const a = service(repo, newGpu());
     await a.s.handle({ type: 'init', prefer: 'cpu', budgetMs: 60_000, autoTrain: false });
-    await a.s.handle({ type: 'plan', minutes: 60, skip: [] });
+    await a.s.handle({ type: 'plan', minutes: 60, skip: [], now: PLAN_NOW });
     await a.s.idle();
     expect(a.last('path')!.starter).toBe('foundations');
     const skipped = a.last('path')!.steps[0].readingId;
-    await a.s.handle({ type: 'plan', minutes: 60, skip: [skipped] });
+    await a.s.handle({ type: 'plan', minutes: 60, skip: [skipped], now: PLAN_NOW });
     await a.s.idle();
     expect(a.last('path')!.steps.map((s) => s.readingId)).not.toContain(skipped);
     const paths = a.got.filter((m) => m.type === 'path').length;

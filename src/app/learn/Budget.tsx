@@ -1,27 +1,29 @@
 import { useStore } from '../studyStore';
-import type { StudySession } from '../../data/types';
+import type { ReviewRecord, StudySession } from '../../data/types';
+import { DEFAULT_REVIEW_MINUTES } from '../../data/reviewLog';
 
 const sameDay = (iso: string, d: Date) => {
   const x = new Date(iso);
   return x.getFullYear() === d.getFullYear() && x.getMonth() === d.getMonth() && x.getDate() === d.getDate();
 };
 
-/** Active minutes studied today. */
-export function todaysMinutes(sessions: StudySession[], today = new Date()): number {
-  return sessions.filter((s) => sameDay(s.start, today)).reduce((a, s) => a + s.activeMinutes, 0);
+/** Minutes spent today: sessions' active minutes and rated reviews' minutes (a finishing entry has none). */
+export function todaysMinutes(sessions: StudySession[], reviews: ReviewRecord[], today = new Date()): number {
+  const studied = sessions.filter((s) => sameDay(s.start, today)).reduce((a, s) => a + s.activeMinutes, 0);
+  return studied + reviews.filter((r) => sameDay(r.at, today)).reduce((a, r) => a + r.minutes, 0);
 }
 
 /** Today's attention budget and what is spent of it. */
 export function Budget() {
-  const { sessions, settings, saveSettings } = useStore();
+  const { sessions, reviews, settings, saveSettings } = useStore();
   const today = new Date();
-  const spent = todaysMinutes(sessions, today);
+  const spent = todaysMinutes(sessions, reviews, today);
   const left = Math.max(0, settings.dailyBudgetMinutes - spent);
   return (
     <section aria-labelledby="budget-title">
       <h2 id="budget-title">Today</h2>
       <p data-testid="budget">
-        {spent} of {settings.dailyBudgetMinutes} minutes studied today; {left} left.
+        {spent} of {settings.dailyBudgetMinutes} minutes studied or reviewed today; {left} left.
       </p>
       <label>
         Daily budget (minutes){' '}
@@ -30,7 +32,17 @@ export function Budget() {
           min={0}
           max={1440}
           value={settings.dailyBudgetMinutes}
-          onChange={(e) => void saveSettings({ dailyBudgetMinutes: Number(e.target.value) })}
+          onChange={(e) => void saveSettings({ ...settings, dailyBudgetMinutes: Number(e.target.value) })}
+        />
+      </label>{' '}
+      <label>
+        Review length (minutes){' '}
+        <input
+          type="number"
+          min={1}
+          max={120}
+          value={settings.reviewMinutes ?? DEFAULT_REVIEW_MINUTES}
+          onChange={(e) => void saveSettings({ ...settings, reviewMinutes: Number(e.target.value) })}
         />
       </label>
     </section>

@@ -5,6 +5,7 @@ import { useStore } from '../studyStore';
 import { todaysMinutes } from './Budget';
 import { BecauseText, useTitles } from './because';
 import { COLD_START_SESSIONS, isColdStart } from '../../recommend/coldStart';
+import { ReviewsDue } from './ReviewsDue';
 
 /**
  * An ordered plan for the time available: with fewer than COLD_START_SESSIONS sessions the starting
@@ -12,9 +13,9 @@ import { COLD_START_SESSIONS, isColdStart } from '../../recommend/coldStart';
  */
 export function PathPanel({ onStudy }: { onStudy: (id: string) => void }) {
   const { path, plan, skip, info } = useModel();
-  const { sessions, settings, readings, hideReading } = useStore();
+  const { sessions, reviews: log, settings, readings, hideReading } = useStore();
   const title = useTitles();
-  const left = Math.max(0, settings.dailyBudgetMinutes - todaysMinutes(sessions));
+  const left = Math.max(0, settings.dailyBudgetMinutes - todaysMinutes(sessions, log));
   const [typed, setTyped] = useState<string>('');
   const minutes = typed === '' ? left : Math.max(0, Math.floor(Number(typed)) || 0);
   useEffect(() => {
@@ -25,7 +26,10 @@ export function PathPanel({ onStudy }: { onStudy: (id: string) => void }) {
   const shown = path && (path.starter !== null) === cold ? path : null;
   // With five sessions and no model path yet: nothing, unless the starter was showing (then say why it went).
   if (readings.length === 0 || (!cold && info.state !== 'ready' && !path)) return null;
-  const total = shown?.steps.reduce((a, s) => a + s.minutes, 0) ?? 0;
+  const reviews = shown?.reviews ?? { today: [], postponed: [] };
+  const reviewMinutes = reviews.today.reduce((a, r) => a + r.minutes, 0);
+  const total = reviewMinutes + (shown?.steps.reduce((a, s) => a + s.minutes, 0) ?? 0);
+  const n = shown?.steps.length ?? 0;
   return (
     <section aria-labelledby="path-title">
       <h2 id="path-title">Learning path</h2>
@@ -48,14 +52,18 @@ export function PathPanel({ onStudy }: { onStudy: (id: string) => void }) {
       {shown && (
         <>
           <p data-testid="path-total">
-            {shown.steps.length} step{shown.steps.length === 1 ? '' : 's'}, {total} of {shown.minutes} minutes.
+            {reviews.today.length > 0
+              ? `${reviews.today.length} review${reviews.today.length === 1 ? '' : 's'} and ${n} new reading${n === 1 ? '' : 's'}`
+              : `${n} step${n === 1 ? '' : 's'}`}
+            , {total} of {shown.minutes} minutes.
           </p>
-          <ol className="path" aria-label="Learning path">
+          <ReviewsDue reviews={reviews} />
+          <ol className="path" aria-label="New readings">
             {shown.steps.map((s) => {
               const reading = readings.find((r) => r.id === s.readingId);
               return (
                 <li key={s.readingId} data-testid="path-step" data-reading-id={s.readingId} data-minutes={s.minutes}>
-                  <strong>{title(s.readingId)}</strong>{' '}
+                  <span className="kind new">New</span> <strong>{title(s.readingId)}</strong>{' '}
                   <span className="muted">
                     {s.minutes} min (until {s.cumulative} min)
                   </span>

@@ -6,7 +6,16 @@
  */
 import { create } from 'zustand';
 import { APP_TRAINING } from '../../model/config';
-import { LOADING_INFO, type AttentionMaps, type FromWorker, type ModelInfo, type PlannedStep, type Recommendation, type ToWorker } from '../../worker/protocol';
+import {
+  LOADING_INFO,
+  type AttentionMaps,
+  type FromWorker,
+  type ModelInfo,
+  type PlannedStep,
+  type Recommendation,
+  type ToWorker,
+  type TodaysReviews,
+} from '../../worker/protocol';
 import type { TrainProgress } from '../../train/trainer';
 import { useStore } from '../studyStore';
 
@@ -40,7 +49,7 @@ interface ModelStore {
   recommendations: Recommendation[];
   attention: AttentionMaps | null;
   /** `starter`: the starting suggestion ('pack' or 'foundations' order), null: the model's path. */
-  path: { minutes: number; steps: PlannedStep[]; starter: 'pack' | 'foundations' | null } | null;
+  path: { minutes: number; steps: PlannedStep[]; starter: 'pack' | 'foundations' | null; reviews: TodaysReviews } | null;
   budgetSeconds: number;
   skipped: string[];
   start(): void;
@@ -89,7 +98,7 @@ export const useModel = create<ModelStore>((set, get) => ({
           set({ recommendations: m.recommendations, attention: m.attention });
           break;
         case 'path':
-          set({ path: { minutes: m.minutes, steps: m.steps, starter: m.starter } });
+          set({ path: { minutes: m.minutes, steps: m.steps, starter: m.starter, reviews: m.reviews } });
           break;
         case 'notice':
           useStore.getState().say({ kind: m.kind, text: m.text });
@@ -98,7 +107,7 @@ export const useModel = create<ModelStore>((set, get) => ({
     };
     worker.onerror = (e) => useStore.getState().say({ kind: 'error', text: `The model worker could not start: ${e.message}` });
     send({ type: 'init', prefer: pref.compute, budgetMs: get().budgetSeconds * 1000, autoTrain: true, epochs: pref.epochs });
-    send({ type: 'plan', minutes: lastMinutes, skip: [] });
+    send({ type: 'plan', minutes: lastMinutes, skip: [], now: new Date().toISOString() });
   },
   train() {
     set({ losses: [], progress: null });
@@ -113,11 +122,11 @@ export const useModel = create<ModelStore>((set, get) => ({
   },
   plan(minutes) {
     lastMinutes = minutes;
-    send({ type: 'plan', minutes, skip: get().skipped });
+    send({ type: 'plan', minutes, skip: get().skipped, now: new Date().toISOString() });
   },
   skip(readingId) {
     const skipped = [...get().skipped, readingId];
     set({ skipped });
-    send({ type: 'plan', minutes: lastMinutes, skip: skipped });
+    send({ type: 'plan', minutes: lastMinutes, skip: skipped, now: new Date().toISOString() });
   },
 }));

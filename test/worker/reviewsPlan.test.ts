@@ -8,6 +8,7 @@ import { openStudyDb } from '../../src/data/db';
 import { Repo } from '../../src/data/repo';
 import { dueReviews } from '../../src/recommend/reviews';
 import { demo, newGpu, service, PLAN_NOW } from '../support/service';
+import { aReading } from '../support/records';
 
 const DAY = 86_400_000;
 const later = (days: number) => new Date(Date.parse(PLAN_NOW) + days * DAY).toISOString();
@@ -18,6 +19,8 @@ async function demoWithoutSessions(): Promise<Repo> {
   const repo = new Repo(await openStudyDb(`reviews-plan-${Date.now()}-${n++}`));
   await repo.restore({ ...demo, sessions: [] }, 'test');
   await repo.saveSettings({ dailyBudgetMinutes: 60, reviewMinutes: 5 });
+  // A ten-minute reading with no prerequisite: the new reading that fits once the reviews leave ten minutes.
+  await repo.saveReading(aReading('short', { minutes: 10, addedAt: demo.exportedAt }));
   return repo;
 }
 
@@ -37,7 +40,7 @@ describe("reviews in the worker's plan", () => {
     expect(path.reviews.postponed.map((r) => r.readingId)).toEqual(due.slice(3).map((d) => d.readingId));
     const recall = path.reviews.today.map((r) => r.retrievability);
     expect([...recall].sort((x, y) => x - y)).toEqual(recall);
-    expect(path.steps.reduce((t, s) => t + s.minutes, 0)).toBeLessThanOrEqual(2);
+    expect(path.steps).toEqual([]);
     for (const r of path.reviews.today) {
       expect(r.minutes).toBe(5);
       expect(Date.parse(r.due)).toBeLessThanOrEqual(Date.parse(now));
@@ -45,6 +48,18 @@ describe("reviews in the worker's plan", () => {
       const next = r.nextDue.map(Date.parse);
       expect(next[0]).toBeGreaterThan(Date.parse(now));
       for (let i = 1; i < 4; i++) expect(next[i]).toBeGreaterThan(next[i - 1]);
+    }
+    // Time for every due review and 7 minutes more: nothing postponed, and the ten-minute reading does not fit;
+    // with 10 minutes more, it follows the reviews.
+    for (const [extra, steps] of [
+      [7, []],
+      [10, ['short']],
+    ] as const) {
+      await a.s.handle({ type: 'plan', minutes: 5 * due.length + extra, skip: [], now });
+      await a.s.idle();
+      expect(a.last('path')!.reviews.today).toHaveLength(due.length);
+      expect(a.last('path')!.reviews.postponed).toEqual([]);
+      expect(a.last('path')!.steps.map((s) => s.readingId)).toEqual(steps);
     }
     // The same plan at the demo's own date has fewer reviews due.
     await a.s.handle({ type: 'plan', minutes: 17, skip: [], now: PLAN_NOW });

@@ -65,8 +65,8 @@ interface State {
   deleteSession(id: string): Promise<boolean>;
   /** Sets a reading's status from the catalog; undoable. */
   setStatus(id: string, status: ReadingStatus): Promise<void>;
-  /** Rates a due review (FSRS: 1 Again .. 4 Easy); undoable. */
-  rateReview(readingId: string, rating: ReviewRating): Promise<void>;
+  /** Rates a due review (FSRS: 1 Again .. 4 Easy); undoable. `next` says when it comes back, for the notice. */
+  rateReview(readingId: string, rating: ReviewRating, next: string): Promise<void>;
   /** Writes the running timer's draft. Returns the error's message, or null: the timer shows it, no notice each tick. */
   keepDraft(d: FocusDraft): Promise<string | null>;
   /** Deletes a draft (the session is discarded). */
@@ -249,12 +249,12 @@ export const useStore = create<State>((set, get) => ({
     });
   },
 
-  async rateReview(readingId, rating) {
+  async rateReview(readingId, rating, next) {
     await guard(set, async () => {
       const minutes = get().settings.reviewMinutes ?? DEFAULT_REVIEW_MINUTES;
       const entry = await get().repo!.saveReview({ id: newId(), readingId, at: new Date().toISOString(), rating, minutes });
       await get().refresh();
-      set({ notice: undoable(get, `${entry.label}.`, entry) });
+      set({ notice: undoable(get, `${entry.label}. Next review ${next}.`, entry) });
     });
   },
 

@@ -6,7 +6,7 @@
  */
 import { useStore } from '../studyStore';
 import { useTitles } from './because';
-import { ReviewStep } from './ReviewStep';
+import { ReviewStep, daysFrom } from './ReviewStep';
 import type { TodaysReviews } from '../../worker/protocol';
 
 export function ReviewsDue({ reviews }: { reviews: TodaysReviews }) {
@@ -27,7 +27,10 @@ export function ReviewsDue({ reviews }: { reviews: TodaysReviews }) {
                 minutes={r.minutes}
                 now={now}
                 nextDue={(rating) => new Date(r.nextDue[rating - 1])}
-                onRate={(rating) => void rateReview(r.readingId, rating)}
+                onRate={(rating) => {
+                  const next = new Date(r.nextDue[rating - 1]);
+                  void rateReview(r.readingId, rating, `${daysFrom(next, now)}, ${next.toLocaleDateString()}`);
+                }}
               />
             </li>
           ))}

@@ -90,7 +90,7 @@ export function fitReviews(due: ReviewState[], reviewMinutes: number, budgetMinu
 }
 
 /** A due review in today's plan: what FSRS says of it, and when the next review falls after each rating. */
-export interface PlannedReview {
+interface PlannedReview {
   readingId: string;
   minutes: number;
   /** Probability of recall at `now`, 0..1. */

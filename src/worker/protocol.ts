@@ -9,7 +9,7 @@ import type { TodaysReviews } from '../recommend/reviews';
 
 /** What the page shows of a recommendation and a path step (defined where they are computed). */
 export type { AttentionMaps, Because, PlannedStep, Recommendation } from '../recommend/advice';
-export type { PlannedReview, TodaysReviews } from '../recommend/reviews';
+export type { TodaysReviews } from '../recommend/reviews';
 
 /** 'broken': the model scores readings with NaN or infinities; it recommends nothing until retrained. */
 type ModelState = 'loading' | 'empty' | 'untrained' | 'training' | 'paused' | 'updating' | 'ready' | 'broken';

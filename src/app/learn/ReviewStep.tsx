@@ -7,7 +7,7 @@
 import type { KeyboardEvent } from 'react';
 import type { ReviewRating } from '../../data/types';
 
-export const RATINGS: { rating: ReviewRating; label: string }[] = [
+const RATINGS: { rating: ReviewRating; label: string }[] = [
   { rating: 1, label: 'Again' },
   { rating: 2, label: 'Hard' },
   { rating: 3, label: 'Good' },

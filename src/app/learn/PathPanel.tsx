@@ -85,7 +85,13 @@ export function PathPanel({ onStudy }: { onStudy: (id: string) => void }) {
               );
             })}
           </ol>
-          {shown.steps.length === 0 && <p>Nothing fits in {shown.minutes} minutes: try more time, or unhide readings.</p>}
+          {shown.steps.length === 0 && (
+            <p data-testid="path-nothing-new">
+              {reviewMinutes > 0
+                ? `No new reading fits in the ${shown.minutes - reviewMinutes} minutes left after the reviews: try more time.`
+                : `Nothing fits in ${shown.minutes} minutes: try more time, or unhide readings.`}
+            </p>
+          )}
         </>
       )}
     </section>

@@ -55,7 +55,8 @@ export function AttentionView() {
         shows where information flows, not why a reading is recommended: the reasons above are measured by leaving each session out. Tab into the grid and move
         with the arrow keys.
       </p>
-      <RolloutGrid maps={attention} title={title} />
+      {/* A new session changes the rows: the tab stop starts again on the newest. */}
+      <RolloutGrid key={attention.history.join(' ')} maps={attention} title={title} />
       <details>
         <summary>Rows and columns, oldest first</summary>
         <ol>

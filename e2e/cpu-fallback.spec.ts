@@ -4,7 +4,7 @@
  */
 import { expect, test } from '@playwright/test';
 import { noAdapterArgs } from '../playwright.config';
-import { percentSums, setUp } from './learn-helpers';
+import { checkBecause, reasonsShown, setUp } from './learn-helpers';
 
 test.use({ launchOptions: { executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: noAdapterArgs } });
 
@@ -16,5 +16,5 @@ test('the CPU fallback trains and recommends, and says so', async ({ page }) => 
   await expect(page.getByTestId('model-state')).toHaveText('Up to date with your history.', { timeout: 180_000 });
   await expect(page.getByTestId('model-backend')).toContainText('CPU');
   await expect(page.getByTestId('recommendation').first()).toBeVisible();
-  for (const s of await percentSums(page, 'recommendation')) expect(Math.abs(s - 100)).toBeLessThanOrEqual(1);
+  await checkBecause(page, 'recommendation', await reasonsShown(page));
 });

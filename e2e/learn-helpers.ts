@@ -1,4 +1,4 @@
-import type { Page } from '@playwright/test';
+import { expect, type Page } from '@playwright/test';
 
 /**
  * Training bounded by epochs, not seconds (localStorage `studypath.trainEpochs`: the same work on a quiet
@@ -25,13 +25,32 @@ export async function setUp(page: Page, epochs: number) {
   }, epochs);
 }
 
-export async function percentSums(page: Page, scope: string): Promise<number[]> {
+/**
+ * Each item of `scope` (recommendation, path-step): with `explained`, its reasons are leave-one-out shares,
+ * whole percents of one total (so at most 100 together); without, the item says why there are none.
+ */
+export async function checkBecause(page: Page, scope: string, explained: boolean) {
   const items = page.getByTestId(scope);
   const n = await items.count();
-  const sums: number[] = [];
+  expect(n).toBeGreaterThan(0);
   for (let i = 0; i < n; i++) {
-    const texts = await items.nth(i).getByTestId('because-percent').allTextContents();
-    sums.push(texts.reduce((a, t) => a + Number(t.replace('%', '')), 0));
+    const item = items.nth(i);
+    if (!explained) {
+      await expect(item.getByTestId('because-gate')).toHaveText(/^No reasons given: .* does not beat suggesting the most-read readings/);
+      continue;
+    }
+    const texts = await item.getByTestId('because-percent').allTextContents();
+    for (const t of texts) expect(t).toMatch(/^\d+ %$/);
+    expect(texts.reduce((a, t) => a + parseInt(t, 10), 0)).toBeLessThanOrEqual(100);
   }
-  return sums;
+  if (explained) expect(await page.getByTestId(scope).getByTestId('because').count()).toBeGreaterThan(0);
+}
+
+/** Whether the page may give reasons (eval/validation.ts explanationGate): the model's validation hits above popularity's. */
+export async function reasonsShown(page: Page): Promise<boolean> {
+  const text = (await page.getByTestId('model-validation').textContent()) ?? '';
+  const [, model, popularity] = text.match(/top 10 for (\d+) of .* instead: (\d+) of/) ?? [];
+  expect(model, text).toBeDefined();
+  console.log(`validation: model ${model} hits, popularity ${popularity}: reasons ${Number(model) > Number(popularity) ? 'shown' : 'withheld'}`);
+  return Number(model) > Number(popularity);
 }

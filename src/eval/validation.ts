@@ -72,3 +72,17 @@ export function validationReport(v: ValidationRanks): ValidationReport {
     measurable: cases >= MIN_EVALUATED,
   };
 }
+
+/**
+ * Whether the page may give reasons for the model's advice. 'explain': the model beats the popularity
+ * baseline, i.e. its HR@10 is above the most-read readings' on the same held-out events, with at least
+ * MIN_EVALUATED of them. 'too-little': fewer events (or no validation yet), too few to tell. 'not-better':
+ * enough events, and the model does not rank the next reading into its top 10 more often than popularity
+ * does, so its reasons would explain advice no better than a list of the most-read readings.
+ */
+export type ExplanationGate = 'explain' | 'too-little' | 'not-better';
+
+export function explanationGate(v: ValidationReport | null): ExplanationGate {
+  if (!v || v.cases < MIN_EVALUATED) return 'too-little';
+  return v.model.hr10 > v.popularity.hr10 ? 'explain' : 'not-better';
+}

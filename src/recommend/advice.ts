@@ -1,19 +1,27 @@
 /**
  * What next and why, from the learner's current model: the ten best readings
- * that may come next with their probability and "because" (final-layer
- * attention as percentages), the attention maps over the history, and a
- * timed learning path. The worker's service sends the results to the page.
+ * that may come next with their probability and "because" (measured by
+ * leave-one-out, recommend/effects.ts: the sessions whose removal would lower
+ * the score most, and any whose removal would raise it), the attention rollout
+ * over the history, and a timed learning path. The worker's service sends the
+ * results to the page.
  */
 import type { Reading } from '../data/types';
 import type { ModelBackend } from '../train/backend';
 import { withNeutralTail, type TrainingData } from '../train/learnerData';
-import { explain, lastPositionWeights } from './explain';
+import { explainByRemoval, type EffectExplanation } from './effects';
+import { attentionRollout } from './explain';
 import { mayComeNext, planPath } from './path';
 
+/**
+ * One reading in an explanation: its share (whole percent) of the total effect of the history on the
+ * score. The raised ones come first (largest first), then the lowered ones; never the explained reading.
+ */
 export interface Because {
-  /** A reading id, or '' for "everything else" (the rest of the history). */
   readingId: string;
   percent: number;
+  /** True when this reading's sessions lowered the score (removing them would raise it). */
+  lowered?: boolean;
   /** True when the reading is an earlier step of the planned path, not a past session. */
   planned?: boolean;
 }
@@ -24,16 +32,15 @@ export interface Recommendation {
   score: number;
   /** Share of the softmax over every reading that may come next, 0..1. */
   probability: number;
-  /** Final-layer attention (averaged over heads) from this reading's position back over the history; sums to 100. */
+  /** What raised and lowered its score (leave-one-out); empty when nothing in the history moves it measurably. */
   because: Because[];
 }
 
 export interface AttentionMaps {
   /** Reading id of each position, oldest first. */
   history: string[];
-  heads: number;
-  /** [layer][head] a (len x len) row-major matrix; row = query position. */
-  weights: number[][][];
+  /** Attention rollout (recommend/explain.ts) over those positions, (len x len) row-major, row = query position; each row sums to 1. */
+  rollout: number[];
 }
 
 export interface PlannedStep {
@@ -52,9 +59,6 @@ export class NonFiniteScoresError extends Error {
   }
 }
 
-/** Readings explained per recommendation, before "everything else". */
-const TOP_BECAUSE = 3;
-
 /** Readings that may come next as new (mayComeNext): unread or being read, prerequisites finished. Finished ones come back as reviews (reviews.ts). */
 function candidates(data: TrainingData): Reading[] {
   const { readings } = data;
@@ -63,31 +67,11 @@ function candidates(data: TrainingData): Reading[] {
   return readings.filter((r) => mayComeNext(r, done));
 }
 
-/** Final-layer attention of the last position over the window before it, as "because" percentages. */
-async function because(data: TrainingData, backend: ModelBackend, items: number[], features: Float32Array, plannedFrom: number): Promise<Because[]> {
-  const { cfg, vocab } = data;
-  const T = cfg.maxlen;
-  const att = await backend.attention(items, features);
-  const len = Math.min(T, items.length);
-  const w = lastPositionWeights(att[att.length - 1], cfg.heads, T, len).slice(0, len - 1);
-  const windowStart = items.length - len;
-  const ids = items.slice(windowStart, items.length - 1).map((id) => vocab.readingOf[id]);
-  const all = explain(w, ids, Infinity, 0);
-  const top = all.slice(0, TOP_BECAUSE).filter((c) => c.percent > 0);
-  const rest = 100 - top.reduce((a, c) => a + c.percent, 0);
-  // "(planned)" only for a reading that is an earlier step of this path and was never studied: one studied
-  // before (a review, or a reading being continued) weighs as a past session. The last item is the one
-  // explained, not part of its "because".
-  const studied = new Set(items.slice(0, plannedFrom).map((id) => vocab.readingOf[id]));
-  const plannedIds = new Set(
-    items
-      .slice(plannedFrom, items.length - 1)
-      .map((id) => vocab.readingOf[id])
-      .filter((id) => !studied.has(id)),
-  );
-  const out: Because[] = top.map((c) => ({ readingId: c.readingId, percent: c.percent, ...(plannedIds.has(c.readingId) ? { planned: true } : {}) }));
-  if (rest > 0 && top.length > 0) out.push({ readingId: '', percent: rest });
-  return out;
+/** An explanation as the page gets it: raised first, then lowered; `planned`: readings first met as earlier steps of this path. */
+function because(e: EffectExplanation | undefined, planned: Set<string> = new Set()): Because[] {
+  if (!e) return [];
+  const mark = (readingId: string) => (planned.has(readingId) ? { planned: true } : {});
+  return [...e.raised.map((c) => ({ ...c, ...mark(c.readingId) })), ...e.lowered.map((c) => ({ ...c, lowered: true, ...mark(c.readingId) }))];
 }
 
 /** The ten best readings that may come next, and the attention maps over the learner's history; NonFiniteScoresError when a score is not a number. */
@@ -103,25 +87,20 @@ export async function recommendNext(data: TrainingData, backend: ModelBackend): 
   const max = Math.max(...scored.map((x) => x.s));
   const z = scored.reduce((a, x) => a + Math.exp(x.s - max), 0);
   scored.sort((a, b) => b.s - a.s || a.r.id.localeCompare(b.r.id));
-  const recommendations: Recommendation[] = [];
-  for (const { r, s } of scored.slice(0, 10)) {
-    const seq = [...items, vocab.idOf.get(r.id)!];
-    const why = items.length > 0 ? await because(data, backend, seq, withNeutralTail(features, seq, data.minutes), items.length) : [];
-    recommendations.push({ readingId: r.id, score: s, probability: Math.exp(s - max) / z, because: why });
-  }
+  const top = scored.slice(0, 10);
+  // One batched leave-one-out pass explains all ten (every removal of the history, scored once).
+  const ids = top.map((x) => x.r.id);
+  const why = await explainByRemoval(data, backend, ids);
+  const recommendations: Recommendation[] = top.map(({ r, s }) => ({
+    readingId: r.id,
+    score: s,
+    probability: Math.exp(s - max) / z,
+    because: because(why.get(r.id)),
+  }));
   const T = cfg.maxlen;
   const len = Math.min(T, items.length);
-  const attention: AttentionMaps = { history: items.slice(items.length - len).map((id) => vocab.readingOf[id]), heads: cfg.heads, weights: [] };
-  if (len > 0) {
-    const att = await backend.attention(items, features);
-    attention.weights = att.map((layer) =>
-      Array.from({ length: cfg.heads }, (_, h) => {
-        const m: number[] = [];
-        for (let q = T - len; q < T; q++) for (let k = T - len; k < T; k++) m.push(layer[(h * T + q) * T + k]);
-        return m;
-      }),
-    );
-  }
+  const attention: AttentionMaps = { history: items.slice(items.length - len).map((id) => vocab.readingOf[id]), rollout: [] };
+  if (len > 0) attention.rollout = attentionRollout(await backend.attention(items, features), cfg.heads, T, len);
   return { recommendations, attention };
 }
 
@@ -141,12 +120,17 @@ export async function planSteps(data: TrainingData, backend: ModelBackend, minut
       return new Map([...vocab.idOf].map(([rid, id]) => [rid, s[id]]));
     },
   });
+  // Each step explained from the path's sequence so far: the history, then the earlier steps (neutral features).
   const steps: PlannedStep[] = [];
   const seq = [...items];
+  const studied = new Set(items.map((id) => vocab.readingOf[id]));
+  const planned = new Set<string>();
   for (const p of path) {
+    const why = await explainByRemoval(data, backend, [p.readingId], { items: seq, features: withNeutralTail(features, seq, itemMinutes) });
+    steps.push({ ...p, because: because(why.get(p.readingId), planned) });
     seq.push(vocab.idOf.get(p.readingId)!);
-    const why = seq.length > 1 ? await because(data, backend, seq, withNeutralTail(features, seq, itemMinutes), items.length) : [];
-    steps.push({ ...p, because: why });
+    // "(planned)" only for a reading never studied: one studied before (a review, a continued reading) weighs as a past session.
+    if (!studied.has(p.readingId)) planned.add(p.readingId);
   }
   return steps;
 }

@@ -1,7 +1,9 @@
 /**
- * "Because you studied A 41%, B 22%": the final layer's attention from the
- * newest position over the learner's history, averaged over heads, summed per
- * reading and given as whole percentages that add up to exactly 100.
+ * Helpers for explanations and the attention view: whole percentages that add
+ * up to exactly 100 (effects.ts gives its shares with them), the last
+ * attention row averaged over heads (bench:explain's raw-attention baseline),
+ * and the attention rollout the page draws. The reasons the learner reads are
+ * measured by removal (effects.ts), not read off attention.
  */
 
 /**
@@ -32,29 +34,6 @@ export function percentages(values: number[]): number[] {
     left--;
   }
   return floor;
-}
-
-export interface Contribution {
-  readingId: string;
-  percent: number;
-}
-
-/**
- * The readings that weighed most, largest first. `history` holds the reading
- * id of each position (oldest first); a reading studied twice counts once with
- * its weights summed. Readings under `minPercent` are left out of the list.
- */
-export function explain(weights: number[], history: string[], top = 3, minPercent = 1): Contribution[] {
-  if (weights.length !== history.length) throw new Error(`explain: ${weights.length} weights for ${history.length} events`);
-  const sum = new Map<string, number>();
-  history.forEach((r, i) => sum.set(r, (sum.get(r) ?? 0) + weights[i]));
-  const ids = [...sum.keys()];
-  const pct = percentages(ids.map((id) => sum.get(id)!));
-  return ids
-    .map((readingId, i) => ({ readingId, percent: pct[i] }))
-    .filter((c) => c.percent >= minPercent)
-    .sort((a, b) => b.percent - a.percent || a.readingId.localeCompare(b.readingId))
-    .slice(0, top);
 }
 
 /**

@@ -81,7 +81,7 @@ export abstract class ShownModel {
       advice = await recommendNext(this.data, this.backend);
     } catch (e) {
       if (!(e instanceof NonFiniteScoresError)) throw e;
-      this.post({ type: 'recommendations', recommendations: [], attention: { history: [], heads: 0, weights: [] } });
+      this.post({ type: 'recommendations', recommendations: [], attention: { history: [], rollout: [] } });
       this.post({ type: 'notice', kind: 'error', text: `The model's scores are not numbers (${e.message}); retrain it.` });
       return false;
     }

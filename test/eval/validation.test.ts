@@ -1,9 +1,10 @@
 /**
  * The app's validation maths (eval/validation.ts): the Wilson interval against hand-computed values,
- * and the report's count, hits, interval, baseline and the gate of MIN_EVALUATED events.
+ * the report's count, hits, interval, baseline and the gate of MIN_EVALUATED events, and the gate on
+ * explanations (reasons only for a model that beats the popularity baseline).
  */
 import { describe, expect, it } from 'vitest';
-import { MIN_EVALUATED, validationReport, wilsonInterval } from '../../src/eval/validation';
+import { explanationGate, MIN_EVALUATED, validationReport, wilsonInterval } from '../../src/eval/validation';
 
 describe('the Wilson interval', () => {
   it('matches hand-computed 95 % intervals', () => {
@@ -51,5 +52,29 @@ describe('the validation report', () => {
   it('refuses ranks of the model and the baseline on different events', () => {
     expect(() => validationReport({ model: [1, 2], popularity: [1], learner: 0 })).toThrow(/2 model ranks but 1 popularity/);
     expect(() => validationReport({ model: [1], popularity: [1], learner: 2 })).toThrow(/2 learner events of 1/);
+  });
+});
+
+describe('the gate on explanations', () => {
+  /** A report of `n` events: the model has `m` in its top 10, popularity `p` (learner events only). */
+  const report = (n: number, m: number, p: number) =>
+    validationReport({
+      model: Array.from({ length: n }, (_, i) => (i < m ? 0 : 50)),
+      popularity: Array.from({ length: n }, (_, i) => (i < p ? 3 : 50)),
+      learner: n,
+    });
+  it('explains when the model hits more often than popularity on at least MIN_EVALUATED events', () => {
+    expect(explanationGate(report(MIN_EVALUATED, 8, 7))).toBe('explain');
+    expect(explanationGate(report(100, 40, 10))).toBe('explain');
+  });
+  it('says "not better" when the model only ties or loses to popularity', () => {
+    expect(explanationGate(report(MIN_EVALUATED, 7, 7))).toBe('not-better');
+    expect(explanationGate(report(100, 10, 40))).toBe('not-better');
+    expect(explanationGate(report(MIN_EVALUATED, 0, 0))).toBe('not-better');
+  });
+  it('says "too little" below MIN_EVALUATED events or without a validation, however good the model looks', () => {
+    expect(explanationGate(report(MIN_EVALUATED - 1, MIN_EVALUATED - 1, 0))).toBe('too-little');
+    expect(explanationGate(report(0, 0, 0))).toBe('too-little');
+    expect(explanationGate(null)).toBe('too-little');
   });
 });

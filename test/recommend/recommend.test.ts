@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { explain, lastPositionWeights, percentages } from '../../src/recommend/explain';
+import { lastPositionWeights, percentages } from '../../src/recommend/explain';
 import { mayComeNext, planPath } from '../../src/recommend/path';
 import { Rng } from '../../src/model/random';
 import type { Reading } from '../../src/data/types';
 import { testSeed } from '../support/harness';
 
-describe('attention explanations', () => {
+describe('percentages and the last attention row', () => {
   it('percentages always sum to exactly 100', () => {
     const rng = new Rng(testSeed());
     for (let t = 0; t < 200; t++) {
@@ -16,7 +16,7 @@ describe('attention explanations', () => {
     }
     expect(percentages([0, 0])).toEqual([0, 0]);
   });
-  it('averages heads over the last row and sums a reading studied twice', () => {
+  it('averages heads over the last row', () => {
     const H = 2;
     const T = 4;
     const att = new Float32Array(H * T * T);
@@ -25,123 +25,6 @@ describe('attention explanations', () => {
     att.set([0, 0.1, 0.1, 0.8], (1 * T + 3) * T);
     const w = lastPositionWeights(att, H, T, 3);
     expect(w.map((x) => +x.toFixed(3))).toEqual([0.3, 0.175, 0.525]);
-    const e = explain(w, ['a', 'b', 'a']);
-    expect(e).toEqual([
-      { readingId: 'a', percent: 83 },
-      { readingId: 'b', percent: 17 },
-    ]);
-  });
-});
-
-/** Each reading's exact share (percent) of the summed weights: the oracle the explanations are held to. */
-function exactShares(weights: number[], history: string[]): Map<string, number> {
-  const sum = new Map<string, number>();
-  history.forEach((id, i) => sum.set(id, (sum.get(id) ?? 0) + weights[i]));
-  const total = weights.reduce((a, b) => a + b, 0);
-  return new Map([...sum].map(([id, w]) => [id, (100 * w) / total]));
-}
-
-/** Random positive weights over `n` positions, each position naming one of `readings` (repeats allowed). */
-function randomHistory(rng: Rng, n: number, readings: number): { weights: number[]; history: string[] } {
-  const weights = Array.from({ length: n }, () => rng.next() + 1e-3);
-  const history = Array.from({ length: n }, () => `r${rng.int(0, readings)}`);
-  return { weights, history };
-}
-
-function shuffle<T>(xs: T[], rng: Rng): T[] {
-  const out = [...xs];
-  for (let i = out.length - 1; i > 0; i--) {
-    const j = rng.int(0, i + 1);
-    [out[i], out[j]] = [out[j], out[i]];
-  }
-  return out;
-}
-
-describe('explain(): the explanation follows the weights, not just the sum', () => {
-  it('hand-computed: largest first, top 3 over 1%, a repeated reading summed, rounding by largest remainder', () => {
-    // Shares 5, 50, 20, 25 of a total of 20.
-    expect(explain([1, 10, 4, 5], ['a', 'b', 'c', 'd'])).toEqual([
-      { readingId: 'b', percent: 50 },
-      { readingId: 'd', percent: 25 },
-      { readingId: 'c', percent: 20 },
-    ]);
-    // a studied twice: 3/6 = 50%; b, c and d 16.67% each, the two spare points going to the earliest (b, c).
-    expect(explain([2, 1, 1, 1, 1], ['a', 'b', 'c', 'a', 'd'], Infinity, 0)).toEqual([
-      { readingId: 'a', percent: 50 },
-      { readingId: 'b', percent: 17 },
-      { readingId: 'c', percent: 17 },
-      { readingId: 'd', percent: 16 },
-    ]);
-    // The same readings with other weights give another explanation.
-    expect(explain([1, 1, 1, 1, 6], ['a', 'b', 'c', 'a', 'd'], Infinity, 0)).toEqual([
-      { readingId: 'd', percent: 60 },
-      { readingId: 'a', percent: 20 },
-      { readingId: 'b', percent: 10 },
-      { readingId: 'c', percent: 10 },
-    ]);
-    // Under 1% is left out by default.
-    expect(explain([199, 1], ['big', 'tiny'])).toEqual([{ readingId: 'big', percent: 100 }]);
-    expect(() => explain([1, 2], ['a'])).toThrow(/2 weights for 1 events/);
-  });
-
-  it('random weights: every reading named once, proportional within rounding, largest first, top and minimum applied', () => {
-    const rng = new Rng(testSeed());
-    for (let t = 0; t < 300; t++) {
-      const { weights, history } = randomHistory(rng, rng.int(1, 25), rng.int(1, 12));
-      const shares = exactShares(weights, history);
-      const all = explain(weights, history, Infinity, 0);
-      const what = `weights ${JSON.stringify(weights)} over ${JSON.stringify(history)}`;
-      expect(all.map((c) => c.readingId).sort(), what).toEqual([...shares.keys()].sort());
-      expect(
-        all.reduce((a, c) => a + c.percent, 0),
-        what,
-      ).toBe(100);
-      for (const c of all) expect(Math.abs(c.percent - shares.get(c.readingId)!), `${c.readingId} in ${what}`).toBeLessThan(1);
-      for (let i = 1; i < all.length; i++) expect(all[i].percent, what).toBeLessThanOrEqual(all[i - 1].percent);
-      const ranked = [...shares].sort((a, b) => b[1] - a[1]);
-      // The reading with the largest weight comes first, unless a runner-up is within a rounding step of it.
-      if (ranked.length === 1 || ranked[0][1] - ranked[1][1] > 1 + 1e-9) expect(all[0].readingId, what).toBe(ranked[0][0]);
-      expect(explain(weights, history), what).toEqual(all.filter((c) => c.percent >= 1).slice(0, 3));
-    }
-  });
-
-  it('random weights: a repeated reading counts once with its weights summed', () => {
-    const rng = new Rng(testSeed());
-    for (let t = 0; t < 300; t++) {
-      const { weights, history } = randomHistory(rng, rng.int(2, 25), rng.int(1, 6));
-      const summed = new Map<string, number>();
-      history.forEach((id, i) => summed.set(id, (summed.get(id) ?? 0) + weights[i]));
-      const what = `weights ${JSON.stringify(weights)} over ${JSON.stringify(history)}`;
-      expect(explain(weights, history, Infinity, 0), what).toEqual(explain([...summed.values()], [...summed.keys()], Infinity, 0));
-    }
-  });
-
-  it('random weights: permuting the weights permutes the readings named, and changes the explanation', () => {
-    const rng = new Rng(testSeed());
-    let changed = 0;
-    for (let t = 0; t < 300; t++) {
-      const n = rng.int(2, 12);
-      const history = Array.from({ length: n }, (_, i) => `r${i}`);
-      const weights = Array.from({ length: n }, () => rng.next() + 1e-3);
-      const perm = shuffle(
-        history.map((_, i) => i),
-        rng,
-      );
-      const permuted = perm.map((j) => weights[j]);
-      const before = new Map(explain(weights, history, Infinity, 0).map((c) => [c.readingId, c.percent]));
-      const after = explain(permuted, history, Infinity, 0);
-      const what = `weights ${JSON.stringify(weights)} permuted by ${JSON.stringify(perm)}`;
-      // Position i now carries the weight position perm[i] had, so reading i gets reading perm[i]'s share.
-      expect(new Map(after.map((c) => [c.readingId, c.percent])), what).toEqual(new Map(history.map((id, i) => [id, before.get(history[perm[i]])!])));
-      for (let i = 1; i < after.length; i++) expect(after[i].percent, what).toBeLessThanOrEqual(after[i - 1].percent);
-      const top = history.map((_, i) => i).sort((a, b) => permuted[b] - permuted[a])[0];
-      if (after[0].percent > after[1].percent) expect(after[0].readingId, what).toBe(history[top]);
-      if (history.some((id, i) => before.get(id) !== before.get(history[perm[i]]))) {
-        expect(after, what).not.toEqual(explain(weights, history, Infinity, 0));
-        changed++;
-      }
-    }
-    expect(changed, 'permutations that moved a share').toBeGreaterThan(100);
   });
 });
 

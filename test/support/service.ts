@@ -62,12 +62,27 @@ export function service(repo: Repo, gpu: GPU, react?: (m: FromWorker, s: ModelSe
   return { s, got, last, info };
 }
 
+/**
+ * Leave-one-out explanations as the page gets them: raised readings first, then lowered ones, each a whole
+ * percent of the history's total effect (so together at most 100), never the explained reading itself;
+ * and at least one item explained.
+ */
 export function checkExplained(recs: Recommendation[] | PlannedStep[]) {
   expect(recs.length).toBeGreaterThan(0);
   for (const r of recs) {
-    const total = r.because.reduce((a, b) => a + b.percent, 0);
-    expect(Math.abs(total - 100), `${r.readingId}: ${JSON.stringify(r.because)}`).toBeLessThanOrEqual(1);
+    const why = `${r.readingId}: ${JSON.stringify(r.because)}`;
+    expect(
+      r.because.reduce((a, b) => a + b.percent, 0),
+      why,
+    ).toBeLessThanOrEqual(100);
+    expect(
+      r.because.every((b) => b.percent >= 1 && b.readingId !== r.readingId),
+      why,
+    ).toBe(true);
+    const lowered = r.because.map((b) => b.lowered === true);
+    expect(lowered, why).toEqual([...lowered].sort()); // false (raised) before true (lowered)
   }
+  expect(recs.some((r) => r.because.length > 0)).toBe(true);
 }
 
 export function checkPath(steps: PlannedStep[], minutes: number, readings: Reading[]) {

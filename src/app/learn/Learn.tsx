@@ -1,9 +1,8 @@
-/** What to read next (the model's ten best, explained) and what the model looks at (its attention maps). */
-import { useState } from 'react';
+/** What to read next (the model's ten best, explained) and what the model looks at (its attention rollout). */
 import { useModel } from './modelStore';
 import { useStore } from '../studyStore';
-import type { AttentionMaps } from '../../worker/protocol';
 import { BecauseText, useTitles } from './because';
+import { ROLLOUT_TITLE, RolloutGrid } from './RolloutGrid';
 
 export function Recommendations({ onStudy }: { onStudy: (id: string) => void }) {
   const { recommendations, info } = useModel();
@@ -43,66 +42,21 @@ export function Recommendations({ onStudy }: { onStudy: (id: string) => void }) 
   );
 }
 
-function Heatmap({ maps, layer, head }: { maps: AttentionMaps; layer: number; head: number }) {
-  const title = useTitles();
-  const n = maps.history.length;
-  const m = maps.weights[layer]?.[head];
-  if (!m || n === 0) return null;
-  const cell = Math.max(6, Math.min(16, Math.floor(320 / n)));
-  const last = m.slice((n - 1) * n, n * n);
-  const top = last.indexOf(Math.max(...last));
-  const label = `Layer ${layer + 1}, head ${head + 1}: how each of your ${n} latest readings (rows) attends to earlier ones (columns). The newest attends most to ${title(maps.history[top])} (${(last[top] * 100).toFixed(0)}%).`;
-  return (
-    <svg width={n * cell} height={n * cell} viewBox={`0 0 ${n * cell} ${n * cell}`} role="img" aria-label={label} className="heatmap">
-      {m.map((w, i) => {
-        const q = Math.floor(i / n);
-        const k = i % n;
-        if (k > q) return null;
-        return (
-          <rect key={i} x={k * cell} y={q * cell} width={cell - 1} height={cell - 1} fill={`rgba(37, 99, 235, ${Math.min(1, 0.05 + w).toFixed(3)})`}>
-            <title>{`${title(maps.history[q])} → ${title(maps.history[k])}: ${(w * 100).toFixed(1)}%`}</title>
-          </rect>
-        );
-      })}
-    </svg>
-  );
-}
-
-/** The learner's history attending to itself, per layer and head. */
+/** The learner's history feeding itself through every layer (attention rollout), as a keyboard grid. */
 export function AttentionView() {
   const attention = useModel((s) => s.attention);
   const title = useTitles();
-  const [layer, setLayer] = useState(-1);
-  const [head, setHead] = useState(0);
-  if (!attention || attention.weights.length === 0) return null;
-  const L = attention.weights.length;
-  const l = layer < 0 || layer >= L ? L - 1 : layer;
+  if (!attention || attention.rollout.length === 0) return null;
   return (
     <section aria-labelledby="att-title">
       <h2 id="att-title">What the model looks at</h2>
-      <div className="row">
-        <label>
-          Layer{' '}
-          <select value={l} onChange={(e) => setLayer(Number(e.target.value))}>
-            {attention.weights.map((_, i) => (
-              <option key={i} value={i}>
-                {i + 1}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label>
-          Head{' '}
-          <select value={head} onChange={(e) => setHead(Number(e.target.value))}>
-            {Array.from({ length: attention.heads }, (_, i) => (
-              <option key={i} value={i}>
-                {i + 1}
-              </option>
-            ))}
-          </select>
-        </label>
-      </div>
-      <Heatmap maps={attention} layer={l} head={head} />
+      <p className="muted">
+        {ROLLOUT_TITLE}: each row is a session, each cell how much of that row&apos;s state comes from an earlier session through the model&apos;s attention. It
+        shows where information flows, not why a reading is recommended: the reasons above are measured by leaving each session out. Tab into the grid and move
+        with the arrow keys.
+      </p>
+      {/* A new session changes the rows: the tab stop starts again on the newest. */}
+      <RolloutGrid key={attention.history.join(' ')} maps={attention} title={title} />
       <details>
         <summary>Rows and columns, oldest first</summary>
         <ol>

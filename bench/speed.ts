@@ -2,10 +2,14 @@
  * Our WGSL engine against TensorFlow.js's WebGPU backend, on the same adapter
  * in the same process, training the same model (same config, weights, batches).
  *   npm run bench:speed -- [--json] [--steps N] [--batch N] [--items N] [--maxlen N] [--dim N] [--infer-len N]
+ *     [--peak-gflops N] [--score-rows N]
  * Checks first that both give the same first-step loss from the same weights,
  * then alternates steps (each ends with its loss read back) and reports
  * medians. Inference: score every item for one history of --infer-len events
- * (a model with that maxlen) and return the top 10.
+ * (a model with that maxlen) and return the top 10. Also: our dispatches per
+ * training step (counted by Dispatch.encode), and the scoring matrix product's
+ * FLOP/s (scoringFlops.ts; --score-rows hidden states against every item),
+ * with its share of --peak-gflops when that is given (the adapter's peak).
  */
 import { gpu } from './webgpu-node';
 import * as tf from '@tensorflow/tfjs-core';
@@ -19,6 +23,7 @@ import { initParameters } from '../src/model/init';
 import { Rng } from '../src/model/random';
 import { sequenceBatch } from '../src/train/sampling';
 import { TfSasrec } from './tfjs-sasrec';
+import { scoringFlops } from './scoringFlops';
 
 const median = (xs: number[]) => {
   const s = [...xs].sort((a, b) => a - b);
@@ -79,11 +84,14 @@ export async function main(args: string[]): Promise<void> {
 
   const oursT: number[] = [];
   const tfT: number[] = [];
+  let dispatches = 0;
   for (let i = 0; i < steps; i++) {
     const b = batches[i % 4];
+    const n0 = ctx.dispatchCount;
     let s = performance.now();
     await ours.trainStep(b);
     oursT.push(performance.now() - s);
+    dispatches = ctx.dispatchCount - n0;
     s = performance.now();
     await theirs.trainStep(b);
     tfT.push(performance.now() - s);
@@ -111,6 +119,7 @@ export async function main(args: string[]): Promise<void> {
     await theirsI.recommend(history, 10);
     tfIT.push(performance.now() - s);
   }
+  const scoring = await scoringFlops(ctx, { rows: get('score-rows', 128), items: cfg.items, dim: cfg.dim, peakGflops: get('peak-gflops', 0) });
   const result = {
     adapter: ctx.adapterName,
     tfjs_backend: `webgpu (tfjs-core ${tf.version_core})`,
@@ -124,10 +133,17 @@ export async function main(args: string[]): Promise<void> {
     tfjs_infer_ms: +median(tfIT).toFixed(2),
     infer_speedup: +(median(tfIT) / median(oursIT)).toFixed(2),
     steps,
+    ours_dispatches_per_step: dispatches,
+    scoring_product: scoring,
   };
   log(`training step: ours ${result.ours_step_ms} ms, TF.js ${result.tfjs_step_ms} ms -> ${result.speedup}x`);
   log(
     `inference (${inferLen}-event history, all ${cfg.items} items, top 10): ours ${result.ours_infer_ms} ms, TF.js ${result.tfjs_infer_ms} ms -> ${result.infer_speedup}x`,
+  );
+  log(`dispatches per training step (ours): ${dispatches}`);
+  const share = scoring.share_of_peak === undefined ? '' : `, ${(100 * scoring.share_of_peak).toFixed(1)}% of the given peak ${scoring.peak_gflops} GFLOP/s`;
+  log(
+    `scoring product (${scoring.rows} x ${cfg.dim}) . (${cfg.dim} x ${cfg.items + 1}), ${scoring.variant}: ${scoring.ms_per_product} ms, ${scoring.gflops} GFLOP/s${share}`,
   );
   if (json) console.log(JSON.stringify(result));
 }

@@ -108,6 +108,7 @@ export class Dispatch<Storage extends string = string, Field extends string = st
     pass.setPipeline(this.pipeline);
     pass.setBindGroup(0, this.bindGroup);
     pass.dispatchWorkgroups(this.workgroups[0], this.workgroups[1], this.workgroups[2]);
+    this.ctx.dispatchCount++;
   }
 }
 

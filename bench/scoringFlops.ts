@@ -15,7 +15,7 @@ export interface ScoringFlops {
   rows: number;
   items: number;
   dim: number;
-  variant: 'direct' | 'tiled';
+  variant: string;
   ms_per_product: number;
   gflops: number;
   peak_gflops?: number;
@@ -60,7 +60,7 @@ export async function scoringFlops(
     rows,
     items: a.items,
     dim: C,
-    variant: d.direct ? 'direct' : 'tiled',
+    variant: d.usesVec4 ? 'vec4' : d.direct ? 'direct' : 'tiled',
     ms_per_product: +ms.toFixed(3),
     gflops: +gflops.toFixed(3),
   };

@@ -94,6 +94,14 @@ export class Dispatch<Storage extends string = string, Field extends string = st
     return this;
   }
 
+  /** Every uniform field's current value, by name. */
+  uniforms(): Record<Field, number> {
+    const names = Object.keys(this.layout.offsets) as Field[];
+    return Object.fromEntries(
+      names.map((f) => [f, this.layout.uniform.fields[f] === 'f32' ? this.f32[this.layout.offsets[f]] : this.u32[this.layout.offsets[f]]]),
+    ) as Record<Field, number>;
+  }
+
   /** Upload the uniforms if they changed; call before the command buffer is submitted. */
   flush(): void {
     if (this.dirty) {

@@ -114,7 +114,7 @@ export function matmul(ctx: GpuContext, args: MatmulArgs, label = 'matmul'): Mat
 }
 
 /** Whether matmul_vec4 can run a product: every vec4 it reads starts at a multiple of 4 and stays in its row. */
-export function vec4Fits(u: Record<keyof typeof MATMUL.offsets, number>, transA: boolean, transB: boolean): boolean {
+function vec4Fits(u: Record<keyof typeof MATMUL.offsets, number>, transA: boolean, transB: boolean): boolean {
   const four = (...xs: number[]) => xs.every((x) => x % 4 === 0);
   if (!four(u.K, u.lda, u.ldb, u.off_a, u.off_b, u.sa_outer, u.sa_inner, u.sb_outer, u.sb_inner)) return false;
   if (transA && u.M % 4 !== 0) return false;

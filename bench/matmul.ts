@@ -1,5 +1,6 @@
 /**
- * The matmul variants on the model's shapes, alternating in one process:
+ * The matmul variants on the model's shapes, alternating in one process
+ * (median wall time and process CPU time of 4 runs each):
  *   node bench/run.mjs bench/matmul.ts   (under scripts/gpu-env.sh)
  */
 import { gpu } from './webgpu-node';
@@ -23,18 +24,23 @@ export async function main(): Promise<void> {
     const c = ctx.storage(M * N, 'c');
     const variants = ['tiled', 'direct', 'vec4'] as const;
     const times = new Map<string, number[]>();
+    /** Process CPU time (all threads): on a software adapter, the kernel's work; steadier than wall time under load. */
+    const cpu = new Map<string, number[]>();
     for (let rep = 0; rep < 5; rep++) {
       for (const v of variants) {
         const variant = v === 'tiled' ? 'tiled' : 'direct';
         const d = matmul(ctx, { a, b, out: c, M, N, K, transA: ta, transB: tb, variant, vec4: v === 'vec4' });
         await ctx.sync();
+        const c0 = process.cpuUsage();
         const t0 = performance.now();
         submit(ctx, [d]);
         await ctx.sync();
+        const cu = process.cpuUsage(c0);
         if (rep > 0) times.set(v, [...(times.get(v) ?? []), performance.now() - t0]);
+        if (rep > 0) cpu.set(v, [...(cpu.get(v) ?? []), (cu.user + cu.system) / 1000]);
       }
     }
     const med = (xs: number[]) => [...xs].sort((x, y) => x - y)[Math.floor(xs.length / 2)];
-    console.log(`${name}: ` + variants.map((v) => `${v} ${med(times.get(v)!).toFixed(1)} ms`).join(', '));
+    console.log(`${name}: ` + variants.map((v) => `${v} ${med(times.get(v)!).toFixed(1)} ms (CPU ${med(cpu.get(v)!).toFixed(1)} ms)`).join(', '));
   }
 }

@@ -2,10 +2,14 @@
  * Our WGSL engine against TensorFlow.js's WebGPU backend, on the same adapter
  * in the same process, training the same model (same config, weights, batches).
  *   npm run bench:speed -- [--json] [--steps N] [--batch N] [--items N] [--maxlen N] [--dim N] [--infer-len N]
+ *     [--peak-gflops N] [--score-rows N]
  * Checks first that both give the same first-step loss from the same weights,
  * then alternates steps (each ends with its loss read back) and reports
  * medians. Inference: score every item for one history of --infer-len events
- * (a model with that maxlen) and return the top 10.
+ * (a model with that maxlen) and return the top 10. Also: our dispatches per
+ * training step (counted by Dispatch.encode), and the scoring matrix product's
+ * FLOP/s (scoringFlops.ts; --score-rows hidden states against every item),
+ * with its share of --peak-gflops when that is given (the adapter's peak).
  */
 import { gpu } from './webgpu-node';
 import * as tf from '@tensorflow/tfjs-core';
@@ -19,6 +23,7 @@ import { initParameters } from '../src/model/init';
 import { Rng } from '../src/model/random';
 import { sequenceBatch } from '../src/train/sampling';
 import { TfSasrec } from './tfjs-sasrec';
+import { scoringFlops } from './scoringFlops';
 
 const median = (xs: number[]) => {
   const s = [...xs].sort((a, b) => a - b);
@@ -79,14 +84,25 @@ export async function main(args: string[]): Promise<void> {
 
   const oursT: number[] = [];
   const tfT: number[] = [];
+  // Process CPU time (every thread: on a software adapter the GPU work is CPU work), steadier than wall time on a shared machine.
+  const oursC: number[] = [];
+  const tfC: number[] = [];
+  const cpuMs = (c: NodeJS.CpuUsage) => (c.user + c.system) / 1000;
+  let dispatches = 0;
   for (let i = 0; i < steps; i++) {
     const b = batches[i % 4];
+    const n0 = ctx.dispatchCount;
+    let c = process.cpuUsage();
     let s = performance.now();
     await ours.trainStep(b);
     oursT.push(performance.now() - s);
+    oursC.push(cpuMs(process.cpuUsage(c)));
+    dispatches = ctx.dispatchCount - n0;
+    c = process.cpuUsage();
     s = performance.now();
     await theirs.trainStep(b);
     tfT.push(performance.now() - s);
+    tfC.push(cpuMs(process.cpuUsage(c)));
     process.stderr.write(`\rstep ${i + 1}/${steps}: ours ${oursT[i].toFixed(0)} ms, TF.js ${tfT[i].toFixed(0)} ms   `);
   }
   process.stderr.write('\n');
@@ -111,6 +127,7 @@ export async function main(args: string[]): Promise<void> {
     await theirsI.recommend(history, 10);
     tfIT.push(performance.now() - s);
   }
+  const scoring = await scoringFlops(ctx, { rows: get('score-rows', 128), items: cfg.items, dim: cfg.dim, peakGflops: get('peak-gflops', 0) });
   const result = {
     adapter: ctx.adapterName,
     tfjs_backend: `webgpu (tfjs-core ${tf.version_core})`,
@@ -120,14 +137,25 @@ export async function main(args: string[]): Promise<void> {
     ours_step_ms: +median(oursT).toFixed(2),
     tfjs_step_ms: +median(tfT).toFixed(2),
     speedup: +(median(tfT) / median(oursT)).toFixed(2),
+    ours_step_cpu_ms: +median(oursC).toFixed(1),
+    tfjs_step_cpu_ms: +median(tfC).toFixed(1),
+    cpu_time_speedup: +(median(tfC) / median(oursC)).toFixed(2),
     ours_infer_ms: +median(oursIT).toFixed(2),
     tfjs_infer_ms: +median(tfIT).toFixed(2),
     infer_speedup: +(median(tfIT) / median(oursIT)).toFixed(2),
     steps,
+    ours_dispatches_per_step: dispatches,
+    scoring_product: scoring,
   };
   log(`training step: ours ${result.ours_step_ms} ms, TF.js ${result.tfjs_step_ms} ms -> ${result.speedup}x`);
   log(
     `inference (${inferLen}-event history, all ${cfg.items} items, top 10): ours ${result.ours_infer_ms} ms, TF.js ${result.tfjs_infer_ms} ms -> ${result.infer_speedup}x`,
+  );
+  log(`process CPU time per step: ours ${result.ours_step_cpu_ms} ms, TF.js ${result.tfjs_step_cpu_ms} ms -> ${result.cpu_time_speedup}x`);
+  log(`dispatches per training step (ours): ${dispatches}`);
+  const share = scoring.share_of_peak === undefined ? '' : `, ${(100 * scoring.share_of_peak).toFixed(1)}% of the given peak ${scoring.peak_gflops} GFLOP/s`;
+  log(
+    `scoring product (${scoring.rows} x ${cfg.dim}) . (${cfg.dim} x ${cfg.items + 1}), ${scoring.variant}: ${scoring.ms_per_product} ms, ${scoring.gflops} GFLOP/s${share}`,
   );
   if (json) console.log(JSON.stringify(result));
 }

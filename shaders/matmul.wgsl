@@ -155,6 +155,57 @@ fn matmul_direct(@builtin(global_invocation_id) gid: vec3<u32>) {
   }
 }
 
+// The direct product with 16-byte loads, for software adapters: the same
+// 4x4 block per invocation, K advancing 4 at a time, every load a vec4 (A's
+// rows along k, or along m when TRANS_A; B's rows along n, or along k when
+// TRANS_B), so 8 loads feed 64 fma instead of 32. The same buffers as A and B,
+// bound again as vec4 arrays. The launcher uses it only when it fits: K, lda,
+// ldb and every offset multiples of 4, and M (TRANS_A) or N (not TRANS_B) too.
+@group(0) @binding(5) var<storage, read> A4: array<vec4<f32>>;
+@group(0) @binding(6) var<storage, read> B4: array<vec4<f32>>;
+
+@compute @workgroup_size(8, 8)
+fn matmul_vec4(@builtin(global_invocation_id) gid: vec3<u32>) {
+  let m0 = gid.y * 4u;
+  let n0 = gid.x * 4u;
+  if (m0 >= dims.M || n0 >= dims.N) { return; }
+  let ba = base_a(gid.z);
+  let bb = base_b(gid.z);
+  let bc = base_c(gid.z);
+  var acc: array<vec4<f32>, 4>; // acc[i]: row m0 + i, columns n0..n0+3
+  for (var i = 0u; i < 4u; i++) { acc[i] = vec4<f32>(0.0); }
+  for (var k = 0u; k < dims.K; k += 4u) {
+    var a: array<vec4<f32>, 4>; // a[i]: op(A)(m0 + i, k..k+3)
+    if (TRANS_A) {
+      let t0 = A4[(ba + k * dims.lda + m0) / 4u];
+      let t1 = A4[(ba + (k + 1u) * dims.lda + m0) / 4u];
+      let t2 = A4[(ba + (k + 2u) * dims.lda + m0) / 4u];
+      let t3 = A4[(ba + (k + 3u) * dims.lda + m0) / 4u];
+      for (var i = 0u; i < 4u; i++) { a[i] = vec4<f32>(t0[i], t1[i], t2[i], t3[i]); }
+    } else {
+      for (var i = 0u; i < 4u; i++) { a[i] = A4[(ba + min(m0 + i, dims.M - 1u) * dims.lda + k) / 4u]; }
+    }
+    var b: array<vec4<f32>, 4>; // b[kk]: op(B)(k + kk, n0..n0+3)
+    if (TRANS_B) {
+      let u0 = B4[(bb + n0 * dims.ldb + k) / 4u];
+      let u1 = B4[(bb + min(n0 + 1u, dims.N - 1u) * dims.ldb + k) / 4u];
+      let u2 = B4[(bb + min(n0 + 2u, dims.N - 1u) * dims.ldb + k) / 4u];
+      let u3 = B4[(bb + min(n0 + 3u, dims.N - 1u) * dims.ldb + k) / 4u];
+      for (var kk = 0u; kk < 4u; kk++) { b[kk] = vec4<f32>(u0[kk], u1[kk], u2[kk], u3[kk]); }
+    } else {
+      for (var kk = 0u; kk < 4u; kk++) { b[kk] = B4[(bb + (k + kk) * dims.ldb + n0) / 4u]; }
+    }
+    for (var i = 0u; i < 4u; i++) {
+      acc[i] = fma(vec4<f32>(a[i].x), b[0], fma(vec4<f32>(a[i].y), b[1], fma(vec4<f32>(a[i].z), b[2], fma(vec4<f32>(a[i].w), b[3], acc[i]))));
+    }
+  }
+  for (var i = 0u; i < 4u; i++) {
+    for (var j = 0u; j < 4u; j++) {
+      store(bc, m0 + i, n0 + j, acc[i][j]);
+    }
+  }
+}
+
 // ---- colsum: bias gradients (and any sum over rows) ----
 
 struct SumDims {

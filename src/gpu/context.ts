@@ -80,6 +80,8 @@ export class GpuContext {
   private dummy: GPUBuffer | null = null;
   /** Every buffer this context created, for destroy(). */
   private owned: GPUBuffer[] = [];
+  /** Compute dispatches encoded so far (counted by Dispatch.encode; benchmarks read differences). */
+  dispatchCount = 0;
 
   constructor(acquired: AcquiredDevice) {
     this.device = acquired.device;

@@ -94,6 +94,14 @@ export class Dispatch<Storage extends string = string, Field extends string = st
     return this;
   }
 
+  /** Every uniform field's current value, by name. */
+  uniforms(): Record<Field, number> {
+    const names = Object.keys(this.layout.offsets) as Field[];
+    return Object.fromEntries(
+      names.map((f) => [f, this.layout.uniform.fields[f] === 'f32' ? this.f32[this.layout.offsets[f]] : this.u32[this.layout.offsets[f]]]),
+    ) as Record<Field, number>;
+  }
+
   /** Upload the uniforms if they changed; call before the command buffer is submitted. */
   flush(): void {
     if (this.dirty) {
@@ -108,6 +116,7 @@ export class Dispatch<Storage extends string = string, Field extends string = st
     pass.setPipeline(this.pipeline);
     pass.setBindGroup(0, this.bindGroup);
     pass.dispatchWorkgroups(this.workgroups[0], this.workgroups[1], this.workgroups[2]);
+    this.ctx.dispatchCount++;
   }
 }
 

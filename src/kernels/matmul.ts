@@ -34,6 +34,9 @@ export const MATMUL = kernelLayout({
   storage: { A: 1, B: 2, bias: 3, C: 4 },
 });
 
+/** matmul_vec4: the same uniform; A and B bound again as vec4 arrays. */
+export const MATMUL_VEC4 = kernelLayout({ ...MATMUL, entryPoints: ['matmul_vec4'], storage: { bias: 3, C: 4, A4: 5, B4: 6 } });
+
 export const COLSUM = kernelLayout({
   file: 'matmul.wgsl',
   entryPoints: ['colsum', 'colsum_direct'],
@@ -70,8 +73,13 @@ export interface MatmulArgs {
   transA?: boolean;
   transB?: boolean;
   accumulate?: boolean;
-  /** 'tiled' (workgroup memory, for GPUs) or 'direct' (no barriers, for software adapters); default: the context's choice. */
+  /**
+   * 'tiled' (workgroup memory, for GPUs) or 'direct' (no barriers, for software adapters); default: the context's choice.
+   * A direct product whose shape fits (vec4Fits) runs matmul_vec4 unless vec4 is false.
+   */
   variant?: MatmulVariant;
+  /** Allow the 16-byte-load direct kernel where the shape fits (default true). */
+  vec4?: boolean;
   /** Strided, batched products (see shaders/matmul.wgsl); omitted = one dense product. */
   strided?: Strided;
 }
@@ -96,9 +104,21 @@ export function matmul(ctx: GpuContext, args: MatmulArgs, label = 'matmul'): Mat
   d.set('sa_outer', st?.a.outer ?? 0).set('sa_inner', st?.a.inner ?? 0);
   d.set('sb_outer', st?.b.outer ?? 0).set('sb_inner', st?.b.inner ?? 0);
   d.set('sc_outer', st?.c.outer ?? 0).set('sc_inner', st?.c.inner ?? 0);
+  if (d.direct && (args.vec4 ?? true)) {
+    const v4 = { bias: buffers.bias, C: buffers.C, A4: buffers.A, B4: buffers.B };
+    d.vec4 = new Dispatch(ctx, `${label}.vec4`, MATMUL_VEC4, 'matmul_vec4', v4, [1, 1, 1], constants);
+  }
   d.setShape(args.M, args.N, args.K);
   d.set('flags', (args.bias ? 1 : 0) | (args.accumulate ? 2 : 0));
   return d;
+}
+
+/** Whether matmul_vec4 can run a product: every vec4 it reads starts at a multiple of 4 and stays in its row. */
+function vec4Fits(u: Record<keyof typeof MATMUL.offsets, number>, transA: boolean, transB: boolean): boolean {
+  const four = (...xs: number[]) => xs.every((x) => x % 4 === 0);
+  if (!four(u.K, u.lda, u.ldb, u.off_a, u.off_b, u.sa_outer, u.sa_inner, u.sb_outer, u.sb_inner)) return false;
+  if (transA && u.M % 4 !== 0) return false;
+  return transB || u.N % 4 === 0;
 }
 
 export class MatmulDispatch extends Dispatch<keyof typeof MATMUL.storage, keyof typeof MATMUL.offsets> {
@@ -106,6 +126,8 @@ export class MatmulDispatch extends Dispatch<keyof typeof MATMUL.storage, keyof 
   transB = false;
   direct = false;
   batch = 1;
+  /** The same product through matmul_vec4, used while the shape fits (software adapters). */
+  vec4: Dispatch<keyof typeof MATMUL_VEC4.storage, keyof typeof MATMUL_VEC4.offsets> | null = null;
   /** Explicit [lda, ldb, ldc], or null for dense matrices (derived from the shape). */
   strides: [number, number, number] | null = null;
   /** Change M, N or K in place (e.g. a varying candidate count). */
@@ -116,6 +138,19 @@ export class MatmulDispatch extends Dispatch<keyof typeof MATMUL.storage, keyof 
     // tiled: a 64x64 tile per workgroup; direct: 8x8 invocations of 4x4 blocks = 32x32 per workgroup
     this.workgroups = this.direct ? [Math.ceil(N / 32), Math.ceil(M / 32), this.batch] : [Math.ceil(N / 64), Math.ceil(M / 64), this.batch];
     return this;
+  }
+
+  /** Whether this product runs as matmul_vec4 with its current shape. */
+  get usesVec4(): boolean {
+    return this.vec4 !== null && vec4Fits(this.uniforms(), this.transA, this.transB);
+  }
+
+  override encode(pass: GPUComputePassEncoder): void {
+    if (!this.vec4 || !this.usesVec4) return super.encode(pass);
+    const u = this.uniforms();
+    for (const f of Object.keys(u) as (keyof typeof u)[]) this.vec4.set(f, u[f]);
+    this.vec4.workgroups = this.workgroups;
+    this.vec4.encode(pass);
   }
 }
 

@@ -5,26 +5,27 @@
  * uniforms (dropout keys, loss normaliser, segment counts) and replays the
  * recorded dispatches.
  *
- * This file: setup (parameters, optimizer state, the item table) and the
- * public API. The graphs: forward.ts (activations, forward launches), loss.ts
+ * This file: the graphs, the step's orchestration and the public API. The
+ * state it runs on (parameters, optimizer moments, the item table, save and
+ * load): engineState.ts. The graphs: forward.ts (activations, forward launches), loss.ts
  * (loss head), backward.ts (gradients), scoring.ts (one history's scores).
  * Shapes: B = batch size, T = maxlen, C = dim, rows = items + 1.
  */
-import { slice, type BufferSlice, type GpuContext } from '../gpu/context';
+import type { GpuContext } from '../gpu/context';
 import type { Dispatch } from '../gpu/dispatch';
 import { adamw, type AdamWDispatch } from '../kernels/adamw';
-import { SegmentBuffer, segmentSum, type SegmentSumDispatch } from '../kernels/embedding';
 import { BackwardGraph } from './backward';
-import { contentSegments, historyBatch, prepareBatch, type Batch, type ItemContent, type PreparedBatch } from './batch';
-import { decodeCheckpoint, encodeCheckpoint, sameConfig } from './checkpoint';
-import { DEFAULT_OPTIMIZER, validateConfig, type ModelConfig, type OptimizerConfig } from './config';
+import { historyBatch, prepareBatch, type Batch, type ItemContent, type PreparedBatch } from './batch';
+import type { ModelConfig, OptimizerConfig } from './config';
 import { setDropouts } from './dropout';
+import { EngineState } from './engineState';
 import { ForwardGraph } from './forward';
-import { initParameters } from './init';
 import { LossHead } from './loss';
 import { LeaveOneOut, type LeaveOneOutScores } from './occlusion';
-import { parameterLayout, tensor, type ParameterLayout } from './parameters';
+import { tensor } from './parameters';
 import { Scorer, type Recommendation } from './scoring';
+
+export { tensorSlice } from './engineState';
 
 export interface EngineOptions {
   /** Rows per batch (B). Shorter batches are padded with empty rows by the caller. */
@@ -64,37 +65,15 @@ export interface ForwardResult {
   attention?: Float32Array[];
 }
 
-/** One named tensor's slice of a flat buffer laid out by `layout` (parameters, gradients): both engines read theirs so. */
-export function tensorSlice(buffer: GPUBuffer, layout: ParameterLayout, name: string): BufferSlice {
-  const t = tensor(layout, name);
-  return slice(buffer, t.offset, t.size);
+/** The options, once batchSize is known to be usable. */
+function checked(opts: EngineOptions): EngineOptions {
+  if (!Number.isInteger(opts.batchSize) || opts.batchSize < 1) throw new Error(`engine: batchSize must be a positive integer, got ${opts.batchSize}`);
+  return opts;
 }
 
-export class GpuEngine {
-  readonly layout: ParameterLayout;
+export class GpuEngine extends EngineState {
   readonly batchSize: number;
   readonly attentionPath: 'fused' | 'gemm';
-  /** Dropout seed (restored by load(), so a resumed run repeats exactly). */
-  seed: number;
-  opt: OptimizerConfig;
-  /** AdamW steps taken. */
-  stepCount = 0;
-
-  /** (total) every parameter, flat, as parameters.ts lays them out. */
-  readonly params: GPUBuffer;
-  /** (total) their gradients. */
-  readonly grads: GPUBuffer;
-  /** (total) AdamW's first and second moments. */
-  readonly m: GPUBuffer;
-  readonly v: GPUBuffer;
-  /** Composed item table (rows, C): item_emb + mean of content-token embeddings. */
-  readonly E: GPUBuffer;
-  /** (rows, C) gradient with respect to E. */
-  readonly dE: GPUBuffer;
-  /** The item content the engine was built with, if any. */
-  readonly content: ItemContent | undefined;
-  readonly contentForward: SegmentSumDispatch | null = null;
-  readonly contentBackward: SegmentSumDispatch | null = null;
 
   /** The training graph (B = batchSize) and, on first use, the inference graph (B = 1). */
   private readonly train: ForwardGraph;
@@ -106,52 +85,11 @@ export class GpuEngine {
   private readonly loo: LeaveOneOut;
   private lastForward: { prepared: PreparedBatch; training: boolean; step: number } | null = null;
 
-  private constructor(
-    readonly ctx: GpuContext,
-    readonly cfg: ModelConfig,
-    opts: EngineOptions,
-  ) {
-    validateConfig(cfg);
-    if (!Number.isInteger(opts.batchSize) || opts.batchSize < 1) throw new Error(`engine: batchSize must be a positive integer, got ${opts.batchSize}`);
-    this.layout = parameterLayout(cfg);
+  private constructor(ctx: GpuContext, cfg: ModelConfig, opts: EngineOptions) {
+    super(ctx, cfg, checked(opts));
     this.batchSize = opts.batchSize;
     this.attentionPath = opts.attention ?? 'gemm';
-    this.seed = opts.seed ?? 1;
-    this.opt = { ...DEFAULT_OPTIMIZER, ...opts.optimizer };
-    const C = cfg.dim;
-    const rows = cfg.items + 1;
     const total = this.layout.total;
-
-    this.params = ctx.storage(total, 'params');
-    this.grads = ctx.storage(total, 'grads');
-    this.m = ctx.storage(total, 'adam.m');
-    this.v = ctx.storage(total, 'adam.v');
-    ctx.write(this.params, opts.params ?? initParameters(cfg, this.layout, this.seed));
-    this.E = ctx.storage(rows * C, 'E');
-    this.dE = ctx.storage(rows * C, 'dE');
-
-    this.content = opts.content;
-    if (cfg.contentBuckets > 0) {
-      if (!opts.content) throw new Error('engine: config has contentBuckets > 0 but no item content was given');
-      const cs = contentSegments(opts.content, cfg.items, cfg.contentBuckets);
-      /** (items + 1) 1 / number of content tokens per item. */
-      const invCount = ctx.upload(cs.invCount, 'content.invCount');
-      const fwd = new SegmentBuffer(ctx, cs.forward.rows.length, cs.forward.entrySrc.length, 'content.fwdSeg');
-      fwd.upload(cs.forward);
-      const bwd = new SegmentBuffer(ctx, cs.backward.rows.length, cs.backward.entrySrc.length, 'content.bwdSeg');
-      bwd.upload(cs.backward);
-      this.contentForward = segmentSum(
-        ctx,
-        { seg: fwd, scales: invCount, src: this.paramSlice('content_emb'), dst: this.E, C, accumulate: true },
-        'content_compose',
-      );
-      this.contentBackward = segmentSum(
-        ctx,
-        { seg: bwd, scales: invCount, src: this.dE, dst: this.gradSlice('content_emb'), C, accumulate: false },
-        'content_backward',
-      );
-    }
-
     this.train = new ForwardGraph(this, this.batchSize, 'train');
     this.head = new LossHead(this, this.train, opts.maxCandidates, opts.ceChunkItems);
     this.back = new BackwardGraph(this, this.train, this.head);
@@ -163,19 +101,6 @@ export class GpuEngine {
   /** Create an engine on a device (see acquireDevice / GpuContext.create). */
   static async create(ctx: GpuContext, cfg: ModelConfig, opts: EngineOptions): Promise<GpuEngine> {
     return ctx.checkErrors(() => new GpuEngine(ctx, cfg, opts));
-  }
-
-  paramSlice(name: string): BufferSlice {
-    return tensorSlice(this.params, this.layout, name);
-  }
-  gradSlice(name: string): BufferSlice {
-    return tensorSlice(this.grads, this.layout, name);
-  }
-
-  /** Copy the item embeddings into E; the graphs' first launch adds the content embeddings. */
-  composeCopy(enc: GPUCommandEncoder): void {
-    const t = tensor(this.layout, 'item_emb');
-    enc.copyBufferToBuffer(this.params, t.offset * 4, this.E, 0, t.size * 4);
   }
 
   /** The inference graph (B = 1), built on first use. */
@@ -313,37 +238,14 @@ export class GpuEngine {
     await this.ctx.sync();
   }
 
-  async readParameters(): Promise<Float32Array> {
-    return this.ctx.readF32(this.params, this.layout.total);
-  }
-  async readGradients(): Promise<Float32Array> {
-    return this.ctx.readF32(this.grads, this.layout.total);
-  }
-  async readTensor(name: string): Promise<Float32Array> {
-    return this.ctx.readF32(this.paramSlice(name), tensor(this.layout, name).size);
-  }
   /** Final hidden states (B*T, C) of the last training-graph forward. */
   async readHidden(): Promise<Float32Array> {
     return this.ctx.readF32(this.train.hf, this.batchSize * this.cfg.maxlen * this.cfg.dim);
   }
 
-  /** All parameters and optimizer state as a versioned binary blob. */
-  async save(): Promise<Uint8Array> {
-    const [params, m, v] = await Promise.all([this.readParameters(), this.ctx.readF32(this.m, this.layout.total), this.ctx.readF32(this.v, this.layout.total)]);
-    return encodeCheckpoint({ config: this.cfg, optimizer: this.opt, seed: this.seed, step: this.stepCount, params, m, v });
-  }
-
   /** Restore a blob from save(); the model config must match. */
-  load(blob: Uint8Array): void {
-    const c = decodeCheckpoint(blob);
-    if (!sameConfig(c.config, this.cfg))
-      throw new Error(`checkpoint: its model config ${JSON.stringify(c.config)} differs from this engine's ${JSON.stringify(this.cfg)}`);
-    this.ctx.write(this.params, c.params);
-    this.ctx.write(this.m, c.m);
-    this.ctx.write(this.v, c.v);
-    this.opt = { ...c.optimizer };
-    this.stepCount = c.step;
-    this.seed = c.seed;
+  override load(blob: Uint8Array): void {
+    super.load(blob);
     this.lastForward = null;
   }
 
@@ -364,17 +266,6 @@ export class GpuEngine {
       for (let b = 0; b < n; b++) out.set(hf.subarray((b * T + T - 1) * C, (b * T + T) * C), (s + b) * C);
     }
     return out;
-  }
-
-  /** The composed item table (items + 1, C) the model scores with. */
-  async readItemTable(): Promise<Float32Array> {
-    const enc = this.ctx.device.createCommandEncoder();
-    this.composeCopy(enc);
-    const pass = enc.beginComputePass();
-    this.contentForward?.encode(pass);
-    pass.end();
-    this.ctx.device.queue.submit([enc.finish()]);
-    return this.ctx.readF32(this.E, (this.cfg.items + 1) * this.cfg.dim);
   }
 
   /** Score of every item (index = item id; id 0 and excluded ids are -inf) after a history. */

@@ -26,11 +26,20 @@ describe('matmul (forward projections and backward products)', () => {
     [67, 129, 17],
     [130, 65, 200],
   ];
-  for (const variant of ['tiled', 'direct'] as const) {
-    for (const [M, N, K] of shapes) {
+  /** Shapes matmul_vec4 takes (M, N, K multiples of 4), for every transpose. */
+  const fours: [number, number, number][] = [
+    [4, 4, 4],
+    [12, 68, 32],
+    [132, 36, 200],
+  ];
+  // 'direct' is forced to its scalar kernel; 'vec4' is the direct variant's default on shapes that fit.
+  for (const kind of ['tiled', 'direct', 'vec4'] as const) {
+    const variant = kind === 'tiled' ? 'tiled' : 'direct';
+    const vec4 = kind === 'vec4';
+    for (const [M, N, K] of kind === 'vec4' ? fours : shapes) {
       for (const transA of [false, true]) {
         for (const transB of [false, true]) {
-          it(`${variant}: M=${M} N=${N} K=${K} transA=${transA} transB=${transB}`, async () => {
+          it(`${kind}: M=${M} N=${N} K=${K} transA=${transA} transB=${transB}`, async () => {
             const a = randn(M * K);
             const b = randn(K * N);
             const bias = randn(N);
@@ -40,10 +49,12 @@ describe('matmul (forward projections and backward products)', () => {
             const bi = ctx.upload(bias, 'bias');
             const out = ctx.storage(M * N, 'out');
             const acc = ctx.upload(c0, 'acc');
-            await run([
-              k.matmul(ctx, { a: A, b: Bb, bias: bi, out, M, N, K, transA, transB, variant }),
-              k.matmul(ctx, { a: A, b: Bb, out: acc, M, N, K, transA, transB, accumulate: true, variant }),
-            ]);
+            const ds = [
+              k.matmul(ctx, { a: A, b: Bb, bias: bi, out, M, N, K, transA, transB, variant, vec4 }),
+              k.matmul(ctx, { a: A, b: Bb, out: acc, M, N, K, transA, transB, accumulate: true, variant, vec4 }),
+            ];
+            expect(ds.map((d) => d.usesVec4)).toEqual([vec4, vec4]);
+            await run(ds);
             const want = ref.matmul(a, b, M, N, K, transA, transB, bias, new Float64Array(M * N));
             expect(relErr(await read(out, M * N), want), msg('with bias')).toBeLessThan(FWD);
             const wantAcc = ref.matmul(a, b, M, N, K, transA, transB, null, f64(c0), true);

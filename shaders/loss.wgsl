@@ -26,8 +26,16 @@ struct BceDims {
 @group(0) @binding(6) var<storage, read_write> dlogits: array<f32>;
 @group(0) @binding(7) var<storage, read_write> dh: array<f32>;
 
+// log(1 + u) for u in [0, 1], accurate for small u where 1 + u rounds away most of u (WGSL has
+// no log1p): below 0.1 a Taylor series to u^6 (relative error under 2e-7), above it log(1 + u).
+fn log1p_unit(u: f32) -> f32 {
+  if (u < 0.1) {
+    return u * (1.0 - u * (0.5 - u * (1.0 / 3.0 - u * (0.25 - u * (0.2 - u / 6.0)))));
+  }
+  return log(1.0 + u);
+}
 fn softplus(x: f32) -> f32 {
-  return max(x, 0.0) + log(1.0 + exp(-abs(x)));
+  return max(x, 0.0) + log1p_unit(exp(-abs(x)));
 }
 fn sigmoid(x: f32) -> f32 {
   if (x >= 0.0) { return 1.0 / (1.0 + exp(-x)); }
@@ -147,7 +155,9 @@ fn bce_logits_loss(@builtin(global_invocation_id) gid: vec3<u32>) {
   }
   let x = z[r];
   let yf = f32(y);
-  z_losses[r] = softplus(x) - yf * x;
+  // softplus(x) - y x, written as softplus(-x) for y = 1 so that a confident right answer (large x)
+  // does not lose its small loss to the cancellation of x against softplus(x).
+  z_losses[r] = softplus(select(x, -x, y == 1));
   dz[r] = (sigmoid(x) - yf) * zdims.inv_valid;
 }
 

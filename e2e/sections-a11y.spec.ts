@@ -3,23 +3,15 @@
  * experimental label/name rule (`label-content-name-mismatch`: a control's visible text is part of its accessible
  * name) switched on. At 360 × 740 px no section scrolls sideways.
  */
-import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Page } from '@playwright/test';
 import { setUp } from './learn-helpers';
+import { axeViolations } from './axe-helpers';
 
 const SECTIONS = ['Today', 'Catalog', 'History', 'Data', 'Engine check'] as const;
 
 async function open(page: Page, name: string) {
   await page.getByRole('navigation', { name: 'Sections' }).getByRole('button', { name, exact: true }).click();
   await expect(page.getByRole('navigation', { name: 'Sections' }).getByRole('button', { name, exact: true })).toHaveAttribute('aria-current', 'page');
-}
-
-/** axe's violations on the page as it is, each as "rule: target" lines (empty when none). */
-async function violations(page: Page): Promise<string[]> {
-  const result = await new AxeBuilder({ page }).options({ rules: { 'label-content-name-mismatch': { enabled: true } } }).analyze();
-  // The experimental rule has run, not merely been skipped.
-  expect([...result.passes, ...result.inapplicable, ...result.incomplete, ...result.violations].map((r) => r.id)).toContain('label-content-name-mismatch');
-  return result.violations.flatMap((v) => v.nodes.map((n) => `${v.id}: ${n.target.join(' ')}`));
 }
 
 /** How far the page scrolls sideways (0 when it fits), and the innermost elements reaching past its right edge. */
@@ -57,7 +49,7 @@ for (const [data, prepare] of [
     await prepare(page);
     for (const name of SECTIONS) {
       await open(page, name);
-      expect.soft(await violations(page), `${name} with ${data}`).toEqual([]);
+      expect.soft(await axeViolations(page), `${name} with ${data}`).toEqual([]);
     }
   });
 

@@ -87,3 +87,21 @@ test('add, study, stop, rate and save a reading, then find it in the history and
   await page.keyboard.type('accessib');
   await expect(page.getByText('1 of 1 readings')).toBeVisible();
 });
+
+test('stopping under a minute says why it is not saved and leaves focus on Resume', async ({ page }) => {
+  await page.clock.install();
+  await page.goto('/');
+  await section(page, 'Catalog').press('Enter');
+  await page.getByLabel('Title', { exact: true }).focus();
+  await page.keyboard.type('Short one');
+  await page.keyboard.press('Enter');
+  await expect(notice(page)).toContainText('Added “Short one”.');
+  await page.clock.pauseAt((await page.evaluate(() => Date.now())) + 60_000);
+  await tabTo(page, page.getByRole('button', { name: 'Study Short one' }), { back: true });
+  await page.keyboard.press('Enter');
+  await page.clock.fastForward('00:40');
+  await tabTo(page, page.getByRole('button', { name: 'Stop' }));
+  await page.keyboard.press('Enter');
+  await expect(page.getByRole('alert')).toContainText('Not saved: 40 second(s) of active study.');
+  await expect(page.getByRole('button', { name: 'Resume' })).toBeFocused();
+});

@@ -64,12 +64,13 @@ export function App() {
   }, [ready, startModel]);
   /** Where Study was pressed: the timer's end goes back there. */
   const cameFrom = useRef<{ tab: Tab; readingId: string } | null>(null);
-  const [returning, setReturning] = useState<string | null>(null);
+  /** Set when the timer closes: the reading whose Study button (or else the section's heading) takes focus next. */
+  const returning = useRef<string | null>(null);
   useEffect(() => {
-    if (returning === null) return;
-    focusAfterStudy(returning);
-    setReturning(null);
-  }, [returning]);
+    if (studying !== null || returning.current === null) return;
+    focusAfterStudy(returning.current);
+    returning.current = null;
+  }, [studying, tab]);
   const study = (id: string) => {
     cameFrom.current = { tab, readingId: id };
     setStudying({ readingId: id });
@@ -81,7 +82,7 @@ export function App() {
     cameFrom.current = null;
     setStudying(null);
     if (from) setTab(from.tab);
-    setReturning(from?.readingId ?? '');
+    returning.current = from?.readingId ?? '';
   };
 
   const demo = readings.some((r) => r.source === 'demo');

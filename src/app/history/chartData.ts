@@ -4,7 +4,7 @@ import { compareDates, weekStart } from '../../data/dates';
 /** Topics drawn in their own colour; the rest are summed as "other". */
 export const TOPIC_COLOURS = ['#3b6fd8', '#c2621a', '#2f8a55', '#8e3fb0', '#c4394f', '#6b7520', '#23787a'];
 
-export interface WeekTopic {
+interface WeekTopic {
   minutes: number;
   /** The minutes-weighted mean focus (1–5) of the topic's sessions that week, or null when it had none. */
   focus: number | null;

@@ -4,6 +4,7 @@
  * keyboard user expects after each action (checked below), and the timer runs on the page's clock.
  */
 import { expect, test, type Locator, type Page } from '@playwright/test';
+import { axeViolations } from './axe-helpers';
 
 /** Presses Tab (or Shift+Tab) until `target` has focus: fails if it is not reached in `most` presses. */
 async function tabTo(page: Page, target: Locator, { back = false, most = 80 } = {}) {
@@ -51,6 +52,10 @@ test('add, study, stop, rate and save a reading, then find it in the history and
   await expect(page.getByRole('radio', { name: 'Continue later (C)' })).toBeFocused();
   await page.keyboard.press('f');
   await expect(page.getByRole('radio', { name: 'Finished (F)' })).toBeChecked();
+  // The timer is stopped: the clock may run again (axe waits on timers), and counts nothing more.
+  await page.clock.resume();
+  expect(await axeViolations(page)).toEqual([]);
+  await expect(page.getByRole('timer', { name: 'Active study time' })).toHaveText('25:00');
   await tabTo(page, page.getByLabel('Focus (1–5)'));
   await page.keyboard.press('5');
   await expect(page.getByLabel('Focus (1–5)')).toHaveValue('5');

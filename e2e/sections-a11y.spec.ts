@@ -50,6 +50,16 @@ for (const [data, prepare] of [
     for (const name of SECTIONS) {
       await open(page, name);
       expect.soft(await axeViolations(page), `${name} with ${data}`).toEqual([]);
+      // Each section is a region named by a heading inside it.
+      const unnamed = await page.locator('main section').evaluateAll((sections) =>
+        sections
+          .filter((s) => {
+            const heading = document.getElementById(s.getAttribute('aria-labelledby') ?? '');
+            return !heading || !/^H[1-6]$/.test(heading.tagName) || !s.contains(heading);
+          })
+          .map((s) => s.outerHTML.slice(0, 100)),
+      );
+      expect.soft(unnamed, `${name} with ${data}`).toEqual([]);
     }
   });
 

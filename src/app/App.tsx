@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { useStore } from './studyStore';
 import { Catalog } from './catalog/Catalog';
 import { DraftOffers, FocusTimer, type TimerStart } from './learn/FocusTimer';
@@ -17,6 +17,40 @@ import { ErrorBoundary } from './ErrorBoundary';
 const TABS = ['Today', 'Catalog', 'History', 'Data', 'Engine check'] as const;
 type Tab = (typeof TABS)[number];
 
+type Notice = NonNullable<ReturnType<typeof useStore.getState>['notice']>;
+
+function NoticeBody({ notice, dismiss }: { notice: Notice; dismiss: () => void }) {
+  return (
+    <div className={`notice ${notice.kind}`}>
+      <span>{notice.text}</span>
+      <span className="notice-actions">
+        {notice.action && (
+          <button type="button" onClick={notice.action.run}>
+            {notice.action.label}
+          </button>
+        )}
+        <button type="button" onClick={dismiss} aria-label="Dismiss message">
+          ×
+        </button>
+      </span>
+    </div>
+  );
+}
+
+/**
+ * After a focus session is saved or discarded: focus goes back to the reading's Study button where the learner
+ * pressed it (the catalog), else to the section's first heading. The notice saying what was saved is announced by
+ * its live region either way.
+ */
+function focusAfterStudy(readingId: string) {
+  const button = readingId ? document.querySelector<HTMLElement>(`[data-reading-study="${CSS.escape(readingId)}"]`) : null;
+  const heading = document.querySelector<HTMLElement>('main section h2');
+  const target = button ?? heading;
+  if (!target) return;
+  if (target === heading && !heading.hasAttribute('tabindex')) heading.setAttribute('tabindex', '-1');
+  target.focus();
+}
+
 export function App() {
   const { ready, init, readings, notice, say, loadDemo, newer, downloadBackup } = useStore();
   const [tab, setTab] = useState<Tab>('Today');
@@ -28,10 +62,27 @@ export function App() {
   useEffect(() => {
     if (ready) startModel();
   }, [ready, startModel]);
+  /** Where Study was pressed: the timer's end goes back there. */
+  const cameFrom = useRef<{ tab: Tab; readingId: string } | null>(null);
+  /** Set when the timer closes: the reading whose Study button (or else the section's heading) takes focus next. */
+  const returning = useRef<string | null>(null);
+  useEffect(() => {
+    if (studying !== null || returning.current === null) return;
+    focusAfterStudy(returning.current);
+    returning.current = null;
+  }, [studying, tab]);
   const study = (id: string) => {
+    cameFrom.current = { tab, readingId: id };
     setStudying({ readingId: id });
     setTab('Today');
     window.scrollTo({ top: 0 });
+  };
+  const doneStudying = () => {
+    const from = cameFrom.current;
+    cameFrom.current = null;
+    setStudying(null);
+    if (from) setTab(from.tab);
+    returning.current = from?.readingId ?? '';
   };
 
   const demo = readings.some((r) => r.source === 'demo');
@@ -48,21 +99,13 @@ export function App() {
           ))}
         </nav>
       </header>
-      {notice && (
-        <div
-          role={notice.kind === 'error' ? 'alert' : 'status'}
-          aria-live={notice.kind === 'error' ? 'assertive' : 'polite'}
-          className={`notice ${notice.kind}`}
-        >
-          <span>{notice.text}</span>
-          {notice.action && (
-            <button type="button" onClick={notice.action.run}>
-              {notice.action.label}
-            </button>
-          )}
-          <button type="button" onClick={() => say(null)} aria-label="Dismiss message">
-            ×
-          </button>
+      {/* The polite region is always there, so that a screen reader announces each message put into it. */}
+      <div role="status" aria-live="polite">
+        {notice?.kind === 'info' && <NoticeBody notice={notice} dismiss={() => say(null)} />}
+      </div>
+      {notice?.kind === 'error' && (
+        <div role="alert" aria-live="assertive">
+          <NoticeBody notice={notice} dismiss={() => say(null)} />
         </div>
       )}
       {!ready ? (
@@ -97,12 +140,13 @@ export function App() {
           {studying ? (
             <ErrorBoundary section="Focus timer">
               {/* A fresh timer per session: the key is the draft's id, or the reading's for a new session. */}
-              <FocusTimer key={studying.draft?.id ?? studying.readingId} start={studying} onDone={() => setStudying(null)} />
+              <FocusTimer key={studying.draft?.id ?? studying.readingId} start={studying} onDone={doneStudying} />
             </ErrorBoundary>
           ) : (
             <ErrorBoundary section="Unfinished focus sessions">
               <DraftOffers
                 onOpen={(start) => {
+                  cameFrom.current = { tab, readingId: start.readingId };
                   setStudying(start);
                   setTab('Today');
                 }}

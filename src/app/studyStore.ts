@@ -164,15 +164,17 @@ export const useStore = create<State>((set, get) => ({
 
   async saveReading(r) {
     return guard(set, async () => {
-      await get().repo!.saveReading(r);
+      const saved = await get().repo!.saveReading(r);
       await get().refresh();
+      set({ notice: { kind: 'info', text: `Added “${saved.title}”.` } });
     });
   },
 
   async editReading(id, fields) {
     return guard(set, async () => {
-      await get().repo!.updateReading(id, fields);
+      const saved = await get().repo!.updateReading(id, fields);
       await get().refresh();
+      set({ notice: { kind: 'info', text: `Saved your changes to “${saved.title}”.` } });
     });
   },
 

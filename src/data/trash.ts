@@ -223,3 +223,8 @@ async function undoImport(tx: Tx, e: Extract<TrashEntry, { kind: 'import' }>): P
       await cur.update({ ...cur.value, sequences: withoutIn(cur.value.sequences, (r) => !gone.has(r)) });
   }
 }
+
+/** Every tombstone still in the trash, newest first (a deleted reading's can be undone to bring it back). */
+export async function trashEntries(db: IDBPDatabase<StudyDB>): Promise<TrashEntry[]> {
+  return (await db.getAll('trash')).sort((a, b) => (b.seq ?? 0) - (a.seq ?? 0));
+}

@@ -210,7 +210,7 @@ describe('the catalog links no URL the check refuses', () => {
     // (server rendering reads a zustand store's initial state).
     const readings = rows;
     vi.doMock('../../src/app/studyStore', () => ({
-      useStore: () => ({ readings, unreadable: [], saveReading: async () => true, deleteReading: async () => undefined }),
+      useStore: () => ({ readings, sessions: [], repo: null, unreadable: [], saveReading: async () => true, deleteReading: async () => undefined }),
       newId: () => 'new',
     }));
     const { Catalog } = await import('../../src/app/catalog/Catalog');

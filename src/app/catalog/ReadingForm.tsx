@@ -1,4 +1,4 @@
-import { useState, type FormEvent } from 'react';
+import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
 import { useStore } from '../studyStore';
 import { newId } from '../ids';
 import type { Reading, ReadingProgress } from '../../data/types';
@@ -25,8 +25,14 @@ function progressFrom(unit: Unit, f: FormData): ReadingProgress | null {
  * only what the learner changed, merged with the reading as it is now: links or progress changed
  * since the form opened (a session, another tab) are kept unless edited here too.
  */
-export function ReadingForm({ editing, onDone }: { editing: Reading | null; onDone: () => void }) {
+export function ReadingForm({ editing, focusFirst = false, onDone }: { editing: Reading | null; focusFirst?: boolean; onDone: () => void }) {
   const { readings, saveReading, editReading } = useStore();
+  const headingId = useId();
+  const titleField = useRef<HTMLInputElement>(null);
+  // An edit opens with focus on its first field; so does the add form after a save.
+  useEffect(() => {
+    if (focusFirst) titleField.current?.focus();
+  }, [focusFirst]);
   const [id] = useState(() => editing?.id ?? newId());
   const [title, setTitle] = useState(editing?.title ?? '');
   const [prerequisites, setPrerequisites] = useState<string[]>(editing?.prerequisites ?? []);
@@ -66,10 +72,10 @@ export function ReadingForm({ editing, onDone }: { editing: Reading | null; onDo
   };
 
   return (
-    <form onSubmit={save} aria-labelledby="add-title" className="card">
-      <h3 id="add-title">{editing ? `Edit “${editing.title}”` : 'Add a reading'}</h3>
+    <form onSubmit={save} aria-labelledby={headingId} className="card">
+      <h3 id={headingId}>{editing ? `Edit “${editing.title}”` : 'Add a reading'}</h3>
       <label>
-        Title <input name="title" required value={title} onChange={(e) => setTitle(e.target.value)} />
+        Title <input ref={titleField} name="title" required value={title} onChange={(e) => setTitle(e.target.value)} />
       </label>
       <label>
         URL <input name="url" type="url" placeholder="https://" defaultValue={editing?.url ?? ''} />

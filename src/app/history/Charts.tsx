@@ -1,98 +1,123 @@
 import { useStore } from '../studyStore';
-import { compareDates, weekStart } from '../../data/dates';
+import { chartData, TOPIC_COLOURS, type ChartData } from './chartData';
 
-const COLORS = ['#3b6fd8', '#d8833b', '#3bab6f', '#a34fc4', '#c4394f', '#7f8c2b', '#2b8c8c', '#8c5a2b'];
+const W = 560;
+const LEFT = 34;
+const colour = (i: number) => TOPIC_COLOURS[i % TOPIC_COLOURS.length];
+const x = (d: ChartData, i: number) => LEFT + ((i + 0.5) * (W - LEFT - 6)) / d.weeks.length;
 
-/** Minutes per topic per week (stacked bars) and focus over time, as SVG with text alternatives. */
-export function Charts() {
-  const { sessions, readings } = useStore();
-  if (sessions.length === 0) return null;
-  const topicOf = new Map(readings.map((r) => [r.id, r.topics[0] ?? 'untagged']));
-  // Sessions reach here validated (years 1900 to 2200), so every one has a week; weekStart cannot throw either way.
-  const weekOf = new Map(sessions.map((s) => [s.id, weekStart(s.start) ?? s.start.slice(0, 10)]));
-  const weeks = [...new Set(weekOf.values())].sort(compareDates);
-  const totals = new Map<string, number>();
-  for (const s of sessions) totals.set(topicOf.get(s.readingId) ?? 'untagged', (totals.get(topicOf.get(s.readingId) ?? 'untagged') ?? 0) + s.activeMinutes);
-  const topics = [...totals.entries()]
-    .sort((a, b) => b[1] - a[1])
-    .slice(0, COLORS.length - 1)
-    .map(([t]) => t);
-  const bucket = (t: string) => (topics.includes(t) ? t : 'other');
-  const keys = [...topics, 'other'];
-  const grid = weeks.map((w) => {
-    const row = new Map<string, number>(keys.map((k) => [k, 0]));
-    for (const s of sessions)
-      if (weekOf.get(s.id) === w)
-        row.set(bucket(topicOf.get(s.readingId) ?? 'untagged'), row.get(bucket(topicOf.get(s.readingId) ?? 'untagged'))! + s.activeMinutes);
-    return row;
-  });
-  const max = Math.max(1, ...grid.map((r) => [...r.values()].reduce((a, b) => a + b, 0)));
-  const W = 560;
-  const H = 180;
-  const bw = Math.min(60, (W - 40) / weeks.length - 8);
-  const sorted = [...sessions].sort((a, b) => compareDates(a.start, b.start));
-  const t0 = Date.parse(sorted[0].start);
-  const t1 = Math.max(t0 + 1, Date.parse(sorted[sorted.length - 1].start));
-  const summary = weeks
+function Legend({ topics }: { topics: string[] }) {
+  return (
+    <>
+      {topics.map((t, i) => (
+        <span key={t} className="legend">
+          <span style={{ background: colour(i) }} aria-hidden="true" /> {t}
+        </span>
+      ))}
+    </>
+  );
+}
+
+/** Stacked bars: each week's minutes, split by topic, on a scale marked at its top. */
+function MinutesChart({ d }: { d: ChartData }) {
+  const H = 170;
+  const totals = d.cells.map((row) => row.reduce((a, c) => a + c.minutes, 0));
+  const max = Math.max(1, ...totals);
+  const bw = Math.min(48, (W - LEFT - 6) / d.weeks.length - 6);
+  const summary = d.weeks
     .map(
       (w, i) =>
-        `week of ${w}: ${[...grid[i].entries()]
-          .filter(([, m]) => m > 0)
-          .map(([k, m]) => `${k} ${m} min`)
-          .join(', ')}`,
+        `week of ${w}: ${totals[i]} min (${d.topics.flatMap((t, k) => (d.cells[i][k].minutes > 0 ? [`${t} ${d.cells[i][k].minutes}`] : [])).join(', ')})`,
     )
     .join('; ');
   return (
-    <section aria-labelledby="stats-title">
-      <h2 id="stats-title">Statistics</h2>
-      <figure>
-        <svg role="img" aria-label={`Minutes per topic per week. ${summary}`} viewBox={`0 0 ${W} ${H + 30}`} width="100%">
-          {weeks.map((w, i) => {
-            let y = H;
-            return (
-              <g key={w}>
-                {keys.map((k, ki) => {
-                  const h = (grid[i].get(k)! / max) * (H - 10);
-                  y -= h;
-                  return h > 0 ? <rect key={k} x={30 + i * (bw + 8)} y={y} width={bw} height={h} fill={COLORS[ki % COLORS.length]} /> : null;
-                })}
-                <text x={30 + i * (bw + 8) + bw / 2} y={H + 16} fontSize="10" textAnchor="middle">
-                  {w.slice(5)}
-                </text>
-              </g>
-            );
-          })}
-        </svg>
-        <figcaption>
-          Minutes per topic per week:{' '}
-          {keys.map((k, ki) => (
-            <span key={k} className="legend">
-              <span style={{ background: COLORS[ki % COLORS.length] }} aria-hidden="true" /> {k}
-            </span>
-          ))}
-        </figcaption>
-      </figure>
-      <figure>
-        <svg
-          role="img"
-          aria-label={`Focus over time, from ${sorted[0].start.slice(0, 10)}: ${sorted.map((s) => s.focus).join(', ')}`}
-          viewBox={`0 0 ${W} 120`}
-          width="100%"
-        >
-          <polyline
-            fill="none"
-            stroke="#3b6fd8"
-            strokeWidth="2"
-            points={sorted.map((s) => `${30 + ((Date.parse(s.start) - t0) / (t1 - t0)) * (W - 40)},${110 - (s.focus - 1) * 25}`).join(' ')}
-          />
-          {[1, 3, 5].map((f) => (
-            <text key={f} x={5} y={114 - (f - 1) * 25} fontSize="10">
+    <figure>
+      <svg role="img" aria-label={`Minutes per topic per week. ${summary}`} viewBox={`0 0 ${W} ${H + 24}`} width="100%">
+        <line x1={LEFT - 4} x2={W} y1={10} y2={10} stroke="#d8dbe3" />
+        <text x={LEFT - 8} y={14} fontSize="11" textAnchor="end">
+          {max}
+        </text>
+        <text x={LEFT - 8} y={H} fontSize="11" textAnchor="end">
+          0
+        </text>
+        {d.weeks.map((w, i) => {
+          let y = H;
+          return (
+            <g key={w}>
+              {d.topics.map((t, k) => {
+                const h = (d.cells[i][k].minutes / max) * (H - 10);
+                y -= h;
+                return h > 0 ? <rect key={t} x={x(d, i) - bw / 2} y={y} width={bw} height={h} fill={colour(k)} /> : null;
+              })}
+              <text x={x(d, i)} y={H + 16} fontSize="11" textAnchor="middle">
+                {w.slice(5)}
+              </text>
+            </g>
+          );
+        })}
+      </svg>
+      <figcaption>
+        Minutes per week, by topic: <Legend topics={d.topics} />
+      </figcaption>
+    </figure>
+  );
+}
+
+/** One line per topic: its weekly focus (1–5, weighted by minutes), a dot for each week it was studied. */
+function FocusChart({ d }: { d: ChartData }) {
+  const H = 130;
+  const y = (focus: number) => H - ((focus - 1) / 4) * (H - 20);
+  const summary = d.topics
+    .map((t, k) => `${t}: ${d.cells.flatMap((row, i) => (row[k].focus === null ? [] : [`${d.weeks[i]} ${row[k].focus!.toFixed(1)}`])).join(', ')}`)
+    .join('; ');
+  return (
+    <figure>
+      <svg role="img" aria-label={`Focus over time, per topic (weekly mean, 1 to 5). ${summary}`} viewBox={`0 0 ${W} ${H + 24}`} width="100%">
+        {[1, 3, 5].map((f) => (
+          <g key={f}>
+            <line x1={LEFT - 4} x2={W} y1={y(f)} y2={y(f)} stroke="#e2e4ea" />
+            <text x={LEFT - 8} y={y(f) + 4} fontSize="11" textAnchor="end">
               {f}
             </text>
-          ))}
-        </svg>
-        <figcaption>Focus (1–5) of each session over time</figcaption>
-      </figure>
+          </g>
+        ))}
+        {d.topics.map((t, k) => {
+          const points = d.cells.flatMap((row, i) => (row[k].focus === null ? [] : [[x(d, i), y(row[k].focus!)] as const]));
+          return (
+            <g key={t} stroke={colour(k)} fill={colour(k)}>
+              <polyline fill="none" strokeWidth="2" points={points.map((p) => p.join(',')).join(' ')} />
+              {points.map(([px, py]) => (
+                <circle key={px} cx={px} cy={py} r="3.5" />
+              ))}
+            </g>
+          );
+        })}
+        {d.weeks.map((w, i) => (
+          <text key={w} x={x(d, i)} y={H + 16} fontSize="11" textAnchor="middle">
+            {w.slice(5)}
+          </text>
+        ))}
+      </svg>
+      <figcaption>
+        Focus (1–5) per week, by topic: <Legend topics={d.topics} />
+      </figcaption>
+    </figure>
+  );
+}
+
+/**
+ * Minutes and focus per topic over the weeks, hand-drawn SVG (a few dozen lines each, so no chart library in the
+ * offline bundle), each with a text alternative that gives every number drawn.
+ */
+export function Charts() {
+  const { sessions, readings } = useStore();
+  if (sessions.length === 0) return null;
+  const d = chartData(sessions, readings);
+  return (
+    <section aria-labelledby="stats-title">
+      <h2 id="stats-title">Statistics</h2>
+      <MinutesChart d={d} />
+      <FocusChart d={d} />
     </section>
   );
 }

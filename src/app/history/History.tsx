@@ -37,35 +37,63 @@ export function History() {
       {rows.length === 0 ? (
         <p>No study sessions yet.</p>
       ) : (
-        <table>
+        <table className="sessions" role="table">
           <caption className="sr-only">Study sessions, newest first</caption>
-          <thead>
-            <tr>
-              <th scope="col">When</th>
-              <th scope="col">Reading</th>
-              <th scope="col">Minutes</th>
-              <th scope="col">Focus</th>
-              <th scope="col">Understanding</th>
-              <th scope="col">Interruptions</th>
-              <th scope="col">Notes</th>
-              <th scope="col">
+          <thead role="rowgroup">
+            <tr role="row">
+              <th scope="col" role="columnheader">
+                When
+              </th>
+              <th scope="col" role="columnheader">
+                Reading
+              </th>
+              <th scope="col" role="columnheader">
+                Minutes
+              </th>
+              <th scope="col" role="columnheader">
+                Focus
+              </th>
+              <th scope="col" role="columnheader">
+                Understanding
+              </th>
+              <th scope="col" role="columnheader">
+                Interruptions
+              </th>
+              <th scope="col" role="columnheader">
+                Notes
+              </th>
+              <th scope="col" role="columnheader">
                 <span className="sr-only">Actions</span>
               </th>
             </tr>
           </thead>
-          <tbody>
+          <tbody role="rowgroup">
             {rows.map((s) => {
               const when = `the session of ${formatDateTime(s.start)} on ${nameOf(s.readingId)}`;
               return (
-                <tr key={s.id}>
-                  <td>{formatDateTime(s.start)}</td>
-                  <td>{nameOf(s.readingId)}</td>
-                  <td>{s.activeMinutes}</td>
-                  <td>{s.focus}</td>
-                  <td>{s.understanding ?? '–'}</td>
-                  <td>{s.interruptions}</td>
-                  <td className="notes">{s.notes}</td>
-                  <td>
+                <tr key={s.id} role="row">
+                  <td role="cell" data-label="When">
+                    {formatDateTime(s.start)}
+                  </td>
+                  <td role="cell" data-label="Reading">
+                    {nameOf(s.readingId)}
+                  </td>
+                  <td role="cell" data-label="Minutes">
+                    {s.activeMinutes}
+                  </td>
+                  <td role="cell" data-label="Focus">
+                    {s.focus}
+                  </td>
+                  <td role="cell" data-label="Understanding">
+                    {s.understanding ?? '–'}
+                  </td>
+                  <td role="cell" data-label="Interruptions">
+                    {s.interruptions}
+                  </td>
+                  <td role="cell" className="notes" data-label="Notes">
+                    {s.notes}
+                  </td>
+                  <td role="cell">
                     <button type="button" data-session-edit={s.id} onClick={() => setEditing(s.id)} aria-label={`Edit ${when}`}>
                       Edit
                     </button>

@@ -57,6 +57,9 @@ export function FocusTimer({ start, onDone }: { start: TimerStart; onDone: () =>
   const finished = useRef(false);
   /** The draft as last written, running or not. */
   const latest = useRef<FocusDraft | null>(null);
+  /** Takes focus when the timer opens: Study leads a keyboard user here, with Pause and Stop next. */
+  const heading = useRef<HTMLHeadingElement>(null);
+  useEffect(() => heading.current?.focus(), []);
   /**
    * Adds the running time since the last bank to the total. The delta is taken now, not inside a state
    * updater: React may run an updater later, after `last` has moved on, and the minutes would be lost
@@ -182,7 +185,9 @@ export function FocusTimer({ start, onDone }: { start: TimerStart; onDone: () =>
 
   return (
     <section aria-labelledby="timer-title" className="card">
-      <h2 id="timer-title">Studying: {reading.title}</h2>
+      <h2 id="timer-title" ref={heading} tabIndex={-1}>
+        Studying: {reading.title}
+      </h2>
       <p role="timer" aria-label="Active study time" aria-live="off" className="clock">
         {clock}
       </p>

@@ -24,7 +24,7 @@ export function Recommendations({ onStudy }: { onStudy: (id: string) => void }) 
                 <strong>{title(r.readingId)}</strong> {reading && <span className="muted">{reading.minutes} min</span>}
                 <BecauseText because={r.because} />
                 <div className="row">
-                  <button type="button" onClick={() => onStudy(r.readingId)} aria-label={`Study ${title(r.readingId)} now`}>
+                  <button type="button" onClick={() => onStudy(r.readingId)} aria-label={`Study now: ${title(r.readingId)}`}>
                     Study now
                   </button>
                   {reading && (

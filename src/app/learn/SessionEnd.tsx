@@ -42,9 +42,10 @@ export function SessionEnd(props: {
   const tooShort = activeMs < 60_000;
   const progress = reading.progress;
 
-  // Focus goes to the choice, so that one key says how the session ended.
+  const resume = useRef<HTMLButtonElement>(null);
+  // Focus goes to the choice, so that one key says how the session ended (under a minute: to Resume).
   useEffect(() => {
-    group.current?.querySelector<HTMLInputElement>('input:checked')?.focus();
+    (group.current?.querySelector<HTMLInputElement>('input:checked') ?? resume.current)?.focus();
   }, []);
 
   if (tooShort) {
@@ -54,7 +55,7 @@ export function SessionEnd(props: {
           Not saved: {Math.floor(activeMs / 1000)} second(s) of active study. {UNDER_A_MINUTE[0].toUpperCase() + UNDER_A_MINUTE.slice(1)}. Resume to keep going,
           or discard it.
         </p>
-        <button type="button" onClick={props.onResume}>
+        <button type="button" ref={resume} onClick={props.onResume}>
           Resume
         </button>
         <button type="button" onClick={props.onDiscard}>

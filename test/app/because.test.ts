@@ -29,8 +29,8 @@ const why: Because[] = [
 
 describe('the explanation in words', () => {
   it('names what raised the score, then what lowered it, with their shares', () => {
-    expect(text(why, 30, 12, 8)).toBe(`Because you studied ${a.title} 41 % and ${b.title} (planned) 22 %; ${c.title} 12 % lowered it.`);
-    expect(text(why.slice(2), 30, 12, 8)).toBe(`Nothing you studied raised it; ${c.title} 12 % lowered it.`);
+    expect(text(why, 30, 12, 8)).toBe(`Because you studied ${a.title} 41 % and ${b.title} (planned) 22 %; lowered by ${c.title} 12 %.`);
+    expect(text(why.slice(2), 30, 12, 8)).toBe(`Nothing you studied raised it; lowered by ${c.title} 12 %.`);
     expect(text([], 30, 12, 8)).toBe('Nothing in your history changes this score measurably.');
   });
   it('gives no percentages when the model does not beat popularity, or there are too few events to tell', () => {

@@ -1,5 +1,5 @@
 /**
- * Reading titles by id, and "Because you studied A 41 %, B 22 %; C 12 % lowered it" (leave-one-out shares
+ * Reading titles by id, and "Because you studied A 41 %, B 22 %; lowered by C 12 %" (leave-one-out shares
  * of the history's effect on the score, recommend/effects.ts), shared by the Today section's lists. Reasons
  * are given only when the model beats the popularity baseline on validation (eval/validation.ts
  * explanationGate); otherwise the list says why there are none.
@@ -64,7 +64,7 @@ export function BecauseLine({ because, gate, title }: { because: Because[]; gate
       )}
       {lowered.length > 0 && (
         <>
-          ; <Causes causes={lowered} title={title} /> lowered it
+          ; lowered by <Causes causes={lowered} title={title} />
         </>
       )}
       .

@@ -6,43 +6,19 @@
  */
 import { expect, test, type Page } from '@playwright/test';
 import { setUp } from './learn-helpers';
+import { backupOf, backupReading, newStepIds, restore, tab } from './app-helpers';
 
-const reading = (id: string, title: string, minutes: number, difficulty: number, prerequisites: string[] = []) => ({
-  id,
-  title,
-  url: null,
-  authors: [],
-  year: null,
-  topics: ['statistics'],
-  minutes,
-  difficulty,
-  prerequisites,
-  addedAt: '2026-11-01T00:00:00.000Z',
-  status: 'unread',
-  source: 'manual',
-  progress: null,
-  doi: null,
-});
-
-const backup = {
-  format: 'studypath-backup',
-  version: 3,
-  exportedAt: '2026-11-20T00:00:00.000Z',
-  // Foundations first: probability (difficulty 1), linear models (2), optimisation (3); inference builds on probability.
-  readings: [
-    reading('prob', 'Foundations of Probability', 20, 1),
-    reading('linear', 'Linear Models', 15, 2),
-    reading('optim', 'Convex Optimisation', 25, 3),
-    reading('infer', 'Statistical Inference', 30, 2, ['prob']),
+// Foundations first: probability (difficulty 1), linear models (2), optimisation (3); inference builds on probability.
+const backup = backupOf(
+  [
+    backupReading('prob', 'Foundations of Probability', 20, 1),
+    backupReading('linear', 'Linear Models', 15, 2),
+    backupReading('optim', 'Convex Optimisation', 25, 3),
+    backupReading('infer', 'Statistical Inference', 30, 2, ['prob']),
   ],
-  sessions: [],
-  settings: { dailyBudgetMinutes: 120 },
-  pathPacks: [],
-  reviews: [],
-};
+  { dailyBudgetMinutes: 120 },
+);
 
-const tab = (page: Page, name: string) => page.getByRole('navigation', { name: 'Sections' }).getByRole('button', { name, exact: true }).click();
-const stepIds = (page: Page) => page.getByTestId('path-step').evaluateAll((els) => els.map((e) => e.getAttribute('data-reading-id') ?? ''));
 const notice = (page: Page) => page.getByRole('status').filter({ has: page.getByRole('button', { name: 'Dismiss message' }) });
 
 test('the study loop: a first path at once, a reading studied and finished leaves it, a prerequisite edit changes it, a reload keeps it', async ({ page }) => {
@@ -50,15 +26,12 @@ test('the study loop: a first path at once, a reading studied and finished leave
   await page.clock.install({ time: new Date('2026-12-01T08:00:00') });
   await page.clock.pauseAt(new Date('2026-12-01T08:00:00'));
   await page.goto('/');
-  await tab(page, 'Data');
-  await page.getByLabel(/Import a file/).setInputFiles({ name: 'start.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(backup)) });
-  await page.getByRole('alertdialog', { name: 'Restore start.json?' }).getByRole('button', { name: 'Replace my data' }).click();
-  await expect(notice(page)).toContainText('Restored the backup start.json');
+  await restore(page, 'start.json', backup);
 
   // A first path at once, with no training.
   await tab(page, 'Today');
   await expect(page.getByTestId('path-starter')).toContainText('A starting suggestion');
-  await expect.poll(() => stepIds(page)).toEqual(['prob', 'linear', 'optim', 'infer']);
+  await expect.poll(() => newStepIds(page)).toEqual(['prob', 'linear', 'optim', 'infer']);
 
   // The first step, accepted, studied for 20 minutes on the page's clock, finished with F.
   await page.getByRole('button', { name: 'Accept Foundations of Probability and start the focus timer' }).click();
@@ -68,7 +41,7 @@ test('the study loop: a first path at once, a reading studied and finished leave
   await page.getByRole('button', { name: 'Save session' }).click();
   await expect(notice(page)).toContainText('Marked “Foundations of Probability” as finished.');
   await tab(page, 'Today');
-  await expect.poll(() => stepIds(page)).toEqual(['linear', 'optim', 'infer']);
+  await expect.poll(() => newStepIds(page)).toEqual(['linear', 'optim', 'infer']);
 
   // Linear models now builds on convex optimisation: it moves after it (foundations first).
   await tab(page, 'Catalog');
@@ -79,11 +52,11 @@ test('the study loop: a first path at once, a reading studied and finished leave
   await expect(page.getByRole('list', { name: 'Chosen prerequisites' })).toContainText('Convex Optimisation');
   await page.getByRole('button', { name: 'Save changes' }).click();
   await tab(page, 'Today');
-  await expect.poll(() => stepIds(page)).toEqual(['optim', 'linear', 'infer']);
+  await expect.poll(() => newStepIds(page)).toEqual(['optim', 'linear', 'infer']);
 
   await page.reload();
   await tab(page, 'Today');
-  await expect.poll(() => stepIds(page)).toEqual(['optim', 'linear', 'infer']);
+  await expect.poll(() => newStepIds(page)).toEqual(['optim', 'linear', 'infer']);
   await tab(page, 'Catalog');
   await expect(page.getByRole('combobox', { name: 'Status of Foundations of Probability', exact: true })).toHaveValue('finished');
 });

@@ -6,39 +6,19 @@
  */
 import { expect, test, type Page } from '@playwright/test';
 import { setUp } from './learn-helpers';
+import { backupOf, backupReading, newStepIds, restore, tab } from './app-helpers';
 
 const DAY = 86_400_000;
 
-const reading = (id: string, title: string, minutes: number, prerequisites: string[] = []) => ({
-  id,
-  title,
-  url: null,
-  authors: [],
-  year: null,
-  topics: ['statistics'],
-  minutes,
-  difficulty: 2,
-  prerequisites,
-  addedAt: '2026-11-01T00:00:00.000Z',
-  status: 'unread',
-  source: 'manual',
-  progress: null,
-  doi: null,
-});
+const backup = backupOf(
+  [
+    backupReading('prob', 'Foundations of Probability', 20, 2),
+    backupReading('linear', 'Linear Models', 15, 2),
+    backupReading('bayes', 'Bayesian Inference', 30, 2, ['prob']),
+  ],
+  { dailyBudgetMinutes: 120, reviewMinutes: 5 },
+);
 
-const backup = {
-  format: 'studypath-backup',
-  version: 3,
-  exportedAt: '2026-11-30T00:00:00.000Z',
-  readings: [reading('prob', 'Foundations of Probability', 20), reading('linear', 'Linear Models', 15), reading('bayes', 'Bayesian Inference', 30, ['prob'])],
-  sessions: [],
-  settings: { dailyBudgetMinutes: 120, reviewMinutes: 5 },
-  pathPacks: [],
-  reviews: [],
-};
-
-const tab = (page: Page, name: string) => page.getByRole('navigation', { name: 'Sections' }).getByRole('button', { name, exact: true }).click();
-const newIds = (page: Page) => page.getByTestId('path-step').evaluateAll((els) => els.map((e) => e.getAttribute('data-reading-id')));
 const reviewIds = (page: Page) => page.getByTestId('review-step').evaluateAll((els) => els.map((e) => e.getAttribute('data-reading-id') ?? ''));
 const notice = (page: Page) => page.getByRole('status').filter({ has: page.getByRole('button', { name: 'Dismiss message' }) });
 
@@ -66,22 +46,19 @@ test('a week of study: finished readings leave next, come back as reviews when d
   await page.clock.install({ time: new Date('2026-12-01T08:00:00') });
   await page.clock.pauseAt(new Date('2026-12-01T08:00:00'));
   await page.goto('/');
-  await tab(page, 'Data');
-  await page.getByLabel(/Import a file/).setInputFiles({ name: 'week.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(backup)) });
-  await page.getByRole('alertdialog', { name: 'Restore week.json?' }).getByRole('button', { name: 'Replace my data' }).click();
-  await expect(notice(page)).toContainText('Restored the backup week.json');
+  await restore(page, 'week.json', backup);
 
   // Day 1: probability, finished. It leaves "next" (Bayesian inference, which builds on it, stays).
   await tab(page, 'Today');
-  await expect.poll(() => newIds(page)).toEqual(['linear', 'prob', 'bayes']);
+  await expect.poll(() => newStepIds(page)).toEqual(['linear', 'prob', 'bayes']);
   await studyToTheEnd(page, 'Foundations of Probability', 20);
-  await expect.poll(() => newIds(page)).toEqual(['linear', 'bayes']);
+  await expect.poll(() => newStepIds(page)).toEqual(['linear', 'bayes']);
   expect(await reviewIds(page)).toEqual([]);
 
   // Day 2: linear models, finished.
   await nextDay(page);
   await studyToTheEnd(page, 'Linear Models', 15);
-  await expect.poll(() => newIds(page)).not.toContain('linear');
+  await expect.poll(() => newStepIds(page)).not.toContain('linear');
 
   // The days after: each reading comes back as a review on the day it falls due, and is rated Good.
   const rated = new Map<string, { on: number; inDays: number }>();
@@ -100,7 +77,7 @@ test('a week of study: finished readings leave next, come back as reviews when d
       const inDays = Number(/Next review in (\d+) days/.exec((await notice(page).textContent()) ?? '')![1]);
       rated.set(id, { on: day, inDays });
       await expect.poll(() => reviewIds(page)).not.toContain(id);
-      expect(await newIds(page)).not.toContain(id);
+      expect(await newStepIds(page)).not.toContain(id);
     }
   }
   expect([...rated.keys()].sort()).toEqual(['linear', 'prob']);
@@ -109,8 +86,8 @@ test('a week of study: finished readings leave next, come back as reviews when d
   await nextDay(page);
   day++;
   expect(await reviewIds(page)).toEqual([]);
-  expect(await newIds(page)).not.toContain('prob');
-  expect(await newIds(page)).not.toContain('linear');
+  expect(await newStepIds(page)).not.toContain('prob');
+  expect(await newStepIds(page)).not.toContain('linear');
 
   // Probability's next review falls on the day its Good rating said: not the day before, and then it is back.
   const { on, inDays } = rated.get('prob')!;

@@ -15,7 +15,16 @@
 import type { IDBPDatabase } from 'idb';
 import type { StudyDB } from './schema';
 import type { Data } from './types';
-import { DEFAULT_SETTINGS, type CheckpointRecord, type FocusDraft, type PathPack, type Reading, type ReviewRecord, type Settings, type StudySession } from './types';
+import {
+  DEFAULT_SETTINGS,
+  type CheckpointRecord,
+  type FocusDraft,
+  type PathPack,
+  type Reading,
+  type ReviewRecord,
+  type Settings,
+  type StudySession,
+} from './types';
 import { ValidationError, validateDraft, validatePathPack, validateReading, validateReview, validateSession, validateSettings } from './validate';
 import { check, type Checked } from './checkedRows';
 

@@ -14,7 +14,6 @@ import { createEmptyCard, fsrs, type Card, type FSRS, type Grade } from 'ts-fsrs
 import type { Reading, ReviewRecord, ReviewRating } from '../data/types';
 import { compareDates } from '../data/dates';
 
-
 let scheduler: FSRS | null = null;
 const fsrsScheduler = (): FSRS => (scheduler ??= fsrs({ enable_short_term: false, enable_fuzz: false }));
 

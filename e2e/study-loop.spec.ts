@@ -23,7 +23,8 @@ const notice = (page: Page) => page.getByRole('status').filter({ has: page.getBy
 
 test('the study loop: a first path at once, a reading studied and finished leaves it, a prerequisite edit changes it, a reload keeps it', async ({ page }) => {
   await setUp(page, 1);
-  await page.clock.install({ time: new Date('2026-12-01T08:00:00') });
+  // Installed hours before the moment it pauses at, so that a busy machine can never have run past it.
+  await page.clock.install({ time: new Date('2026-12-01T00:00:00') });
   await page.clock.pauseAt(new Date('2026-12-01T08:00:00'));
   await page.goto('/');
   await restore(page, 'start.json', backup);

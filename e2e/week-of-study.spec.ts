@@ -43,7 +43,8 @@ async function nextDay(page: Page, days = 1) {
 
 test('a week of study: finished readings leave next, come back as reviews when due, and move on when rated', async ({ page }) => {
   await setUp(page, 1);
-  await page.clock.install({ time: new Date('2026-12-01T08:00:00') });
+  // Installed hours before the moment it pauses at, so that a busy machine can never have run past it.
+  await page.clock.install({ time: new Date('2026-12-01T00:00:00') });
   await page.clock.pauseAt(new Date('2026-12-01T08:00:00'));
   await page.goto('/');
   await restore(page, 'week.json', backup);

@@ -60,5 +60,8 @@ export async function restore(page: Page, name: string, backup: unknown) {
   await expect(page.getByRole('status')).toContainText(`Restored the backup ${name}`);
 }
 
+/** The app's message (a notice with its Dismiss button), as opposed to other status regions. */
+export const notice = (page: Page) => page.getByRole('status').filter({ has: page.getByRole('button', { name: 'Dismiss message' }) });
+
 /** The reading ids of the path's new readings, in order. */
 export const newStepIds = (page: Page) => page.getByTestId('path-step').evaluateAll((els) => els.map((e) => e.getAttribute('data-reading-id') ?? ''));

@@ -1,4 +1,5 @@
 import { expect, test, type Page } from '@playwright/test';
+import { tab } from './app-helpers';
 
 /**
  * No blank tab: rows that fail today's validation (written by an older app, or
@@ -7,10 +8,6 @@ import { expect, test, type Page } from '@playwright/test';
  * that fails to render is replaced by a message naming it, with a backup
  * export, while every other section keeps working.
  */
-
-async function tab(page: Page, name: string) {
-  await page.getByRole('navigation', { name: 'Sections' }).getByRole('button', { name, exact: true }).click();
-}
 
 async function addReading(page: Page, title: string) {
   await tab(page, 'Catalog');

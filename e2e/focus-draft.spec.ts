@@ -4,10 +4,7 @@
  * runs asks first. The timer runs on Playwright's clock, so the minutes are exact on any machine.
  */
 import { expect, test, type Page } from '@playwright/test';
-
-async function tab(page: Page, name: string) {
-  await page.getByRole('navigation', { name: 'Sections' }).getByRole('button', { name, exact: true }).click();
-}
+import { tab } from './app-helpers';
 
 async function addReading(page: Page, title: string) {
   await tab(page, 'Catalog');

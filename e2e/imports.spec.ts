@@ -1,9 +1,5 @@
 import { expect, test, type Page } from '@playwright/test';
-
-/** Open a section from the navigation landmark. */
-async function tab(page: Page, name: string) {
-  await page.getByRole('navigation', { name: 'Sections' }).getByRole('button', { name, exact: true }).click();
-}
+import { tab } from './app-helpers';
 
 async function readingCount(page: Page): Promise<number> {
   await tab(page, 'Catalog');

@@ -5,6 +5,7 @@
  */
 import { expect, test, type Locator, type Page } from '@playwright/test';
 import { axeViolations } from './axe-helpers';
+import { notice } from './app-helpers';
 
 /** Presses Tab (or Shift+Tab) until `target` has focus: fails if it is not reached in `most` presses. */
 async function tabTo(page: Page, target: Locator, { back = false, most = 80 } = {}) {
@@ -16,7 +17,6 @@ async function tabTo(page: Page, target: Locator, { back = false, most = 80 } = 
 }
 
 const section = (page: Page, name: string) => page.getByRole('navigation', { name: 'Sections' }).getByRole('button', { name, exact: true });
-const notice = (page: Page) => page.getByRole('status').filter({ has: page.getByRole('button', { name: 'Dismiss message' }) });
 
 test('add, study, stop, rate and save a reading, then find it in the history and by its note, keyboard only', async ({ page }) => {
   await page.clock.install();

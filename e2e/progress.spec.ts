@@ -6,10 +6,7 @@
  * saved, and the page says why. The timer runs on Playwright's clock: the minutes are exact.
  */
 import { expect, test, type Page } from '@playwright/test';
-
-async function tab(page: Page, name: string) {
-  await page.getByRole('navigation', { name: 'Sections' }).getByRole('button', { name, exact: true }).click();
-}
+import { notice, tab } from './app-helpers';
 
 async function addReading(page: Page, title: string, fill?: () => Promise<void>) {
   await tab(page, 'Catalog');
@@ -29,7 +26,6 @@ async function study(page: Page, title: string, time: string, shown: string) {
   await page.getByRole('button', { name: 'Stop' }).click();
 }
 
-const notice = (page: Page) => page.getByRole('status').filter({ has: page.getByRole('button', { name: 'Dismiss message' }) });
 const statusOf = (page: Page, title: string) => page.getByRole('combobox', { name: `Status of ${title}`, exact: true });
 
 test('study to the end with one key, pick prerequisites (a cycle refused), set a status and undo it, correct and delete sessions; a reload keeps it all', async ({

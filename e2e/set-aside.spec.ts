@@ -6,9 +6,9 @@
  */
 import { expect, test, type Page } from '@playwright/test';
 import { axeViolations } from './axe-helpers';
+import { notice } from './app-helpers';
 
 const section = (page: Page, name: string) => page.getByRole('navigation', { name: 'Sections' }).getByRole('button', { name, exact: true }).click();
-const notice = (page: Page) => page.getByRole('status').filter({ has: page.getByRole('button', { name: 'Dismiss message' }) });
 
 async function addReading(page: Page, title: string) {
   await page.getByLabel('Title', { exact: true }).fill(title);

@@ -4,9 +4,9 @@
  * the catalog changes the path (the reading waits for the one it now builds on); a reload keeps
  * all of it.
  */
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test } from '@playwright/test';
 import { setUp } from './learn-helpers';
-import { backupOf, backupReading, newStepIds, restore, tab } from './app-helpers';
+import { backupOf, backupReading, newStepIds, notice, restore, tab } from './app-helpers';
 
 // Foundations first: probability (difficulty 1), linear models (2), optimisation (3); inference builds on probability.
 const backup = backupOf(
@@ -18,8 +18,6 @@ const backup = backupOf(
   ],
   { dailyBudgetMinutes: 120 },
 );
-
-const notice = (page: Page) => page.getByRole('status').filter({ has: page.getByRole('button', { name: 'Dismiss message' }) });
 
 test('the study loop: a first path at once, a reading studied and finished leaves it, a prerequisite edit changes it, a reload keeps it', async ({ page }) => {
   await setUp(page, 1);

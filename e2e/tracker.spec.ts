@@ -1,5 +1,6 @@
 import { expect, test, type Page } from '@playwright/test';
 import { builtFiles, cachedPaths } from './offline-helpers';
+import { tab } from './app-helpers';
 
 /** Every request must stay on localhost. */
 function watchRequests(page: Page): string[] {
@@ -9,11 +10,6 @@ function watchRequests(page: Page): string[] {
     if (u.hostname !== 'localhost' && !['data:', 'blob:'].includes(u.protocol)) foreign.push(r.url());
   });
   return foreign;
-}
-
-/** Open a section from the navigation landmark (exact names: reading titles contain words like "Data"). */
-async function tab(page: Page, name: string) {
-  await page.getByRole('navigation', { name: 'Sections' }).getByRole('button', { name, exact: true }).click();
 }
 
 async function readingCount(page: Page): Promise<number> {

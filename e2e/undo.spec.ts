@@ -7,6 +7,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { expect, test, type Page } from '@playwright/test';
+import { tab } from './app-helpers';
 
 type Row = Record<string, unknown> & { id: string };
 type Stores = { readings: Row[]; sessions: Row[]; pathPacks: Row[] };
@@ -33,10 +34,6 @@ function stores(page: Page): Promise<Stores> {
         };
       }),
   );
-}
-
-async function tab(page: Page, name: string) {
-  await page.getByRole('navigation', { name: 'Sections' }).getByRole('button', { name, exact: true }).click();
 }
 
 async function demo(page: Page) {

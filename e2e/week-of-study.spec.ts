@@ -6,7 +6,7 @@
  */
 import { expect, test, type Page } from '@playwright/test';
 import { setUp } from './learn-helpers';
-import { backupOf, backupReading, newStepIds, restore, tab } from './app-helpers';
+import { backupOf, backupReading, newStepIds, notice, restore, tab } from './app-helpers';
 
 const DAY = 86_400_000;
 
@@ -20,7 +20,6 @@ const backup = backupOf(
 );
 
 const reviewIds = (page: Page) => page.getByTestId('review-step').evaluateAll((els) => els.map((e) => e.getAttribute('data-reading-id') ?? ''));
-const notice = (page: Page) => page.getByRole('status').filter({ has: page.getByRole('button', { name: 'Dismiss message' }) });
 
 /** Accepts a new reading from the path, studies it for `minutes` on the paused clock, and finishes it with F. */
 async function studyToTheEnd(page: Page, title: string, minutes: number) {

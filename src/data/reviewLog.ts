@@ -11,7 +11,8 @@ import { inTx, keep, type Tx } from './trashTx';
 /** Minutes a review takes when the learner has not set it (Settings.reviewMinutes). */
 export const DEFAULT_REVIEW_MINUTES = 5;
 
-const RATING_TEXT: Record<ReviewRating, string> = { 1: 'Again', 2: 'Hard', 3: 'Good', 4: 'Easy' };
+/** What each FSRS rating is called, in the app's buttons and notices. */
+export const RATING_TEXT: Record<ReviewRating, string> = { 1: 'Again', 2: 'Hard', 3: 'Good', 4: 'Easy' };
 
 /** The rating that finishing counts as, from the last session's understanding (0..100, self-rated); none counts as Good. */
 export function ratingFromUnderstanding(understanding: number | null): ReviewRating {

@@ -6,13 +6,9 @@
  */
 import type { KeyboardEvent } from 'react';
 import type { ReviewRating } from '../../data/types';
+import { RATING_TEXT } from '../../data/reviewLog';
 
-const RATINGS: { rating: ReviewRating; label: string }[] = [
-  { rating: 1, label: 'Again' },
-  { rating: 2, label: 'Hard' },
-  { rating: 3, label: 'Good' },
-  { rating: 4, label: 'Easy' },
-];
+const RATINGS = ([1, 2, 3, 4] as ReviewRating[]).map((rating) => ({ rating, label: RATING_TEXT[rating] }));
 
 const DAY = 86_400_000;
 

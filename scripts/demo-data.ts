@@ -69,8 +69,9 @@ function communitySequences(readings: Reading[], rng: Rng): string[][] {
   return out;
 }
 
-export function demoBackup(): Backup {
-  const rng = new Rng(DEMO_SEED);
+/** The demo (seed DEMO_SEED), or another simulated learner of the same story with another seed. */
+export function demoBackup(seed = DEMO_SEED): Backup {
+  const rng = new Rng(seed);
   const id = (key: string) => `demo-${key}`;
   const byKey = new Map(DEMO_CATALOG.map((e) => [e[0], e]));
   // Prerequisites must form a DAG: a depth-first walk finds any cycle.
@@ -160,7 +161,8 @@ export function demoBackup(): Backup {
       const wall = active + interruptions * rng.int(2, 8);
       done.set(r.id, (done.get(r.id) ?? 0) + active);
       const complete = (done.get(r.id) ?? 0) >= r.minutes;
-      const understanding = complete ? Math.min(100, Math.max(10, Math.round(50 + 10 * focus - 7 * r.difficulty + rng.normal() * 10))) : null;
+      const practice = sessions.filter((x) => reading.get(x.readingId)!.topics[0] === r.topics[0]).length;
+      const understanding = complete ? understandingAfter(practice, focus, r.difficulty, rng.normal()) : null;
       sessions.push({
         id: `demo-s${sessions.length + 1}`,
         readingId: r.id,
@@ -170,7 +172,7 @@ export function demoBackup(): Backup {
         focus,
         interruptions,
         understanding,
-        quizScore: complete && rng.next() < 0.3 ? Math.min(100, Math.max(0, Math.round((understanding ?? 60) + rng.normal() * 8))) : null,
+        quizScore: complete && rng.next() < 0.3 ? Math.min(100, Math.max(0, Math.round((understanding ?? 60) + rng.normal() * 4))) : null,
         notes: '',
         progressAt: null,
       });
@@ -185,8 +187,9 @@ export function demoBackup(): Backup {
     if (finished.has(r.id)) r.status = 'finished';
     else if (sessions.some((s) => s.readingId === r.id)) r.status = 'reading';
   }
-  const reviews = demoReviews(sessions, finished, new Rng(DEMO_SEED + 2));
-  const community = communitySequences(readings, new Rng(DEMO_SEED + 1));
+  const reviews = demoReviews(sessions, finished, new Rng(seed + 2));
+  rateUnfinished(sessions, reading, new Rng(seed + 3)); // after the review log: only finishing sessions rate reviews
+  const community = communitySequences(readings, new Rng(seed + 1));
   return {
     format: BACKUP_FORMAT,
     version: BACKUP_VERSION,
@@ -197,6 +200,33 @@ export function demoBackup(): Backup {
     pathPacks: [{ id: 'demo-community', name: 'Community paths (simulated, demo)', importedAt: new Date(START).toISOString(), sequences: community }],
     reviews,
   };
+}
+
+/**
+ * The demo learner also rates the sessions that do not finish a reading (its
+ * own random stream, so that the rest of the demo stays as it was), by the
+ * same story as the finishing ones (understandingAfter): practice on a topic
+ * raises understanding. That is what knowledge tracing (issue 18) can learn
+ * and a running success rate cannot.
+ */
+function rateUnfinished(sessions: StudySession[], reading: Map<string, Reading>, rng: Rng): void {
+  const practice = new Map<string, number>();
+  for (const s of sessions) {
+    const r = reading.get(s.readingId)!;
+    const topic = r.topics[0];
+    const n = practice.get(topic) ?? 0;
+    practice.set(topic, n + 1);
+    if (s.understanding === null) s.understanding = understandingAfter(n, s.focus, r.difficulty, rng.normal());
+  }
+}
+
+/**
+ * The demo learner's understanding of a session (0..100): it grows with the sessions they have had on the
+ * reading's first topic (saturating), with focus, and with an easy reading; `noise` is a standard normal draw.
+ */
+function understandingAfter(practice: number, focus: number, difficulty: number, noise: number): number {
+  const mastery = 1 - Math.exp(-practice / 2);
+  return Math.min(100, Math.max(5, Math.round(30 + 50 * mastery + 6 * (focus - 3) - 4 * (difficulty - 3) + noise * 5)));
 }
 
 /**

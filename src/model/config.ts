@@ -167,6 +167,20 @@ export const KT_TRAINING = {
   seed: 1,
 } as const;
 
+/**
+ * The knowledge-tracing model the app trains on the learner's own rated sessions (issue 18): the same
+ * SAKT-style model as bench:kt, smaller, for one learner's few hundred attempts at most.
+ */
+export const UNDERSTANDING_MODEL: Omit<KtConfig, 'skills'> = { maxlen: 64, dim: 32, heads: 2, ffnDim: 64, dropout: 0.1 };
+
+/**
+ * How the app trains it: a fixed number of steps (never a time budget), each over random runs of the history
+ * with the skills relabelled at random (train/understandingData.ts), from parameters that attend by skill
+ * (train/understandingModel.ts skillMatchingInit). Chosen on simulated learners (the demo's story, other
+ * seeds), never the demo itself: bench/understanding.ts --simulated.
+ */
+export const UNDERSTANDING_TRAINING = { steps: 600, batchSize: 8, lr: 3e-3, seed: 18, shuffleSkills: true } as const;
+
 export function makeKtConfig(partial: Partial<KtConfig> & Pick<KtConfig, 'skills'>): KtConfig {
   const cfg: KtConfig = { ...KT_MODEL, ...partial };
   for (const f of ['skills', 'maxlen', 'dim', 'heads', 'ffnDim'] as const) {

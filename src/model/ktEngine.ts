@@ -156,6 +156,15 @@ export class KtEngine {
   readGradients(): Promise<Float32Array> {
     return this.ctx.readF32(this.grads, this.layout.total);
   }
+  /** Start again from `params`: AdamW's moments and step count cleared (the app retrains from scratch on new data). */
+  reset(params: Float32Array): void {
+    this.ctx.write(this.params, params);
+    const zeros = new Float32Array(this.layout.total);
+    this.ctx.write(this.m, zeros);
+    this.ctx.write(this.v, zeros);
+    this.stepCount = 0;
+    this.lastForward = null;
+  }
   /** Replace every parameter (e.g. the best epoch's, kept on the CPU). */
   writeParameters(params: Float32Array): void {
     this.ctx.write(this.params, params);

@@ -1,5 +1,5 @@
-/** One valid reading for tests, with whatever fields a test cares about overridden. */
-import type { Reading } from '../../src/data/types';
+/** Valid readings and sessions for tests, with whatever fields a test cares about overridden. */
+import type { Reading, StudySession } from '../../src/data/types';
 
 export function aReading(id: string, extra: Partial<Reading> = {}): Reading {
   return {
@@ -17,6 +17,25 @@ export function aReading(id: string, extra: Partial<Reading> = {}): Reading {
     source: 'manual',
     progress: null,
     doi: null,
+    ...extra,
+  };
+}
+
+/** One valid study session for tests: `minute` minutes after 1 November 2026, 30 minutes long, unrated. */
+export function aSession(id: string, readingId: string, minute: number, extra: Partial<StudySession> = {}): StudySession {
+  const start = Date.UTC(2026, 10, 1) + minute * 60_000;
+  return {
+    id,
+    readingId,
+    start: new Date(start).toISOString(),
+    end: new Date(start + 30 * 60_000).toISOString(),
+    activeMinutes: 30,
+    focus: 3,
+    interruptions: 0,
+    understanding: null,
+    quizScore: null,
+    notes: '',
+    progressAt: null,
     ...extra,
   };
 }

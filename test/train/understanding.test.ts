@@ -1,0 +1,123 @@
+/**
+ * Issue 18: the learner's rated sessions as knowledge-tracing data (skills from topics, attempts in time
+ * order, windows that never reach past the training end, relabelled skills kept consistent), and the app's
+ * model on both engines: the WGSL engine and the float64 CPU model agree, and a reset model is a fresh one.
+ */
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { GpuContext } from '../../src/gpu/context';
+import { Rng } from '../../src/model/random';
+import { queryWindow, readingSkills, trainingWindows, understandingData, UNTAGGED } from '../../src/train/understandingData';
+import { createUnderstandingModel, predictUnderstanding, restartUnderstandingModel, trainUnderstanding } from '../../src/train/understandingModel';
+import { aReading, aSession } from '../support/records';
+import { gpuContext, relErr, testSeed } from '../support/gpu';
+
+const seed = testSeed();
+
+const readings = [aReading('a', { topics: ['linear algebra', 'numerics'] }), aReading('b', { topics: ['probability'] }), aReading('c', { topics: [] })];
+
+/** n rated sessions over readings a, b, c in turn (every third unrated), each a day apart; outcomes from `rng`. */
+function history(n: number, rng: Rng) {
+  return Array.from({ length: n }, (_, i) =>
+    aSession(`s${i}`, readings[i % 3].id, i * 1440, { understanding: i % 7 === 3 ? null : Math.round(rng.next() * 100) }),
+  );
+}
+
+describe('understanding data', () => {
+  it('a reading’s skill is its first topic; untagged readings share one; unrated sessions are no attempts; time order', () => {
+    const sessions = [
+      aSession('late', 'b', 100, { quizScore: 80 }),
+      aSession('early', 'a', 0, { understanding: 20 }),
+      aSession('none', 'c', 50),
+      aSession('mid', 'c', 60, { understanding: 60 }),
+    ];
+    const d = understandingData(readings, sessions);
+    expect(d.topics).toEqual(['linear algebra', 'numerics', 'probability', UNTAGGED]);
+    expect(d.attempts.map((a) => [a.sessionId, d.topics[a.skill - 1], a.understood])).toEqual([
+      ['early', 'linear algebra', 0],
+      ['mid', UNTAGGED, 1],
+      ['late', 'probability', 1],
+    ]);
+    expect(readingSkills(d, readings[0])).toEqual([1, 2]);
+    expect(readingSkills(d, readings[2])).toEqual([4]);
+    // The key follows the attempts: a new rating trains again, an unrated session does not.
+    expect(understandingData(readings, [...sessions, aSession('x', 'a', 200)]).key).toBe(d.key);
+    expect(understandingData(readings, [...sessions, aSession('x', 'a', 200, { understanding: 90 })]).key).not.toBe(d.key);
+  });
+
+  it(`training windows stay before the end, see the attempt before them, and relabel skills consistently (seed ${seed})`, () => {
+    const rng = new Rng(seed);
+    const d = understandingData(readings, history(60, rng));
+    const K = d.topics.length;
+    const end = 30;
+    for (const shuffle of [false, true]) {
+      const windows = trainingWindows(d, end, 8, 200, new Rng(seed + 1), shuffle);
+      expect(windows.length).toBe(200);
+      for (const w of windows) {
+        expect(w.skills.length).toBeGreaterThanOrEqual(2);
+        expect(w.skills.length).toBeLessThanOrEqual(8);
+        // Find where the window sits: its outcomes are a run of the attempts before `end`.
+        const outcomes = Array.from(w.correct).join('');
+        const all = d.attempts
+          .slice(0, end)
+          .map((a) => a.understood)
+          .join('');
+        const starts = [...Array(end - w.skills.length + 1).keys()].filter((s) => all.slice(s, s + w.skills.length) === outcomes);
+        expect(starts.length).toBeGreaterThan(0);
+        if (!shuffle) {
+          const s = starts.find((st) => d.attempts.slice(st, st + w.skills.length).every((a, i) => a.skill === w.skills[i]))!;
+          expect(s).toBeDefined();
+          expect(w.scoreFrom).toBe(s === 0 ? 1 : 0);
+          const before = d.attempts[s - 1];
+          expect(w.prev).toBe(s === 0 ? 0 : before.skill + K * before.understood);
+        } else {
+          // One relabelling per window: equal skills stay equal, different ones different, the previous one included.
+          const s = starts.find((st) => {
+            const map = new Map<number, number>();
+            const ok = (from: number, to: number) =>
+              map.has(from) ? map.get(from) === to : [...map.values()].includes(to) ? false : (map.set(from, to), true);
+            const prevOk = st === 0 ? w.prev === 0 : ok(d.attempts[st - 1].skill, ((w.prev - 1) % K) + 1);
+            return prevOk && d.attempts.slice(st, st + w.skills.length).every((a, i) => ok(a.skill, w.skills[i]));
+          });
+          expect(s).toBeDefined();
+        }
+      }
+    }
+  });
+
+  it('a query window asks for the skill after the last maxlen - 1 attempts', () => {
+    const d = understandingData(readings, history(20, new Rng(seed)));
+    const w = queryWindow(d, 12, 3, 5);
+    expect(Array.from(w.skills)).toEqual([...d.attempts.slice(8, 12).map((a) => a.skill), 3]);
+    expect(w.scoreFrom).toBe(4);
+    const before = d.attempts[7];
+    expect(w.prev).toBe(before.skill + d.topics.length * before.understood);
+  });
+});
+
+describe('the understanding model', () => {
+  let ctx: GpuContext;
+  beforeAll(async () => {
+    ctx = await gpuContext();
+  });
+
+  it(`trains the same on the WGSL engine and the float64 CPU model, and a reset model is a fresh one (seed ${seed})`, async () => {
+    const d = understandingData(readings, history(40, new Rng(seed)));
+    const queries = [10, 25, 33].flatMap((end) => [1, 2, 3, 4].map((skill) => ({ end, skill })));
+    const gpu = await createUnderstandingModel(d, ctx);
+    const cpu = await createUnderstandingModel(d, null);
+    let steps = 0;
+    for (const m of [gpu, cpu]) await trainUnderstanding(m, d, { end: 30, steps: 20, onStep: () => steps++ });
+    expect(steps).toBe(40);
+    const pg = await predictUnderstanding(gpu, d, queries);
+    const pc = await predictUnderstanding(cpu, d, queries);
+    expect(relErr(pg, pc)).toBeLessThan(1e-3);
+    // Trained more, then reset and trained again as before: the same predictions as the first time.
+    await trainUnderstanding(gpu, d, { end: 30, steps: 7, seed: seed + 5 });
+    restartUnderstandingModel(gpu);
+    await trainUnderstanding(gpu, d, { end: 30, steps: 20 });
+    expect(relErr(await predictUnderstanding(gpu, d, queries), pg)).toBeLessThan(1e-6);
+    // Cancelled before its first step: nothing trained.
+    expect(await trainUnderstanding(cpu, d, { end: 30, cancelled: () => true })).toBe('cancelled');
+    await expect(predictUnderstanding(cpu, d, [{ end: 0, skill: 1 }])).rejects.toThrow(/needs 1\.\.\d+ attempts before it, got 0/);
+  });
+});

@@ -11,6 +11,7 @@ import { Charts } from './history/Charts';
 import { AttentionView, Recommendations } from './learn/Learn';
 import { ModelPanel } from './learn/ModelPanel';
 import { PathPanel } from './learn/PathPanel';
+import { UnderstandingPanel } from './learn/Understanding';
 import { useModel } from './learn/modelStore';
 import { ErrorBoundary } from './ErrorBoundary';
 
@@ -163,6 +164,9 @@ export function App() {
               </ErrorBoundary>
               <ErrorBoundary section="Learning path">
                 <PathPanel onStudy={study} />
+              </ErrorBoundary>
+              <ErrorBoundary section="Predicted understanding">
+                <UnderstandingPanel />
               </ErrorBoundary>
               <ErrorBoundary section="Recommendations">
                 <Recommendations onStudy={study} />

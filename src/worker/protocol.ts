@@ -6,10 +6,12 @@ import type { AttentionMaps, PlannedStep, Recommendation } from '../recommend/ad
 import type { TrainProgress } from '../train/trainer';
 import type { ValidationReport } from '../eval/validation';
 import type { TodaysReviews } from '../recommend/reviews';
+import type { UnderstandingView } from '../recommend/understanding';
 
 /** What the page shows of a recommendation and a path step (defined where they are computed). */
 export type { AttentionMaps, Because, PlannedStep, Recommendation } from '../recommend/advice';
 export type { TodaysReviews } from '../recommend/reviews';
+export type { MasteryChart, PrepareFirst, UnderstandingView } from '../recommend/understanding';
 
 /** 'broken': the model scores readings with NaN or infinities; it recommends nothing until retrained. */
 type ModelState = 'loading' | 'empty' | 'untrained' | 'training' | 'paused' | 'updating' | 'ready' | 'broken';
@@ -74,4 +76,8 @@ export type FromWorker =
    * the order the path pack's learners read ('pack') or foundations first ('foundations'); null: the model's.
    */
   | { type: 'path'; minutes: number; steps: PlannedStep[]; starter: 'pack' | 'foundations' | null; reviews: TodaysReviews }
-  | { type: 'notice'; kind: 'error' | 'info'; text: string };
+  | { type: 'notice'; kind: 'error' | 'info'; text: string }
+  /** Predicted understanding (issue 18), after each run of the knowledge-tracing model. */
+  | { type: 'understanding'; view: UnderstandingView }
+  /** That model's training: step of steps; steps 0 when a run was cancelled. */
+  | { type: 'understanding-progress'; step: number; steps: number };

@@ -16,6 +16,7 @@ import { deviceLostNotice, retrainNotice, runNotice } from './outcome';
 import { appTrainer, progressPacer, trainRun, type SavedCheckpoint } from './run';
 import type { FromWorker, ModelInfo, ToWorker } from './protocol';
 import { ShownModel } from './shown';
+import { UnderstandingRunner } from './understanding';
 import { validationReport } from '../eval/validation';
 import { TrainControl, type TrainOutcome, type TrainProgress } from '../train/trainer';
 
@@ -56,6 +57,8 @@ export class ModelService extends ShownModel {
   private clock: () => number;
   /** The trainer lock was asked for (at the first init). */
   private lockAsked = false;
+  /** Predicted understanding (issue 18): its own small model, trained beside this one. */
+  private understanding: UnderstandingRunner;
 
   /** True when training is paused and no step is still in flight. */
   get held(): boolean {
@@ -70,6 +73,7 @@ export class ModelService extends ShownModel {
     super(repo, post, opts.gpu);
     this.clock = opts.clock ?? (() => performance.now());
     this.progress = progressPacer((progress) => this.post({ type: 'progress', progress }), opts.progressEveryMs ?? 100, this.clock);
+    this.understanding = new UnderstandingRunner(repo, post, () => ({ prefer: this.prefer, gpu: opts.gpu }));
   }
 
   /** Messages that steer a running training act at once; the rest wait their turn. */
@@ -89,11 +93,13 @@ export class ModelService extends ShownModel {
         return Promise.resolve();
       case 'cancel':
         this.control?.cancel();
+        this.understanding.cancel();
         return Promise.resolve();
       case 'model-changed':
         // Only a read-only tab follows another tab's checkpoints; the trainer wrote them itself.
         return this.info.readOnly ? this.enqueue(() => this.init(this.auto.budgetMs, false)) : Promise.resolve();
       case 'data-changed':
+        this.understanding.refresh();
         if (this.running) {
           this.dirty = true;
           // The starting suggestion needs no model: it follows the data at once, even while training runs.
@@ -104,6 +110,7 @@ export class ModelService extends ShownModel {
         this.prefer = msg.prefer;
         this.auto = { budgetMs: msg.budgetMs, autoTrain: msg.autoTrain };
         this.epochs = msg.epochs !== undefined && Number.isInteger(msg.epochs) && msg.epochs > 0 ? msg.epochs : null;
+        this.understanding.refresh();
         return this.enqueue(() => this.init(msg.budgetMs, msg.autoTrain));
       case 'train':
         return this.enqueue(() => this.startTraining(msg.budgetMs));
@@ -115,12 +122,13 @@ export class ModelService extends ShownModel {
     }
   }
 
-  /** Resolves when no training runs and no message waits. */
+  /** Resolves when no training runs and no message waits (predicted understanding's included). */
   async idle(): Promise<void> {
     for (;;) {
       const q = this.queue;
       await q;
       if (this.running) await this.running;
+      await this.understanding.idle();
       if (q === this.queue && !this.running) return;
     }
   }

@@ -3,10 +3,10 @@ import { chartData, TOPIC_COLOURS, type ChartData } from './chartData';
 
 const W = 560;
 const LEFT = 34;
-const colour = (i: number) => TOPIC_COLOURS[i % TOPIC_COLOURS.length];
+export const colour = (i: number) => TOPIC_COLOURS[i % TOPIC_COLOURS.length];
 const x = (d: ChartData, i: number) => LEFT + ((i + 0.5) * (W - LEFT - 6)) / d.weeks.length;
 
-function Legend({ topics }: { topics: string[] }) {
+export function Legend({ topics }: { topics: string[] }) {
   return (
     <>
       {topics.map((t, i) => (

@@ -6,13 +6,14 @@ import { todaysMinutes } from './Budget';
 import { BecauseText, useTitles } from './because';
 import { COLD_START_SESSIONS, isColdStart } from '../../recommend/coldStart';
 import { ReviewsDue } from './ReviewsDue';
+import { chanceText, prepareText } from './understandingText';
 
 /**
  * An ordered plan for the time available: with fewer than COLD_START_SESSIONS sessions the starting
  * suggestion (shown at once, no model needed), then the model's, rolled forward through its predictions.
  */
 export function PathPanel({ onStudy }: { onStudy: (id: string) => void }) {
-  const { path, plan, skip, info } = useModel();
+  const { path, plan, skip, info, understanding } = useModel();
   const { sessions, reviews: log, settings, readings, hideReading } = useStore();
   const title = useTitles();
   const left = Math.max(0, settings.dailyBudgetMinutes - todaysMinutes(sessions, log));
@@ -68,6 +69,14 @@ export function PathPanel({ onStudy }: { onStudy: (id: string) => void }) {
                     {s.minutes} min (until {s.cumulative} min)
                   </span>
                   {!shown.starter && <BecauseText because={s.because} />}
+                  {understanding?.readiness[s.readingId] !== undefined && (
+                    <p className="muted" data-testid="predicted-understanding">
+                      Predicted understanding: {chanceText(understanding.readiness[s.readingId])}.
+                    </p>
+                  )}
+                  {understanding?.prepare[s.readingId] && (
+                    <p data-testid="prepare-first">{prepareText(understanding.prepare[s.readingId], title(understanding.prepare[s.readingId].readingId))}</p>
+                  )}
                   <div className="row">
                     <button type="button" onClick={() => onStudy(s.readingId)} aria-label={`Accept ${title(s.readingId)} and start the focus timer`}>
                       Accept

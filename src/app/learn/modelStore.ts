@@ -15,6 +15,7 @@ import {
   type Recommendation,
   type ToWorker,
   type TodaysReviews,
+  type UnderstandingView,
 } from '../../worker/protocol';
 import type { TrainProgress } from '../../train/trainer';
 import { useStore } from '../studyStore';
@@ -50,6 +51,9 @@ interface ModelStore {
   attention: AttentionMaps | null;
   /** `starter`: the starting suggestion ('pack' or 'foundations' order), null: the model's path. */
   path: { minutes: number; steps: PlannedStep[]; starter: 'pack' | 'foundations' | null; reviews: TodaysReviews } | null;
+  /** Predicted understanding (issue 18) and its model's training progress (steps 0: cancelled). */
+  understanding: UnderstandingView | null;
+  understandingProgress: { step: number; steps: number } | null;
   budgetSeconds: number;
   skipped: string[];
   start(): void;
@@ -73,6 +77,8 @@ export const useModel = create<ModelStore>((set, get) => ({
   recommendations: [],
   attention: null,
   path: null,
+  understanding: null,
+  understandingProgress: null,
   budgetSeconds: typeof localStorage === 'undefined' ? APP_TRAINING.defaultBudgetSeconds : pref.budget,
   skipped: [],
 
@@ -99,6 +105,12 @@ export const useModel = create<ModelStore>((set, get) => ({
           break;
         case 'path':
           set({ path: { minutes: m.minutes, steps: m.steps, starter: m.starter, reviews: m.reviews } });
+          break;
+        case 'understanding':
+          set({ understanding: m.view });
+          break;
+        case 'understanding-progress':
+          set({ understandingProgress: { step: m.step, steps: m.steps } });
           break;
         case 'notice':
           useStore.getState().say({ kind: m.kind, text: m.text });

@@ -1,0 +1,103 @@
+/**
+ * Predicted understanding in the worker (issue 18), beside the recommender:
+ * each change of the learner's data trains the knowledge-tracing model again
+ * from its start (a few hundred steps on one learner's attempts: nothing is
+ * saved), with progress and cancel, and posts
+ * the view (recommend/understanding.ts). One run at a time; a change during
+ * a run cancels it and starts the next. WebGPU where it works (its own
+ * context), else the CPU reference.
+ */
+import { GpuContext } from '../gpu/context';
+import type { Repo } from '../data/repo';
+import { understandingView } from '../recommend/understanding';
+import { understandingData, type UnderstandingData } from '../train/understandingData';
+import { createUnderstandingModel, restartUnderstandingModel, type UnderstandingModel } from '../train/understandingModel';
+import type { FromWorker } from './protocol';
+
+/** Progress is posted every this many steps (and at the last). */
+const PROGRESS_EVERY = 50;
+
+export class UnderstandingRunner {
+  private ctx: GpuContext | null = null;
+  private engine: UnderstandingModel | null = null;
+  private gpuWorks = true;
+  private cancelled = false;
+  private running: Promise<void> = Promise.resolve();
+  private wanted = false;
+
+  constructor(
+    private repo: Repo,
+    private post: (m: FromWorker) => void,
+    private compute: () => { prefer: 'auto' | 'cpu'; gpu: GPU | undefined },
+  ) {}
+
+  /** Trains again on the data as it is now (cancelling a run in flight): a status or prerequisite changes readiness too. */
+  refresh(): void {
+    this.cancelled = true;
+    this.wanted = true;
+    this.running = this.running.then(() => this.next());
+  }
+
+  /** Stops a run in flight; the next refresh starts again. */
+  cancel(): void {
+    this.cancelled = true;
+  }
+
+  /** Resolves when no run is in flight or waiting. */
+  async idle(): Promise<void> {
+    for (;;) {
+      const r = this.running;
+      await r;
+      if (r === this.running) return;
+    }
+  }
+
+  /**
+   * The model for `data`, at its start: the last run's, reset, while the topics are the same; otherwise a new
+   * one, in a GPU context of its own (the last one's buffers are destroyed with it).
+   */
+  private async model(data: UnderstandingData): Promise<UnderstandingModel> {
+    const last = this.engine;
+    if (last && last.cfg.skills === data.topics.length) {
+      restartUnderstandingModel(last);
+      return last;
+    }
+    this.ctx?.destroy();
+    this.ctx = null;
+    this.engine = null;
+    const { prefer, gpu } = this.compute();
+    if (prefer !== 'cpu' && this.gpuWorks) {
+      try {
+        this.ctx = await GpuContext.create(gpu);
+      } catch {
+        this.gpuWorks = false; // the recommender's info already says why WebGPU is missing
+      }
+    }
+    this.engine = await createUnderstandingModel(data, this.ctx);
+    return this.engine;
+  }
+
+  private async next(): Promise<void> {
+    if (!this.wanted) return;
+    this.wanted = false;
+    this.cancelled = false;
+    try {
+      const [readings, sessions] = await Promise.all([this.repo.readings(), this.repo.sessions()]);
+      const data = understandingData(readings, sessions);
+      const engine = await this.model(data);
+      const view = await understandingView(engine, data, readings, {
+        cancelled: () => this.cancelled,
+        onStep: (step, steps) => {
+          if (step % PROGRESS_EVERY === 0 || step === steps) this.post({ type: 'understanding-progress', step, steps });
+        },
+      });
+      if (!view) {
+        this.post({ type: 'understanding-progress', step: 0, steps: 0 });
+        return;
+      }
+      this.post({ type: 'understanding', view });
+    } catch (e) {
+      this.post({ type: 'notice', kind: 'error', text: `Predicted understanding could not be computed: ${e instanceof Error ? e.message : String(e)}` });
+    }
+  }
+}

@@ -27,6 +27,8 @@ export type ToWorker =
   | { type: 'pause' }
   | { type: 'resume' }
   | { type: 'cancel' }
+  /** Stops predicted understanding's training only (issue 18); the next data change trains it again. */
+  | { type: 'cancel-understanding' }
   | { type: 'data-changed' }
   /** Another tab's worker saved the model checkpoint (sent by the worker's entry, not the page). */
   | { type: 'model-changed' }

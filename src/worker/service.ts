@@ -95,6 +95,9 @@ export class ModelService extends ShownModel {
         this.control?.cancel();
         this.understanding.cancel();
         return Promise.resolve();
+      case 'cancel-understanding':
+        this.understanding.cancel();
+        return Promise.resolve();
       case 'model-changed':
         // Only a read-only tab follows another tab's checkpoints; the trainer wrote them itself.
         return this.info.readOnly ? this.enqueue(() => this.init(this.auto.budgetMs, false)) : Promise.resolve();

@@ -27,13 +27,14 @@ describe('predicted understanding in the worker', () => {
     }
     expect(view.mastery!.topics).toContain('deep learning');
 
-    // A session rated 5 of 100 after the demo's last: trained again, the chart ends on its day.
+    // A session rated 5 of 100 after the demo's last, on a topic the learner has not studied (the model
+    // expects it to go badly, so the check still passes): trained again, the chart ends on its day.
     const last = demo.sessions
       .map((s) => s.end)
       .sort()
       .at(-1)!;
     const minute = (Date.parse(last) - Date.UTC(2026, 10, 1)) / 60_000 + 600;
-    await repo.saveSession(aSession('low', 'demo-goodfellow-dl', minute, { understanding: 5 }));
+    await repo.saveSession(aSession('low', 'demo-axler-ladr', minute, { understanding: 5 }));
     const views = a.got.filter((m) => m.type === 'understanding').length;
     await a.s.handle({ type: 'data-changed' });
     await a.s.idle();
@@ -41,6 +42,7 @@ describe('predicted understanding in the worker', () => {
     const after = a.last('understanding')!.view;
     expect(after.rated).toBe(view.rated + 1);
     expect(after.mastery!.points.at(-1)!.day).toBe(new Date(Date.parse(last) + 600 * 60_000 + 30 * 60_000).toISOString().slice(0, 10));
+    expect(after.check).toMatchObject({ verdict: 'passed' });
     expect(after.check.modelError).not.toBe(view.check.modelError);
   });
 

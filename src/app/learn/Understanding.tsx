@@ -53,17 +53,24 @@ function Chart({ chart }: { chart: MasteryChart }) {
 export function UnderstandingPanel() {
   const view = useModel((s) => s.understanding);
   const progress = useModel((s) => s.understandingProgress);
+  const cancel = useModel((s) => s.cancelUnderstanding);
   const training = progress !== null && progress.steps > 0 && progress.step < progress.steps;
-  if (!view && !training) return null;
+  if (!view && !training && progress?.steps !== 0) return null;
   const chart = view?.mastery ?? null;
   return (
     <section aria-labelledby="understanding-title">
       <h2 id="understanding-title">Predicted understanding</h2>
       {training && (
-        <p role="status" data-testid="understanding-progress">
-          Training the understanding model: step {progress.step} of {progress.steps}.
-        </p>
+        <div className="row">
+          <p role="status" data-testid="understanding-progress">
+            Training the understanding model: step {progress.step} of {progress.steps}.
+          </p>
+          <button type="button" onClick={cancel}>
+            Cancel
+          </button>
+        </div>
       )}
+      {progress?.steps === 0 && <p data-testid="understanding-cancelled">Cancelled: the next change to your sessions trains it again.</p>}
       {view && <p data-testid="understanding-check">{checkText(view)}</p>}
       {chart && chart.points.length > 0 && (
         <>

@@ -61,6 +61,7 @@ interface ModelStore {
   pause(): void;
   resume(): void;
   cancel(): void;
+  cancelUnderstanding(): void;
   setBudget(seconds: number): void;
   plan(minutes: number): void;
   skip(readingId: string): void;
@@ -128,6 +129,7 @@ export const useModel = create<ModelStore>((set, get) => ({
   pause: () => send({ type: 'pause' }),
   resume: () => send({ type: 'resume' }),
   cancel: () => send({ type: 'cancel' }),
+  cancelUnderstanding: () => send({ type: 'cancel-understanding' }),
   setBudget(seconds) {
     pref.budget = seconds;
     set({ budgetSeconds: seconds });

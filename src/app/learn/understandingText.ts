@@ -13,9 +13,9 @@ export function checkText(v: UnderstandingView): string {
   const errors = `mean squared error ${error(modelError)} against ${error(baselineError)}; lower is better`;
   switch (verdict) {
     case 'passed':
-      return `Checked on your ${heldOut} newest rated sessions, each predicted from the ones before it: closer to how they went than your running success rate (${errors}).`;
+      return `Checked on your ${heldOut} newest rated sessions, each predicted from the ones before it: closer to how they went than your running success rate, by more than chance would give (${errors}).`;
     case 'not-better':
-      return `Too little evidence yet: on your ${heldOut} newest rated sessions the model was no closer to how they went than your running success rate (${errors}), so it predicts nothing.`;
+      return `Too little evidence yet: on your ${heldOut} newest rated sessions the model was not clearly closer to how they went than your running success rate (${errors}), so it predicts nothing.`;
     case 'too-few':
       return `Too little evidence yet: predictions are shown once the model beats your running success rate on ${MIN_HELD_OUT} held-out rated sessions, which takes ${4 * MIN_HELD_OUT} rated sessions (you have ${v.rated}). Rate your understanding when a session ends, or enter a quiz score.`;
   }

@@ -45,42 +45,43 @@ describe('understanding data', () => {
   });
 
   it(`training windows stay before the end, see the attempt before them, and relabel skills consistently (seed ${seed})`, () => {
-    const rng = new Rng(seed);
-    const d = understandingData(readings, history(60, rng));
-    const K = d.topics.length;
     const end = 30;
-    for (const shuffle of [false, true]) {
-      const windows = trainingWindows(d, end, 8, 200, new Rng(seed + 1), shuffle);
-      expect(windows.length).toBe(200);
-      for (const w of windows) {
-        expect(w.skills.length).toBeGreaterThanOrEqual(2);
-        expect(w.skills.length).toBeLessThanOrEqual(8);
-        // Find where the window sits: its outcomes are a run of the attempts before `end`.
-        const outcomes = Array.from(w.correct).join('');
-        const all = d.attempts
-          .slice(0, end)
-          .map((a) => a.understood)
-          .join('');
-        const starts = [...Array(end - w.skills.length + 1).keys()].filter((s) => all.slice(s, s + w.skills.length) === outcomes);
-        expect(starts.length).toBeGreaterThan(0);
-        if (!shuffle) {
-          const s = starts.find((st) => d.attempts.slice(st, st + w.skills.length).every((a, i) => a.skill === w.skills[i]))!;
-          expect(s).toBeDefined();
-          expect(w.scoreFrom).toBe(s === 0 ? 1 : 0);
-          const before = d.attempts[s - 1];
-          expect(w.prev).toBe(s === 0 ? 0 : before.skill + K * before.understood);
-        } else {
-          // One relabelling per window: equal skills stay equal, different ones different, the previous one included.
-          const s = starts.find((st) => {
-            const map = new Map<number, number>();
-            const ok = (from: number, to: number) =>
-              map.has(from) ? map.get(from) === to : [...map.values()].includes(to) ? false : (map.set(from, to), true);
-            const prevOk = st === 0 ? w.prev === 0 : ok(d.attempts[st - 1].skill, ((w.prev - 1) % K) + 1);
-            return prevOk && d.attempts.slice(st, st + w.skills.length).every((a, i) => ok(a.skill, w.skills[i]));
-          });
-          expect(s).toBeDefined();
-        }
-      }
+    // Without relabelling: every session on a reading of its own topic, so each window's skills say where it starts.
+    const own = Array.from({ length: 60 }, (_, i) => aReading(`own${i}`, { topics: [`topic ${String(i).padStart(2, '0')}`] }));
+    const rng = new Rng(seed);
+    const unique = understandingData(
+      own,
+      own.map((r, i) => aSession(`u${i}`, r.id, i * 1440, { understanding: Math.round(rng.next() * 100) })),
+    );
+    const K1 = unique.topics.length;
+    for (const w of trainingWindows(unique, end, 8, 200, new Rng(seed + 1), false)) {
+      expect(w.skills.length).toBeGreaterThanOrEqual(2);
+      expect(w.skills.length).toBeLessThanOrEqual(8);
+      const s = unique.attempts.findIndex((a) => a.skill === w.skills[0]);
+      expect(s + w.skills.length).toBeLessThanOrEqual(end);
+      expect(Array.from(w.skills)).toEqual(unique.attempts.slice(s, s + w.skills.length).map((a) => a.skill));
+      expect(Array.from(w.correct)).toEqual(unique.attempts.slice(s, s + w.skills.length).map((a) => a.understood));
+      expect(w.scoreFrom).toBe(s === 0 ? 1 : 0);
+      const before = unique.attempts[s - 1];
+      expect(w.prev).toBe(s === 0 ? 0 : before.skill + K1 * before.understood);
+    }
+    // Relabelled: skills repeat; some run of attempts before the end fits the window under one relabelling
+    // (equal skills stay equal, different ones different, the attempt before it included).
+    const d = understandingData(readings, history(60, new Rng(seed + 2)));
+    const K = d.topics.length;
+    for (const w of trainingWindows(d, end, 8, 200, new Rng(seed + 3), true)) {
+      const fits = [...Array(end - w.skills.length + 1).keys()].some((st) => {
+        const map = new Map<number, number>();
+        const ok = (from: number, to: number) => (map.has(from) ? map.get(from) === to : [...map.values()].includes(to) ? false : (map.set(from, to), true));
+        const run = d.attempts.slice(st, st + w.skills.length);
+        if (run.some((a, i) => a.understood !== w.correct[i])) return false;
+        const prevOk =
+          st === 0
+            ? w.prev === 0 && w.scoreFrom === 1
+            : w.scoreFrom === 0 && d.attempts[st - 1].understood === (w.prev > K ? 1 : 0) && ok(d.attempts[st - 1].skill, ((w.prev - 1) % K) + 1);
+        return prevOk && run.every((a, i) => ok(a.skill, w.skills[i]));
+      });
+      expect(fits).toBe(true);
     }
   });
 

@@ -49,13 +49,15 @@ export interface UnderstandingView {
 }
 
 export interface ViewOptions {
+  /** The engine was trained on this very data already (by an earlier call): predict only. */
+  trained?: boolean;
   cancelled?: () => boolean;
   onStep?: (step: number, steps: number) => void;
 }
 
 const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
 
-/** Trains `engine` (fresh) on `data` and builds the view; null when cancelled. */
+/** Trains `engine` (fresh, unless `trained`) on `data` and builds the view; null when cancelled. */
 export async function understandingView(
   engine: KtTrainable,
   data: UnderstandingData,
@@ -67,7 +69,7 @@ export async function understandingView(
   const none = { readiness: {}, prepare: {}, mastery: null };
   if (held < MIN_HELD_OUT) return { rated: n, check: { heldOut: held, modelError: null, baselineError: null, verdict: 'too-few' }, ...none };
   const end = n - held;
-  if ((await trainUnderstanding(engine, data, { end, cancelled: o.cancelled, onStep: o.onStep })) === 'cancelled') return null;
+  if (!o.trained && (await trainUnderstanding(engine, data, { end, cancelled: o.cancelled, onStep: o.onStep })) === 'cancelled') return null;
   const probs = await predictUnderstanding(
     engine,
     data,

@@ -1,8 +1,9 @@
 /**
  * Predicted understanding in the worker (issue 18), beside the recommender:
- * each change of the learner's data trains the knowledge-tracing model again
- * from its start (a few hundred steps on one learner's attempts: nothing is
- * saved), with progress and cancel, and posts
+ * each change of the learner's rated sessions or topics trains the
+ * knowledge-tracing model again from its start (a few hundred steps on one
+ * learner's attempts: nothing is saved), with progress and cancel; any other
+ * change asks the trained model again. It posts
  * the view (recommend/understanding.ts). One run at a time; a change during
  * a run cancels it and starts the next. WebGPU where it works (its own
  * context), else the CPU reference.
@@ -21,6 +22,8 @@ export class UnderstandingRunner {
   private ctx: GpuContext | null = null;
   private engine: UnderstandingModel | null = null;
   private gpuWorks = true;
+  /** The data key the engine was last trained on to the end (train/understandingData.ts), null: none. */
+  private trainedKey: string | null = null;
   private cancelled = false;
   private running: Promise<void> = Promise.resolve();
   private wanted = false;
@@ -31,7 +34,7 @@ export class UnderstandingRunner {
     private compute: () => { prefer: 'auto' | 'cpu'; gpu: GPU | undefined },
   ) {}
 
-  /** Trains again on the data as it is now (cancelling a run in flight): a status or prerequisite changes readiness too. */
+  /** Builds the view again on the data as it is now (cancelling a run in flight), training again if the rated sessions or topics changed. */
   refresh(): void {
     this.cancelled = true;
     this.wanted = true;
@@ -84,8 +87,13 @@ export class UnderstandingRunner {
     try {
       const [readings, sessions] = await Promise.all([this.repo.readings(), this.repo.sessions()]);
       const data = understandingData(readings, sessions);
-      const engine = await this.model(data);
+      // A change that leaves the rated sessions and topics as they were (an edit, a status, a hidden reading)
+      // needs no training: the model is asked again, over the catalog as it is now.
+      const trained = this.engine !== null && this.trainedKey === data.key;
+      const engine = trained ? this.engine! : await this.model(data);
+      this.trainedKey = null;
       const view = await understandingView(engine, data, readings, {
+        trained,
         cancelled: () => this.cancelled,
         onStep: (step, steps) => {
           if (step % PROGRESS_EVERY === 0 || step === steps) this.post({ type: 'understanding-progress', step, steps });
@@ -95,6 +103,7 @@ export class UnderstandingRunner {
         this.post({ type: 'understanding-progress', step: 0, steps: 0 });
         return;
       }
+      this.trainedKey = data.key;
       this.post({ type: 'understanding', view });
     } catch (e) {
       this.post({ type: 'notice', kind: 'error', text: `Predicted understanding could not be computed: ${e instanceof Error ? e.message : String(e)}` });

@@ -27,6 +27,18 @@ describe('predicted understanding in the worker', () => {
     }
     expect(view.mastery!.topics).toContain('deep learning');
 
+    // A catalog edit that leaves the rated sessions as they were: asked again, not trained again.
+    const upcoming = Object.keys(view.readiness)[0];
+    await repo.updateReading(upcoming, { status: 'finished' });
+    const before = a.got.length;
+    await a.s.handle({ type: 'data-changed' });
+    await a.s.idle();
+    const since = a.got.slice(before);
+    expect(since.filter((m) => m.type === 'understanding-progress')).toEqual([]);
+    const edited = a.last('understanding')!.view;
+    expect(edited.readiness[upcoming]).toBeUndefined();
+    expect(edited.check).toEqual(view.check);
+
     // A session rated 5 of 100 after the demo's last, on a topic the learner has not studied (the model
     // expects it to go badly, so the check still passes): trained again, the chart ends on its day.
     const last = demo.sessions

@@ -14,25 +14,11 @@ import { readingsFromZoteroCsv } from '../../src/data/csv';
 import { localDateTime, validateReading, validateSession } from '../../src/data/validate';
 import { compareDates, formatDateTime, weekStart } from '../../src/data/dates';
 import { buildVocabulary, learnerSequence } from '../../src/train/fromHistory';
-import type { StudySession } from '../../src/data/types';
-import { aReading } from '../support/records';
+import { aReading, aSessionAt } from '../support/records';
 import { strictReadings } from '../support/imports';
 
 const reading = aReading;
-const session = (id: string, start: string, end = start, extra: Partial<StudySession> = {}): StudySession => ({
-  id,
-  readingId: 'r',
-  start,
-  end,
-  activeMinutes: 0,
-  focus: 3,
-  interruptions: 0,
-  understanding: null,
-  quizScore: null,
-  notes: '',
-  progressAt: null,
-  ...extra,
-});
+const session = aSessionAt;
 
 // The edges of what JavaScript's Date can hold, a far-future year, and a year before the range.
 const OUT_OF_RANGE = [

@@ -21,15 +21,14 @@ export function aReading(id: string, extra: Partial<Reading> = {}): Reading {
   };
 }
 
-/** One valid study session for tests: `minute` minutes after 1 November 2026, 30 minutes long, unrated. */
-export function aSession(id: string, readingId: string, minute: number, extra: Partial<StudySession> = {}): StudySession {
-  const start = Date.UTC(2026, 10, 1) + minute * 60_000;
+/** One valid study session for tests, from `start` to `end` (ISO 8601), on reading "r", unrated. */
+export function aSessionAt(id: string, start: string, end = start, extra: Partial<StudySession> = {}): StudySession {
   return {
     id,
-    readingId,
-    start: new Date(start).toISOString(),
-    end: new Date(start + 30 * 60_000).toISOString(),
-    activeMinutes: 30,
+    readingId: 'r',
+    start,
+    end,
+    activeMinutes: 0,
     focus: 3,
     interruptions: 0,
     understanding: null,
@@ -38,4 +37,10 @@ export function aSession(id: string, readingId: string, minute: number, extra: P
     progressAt: null,
     ...extra,
   };
+}
+
+/** One valid study session for tests: `minute` minutes after 1 November 2026, 30 minutes long, unrated. */
+export function aSession(id: string, readingId: string, minute: number, extra: Partial<StudySession> = {}): StudySession {
+  const start = Date.UTC(2026, 10, 1) + minute * 60_000;
+  return aSessionAt(id, new Date(start).toISOString(), new Date(start + 30 * 60_000).toISOString(), { readingId, activeMinutes: 30, ...extra });
 }

@@ -179,7 +179,7 @@ export const UNDERSTANDING_MODEL: Omit<KtConfig, 'skills'> = { maxlen: 64, dim: 
  * (train/understandingModel.ts skillMatchingInit). Chosen on simulated learners (the demo's story, other
  * seeds), never the demo itself: bench/understanding.ts --simulated.
  */
-export const UNDERSTANDING_TRAINING = { steps: 600, batchSize: 8, lr: 3e-3, seed: 18, shuffleSkills: true } as const;
+export const UNDERSTANDING_TRAINING = { steps: 150, batchSize: 32, lr: 6e-3, seed: 18, shuffleSkills: true } as const;
 
 export function makeKtConfig(partial: Partial<KtConfig> & Pick<KtConfig, 'skills'>): KtConfig {
   const cfg: KtConfig = { ...KT_MODEL, ...partial };

@@ -73,7 +73,14 @@ export class ModelService extends ShownModel {
     super(repo, post, opts.gpu);
     this.clock = opts.clock ?? (() => performance.now());
     this.progress = progressPacer((progress) => this.post({ type: 'progress', progress }), opts.progressEveryMs ?? 100, this.clock);
-    this.understanding = new UnderstandingRunner(repo, post, () => ({ prefer: this.prefer, gpu: opts.gpu }));
+    this.understanding = new UnderstandingRunner(
+      repo,
+      post,
+      () => ({ prefer: this.prefer, gpu: opts.gpu }),
+      async () => {
+        while (this.running) await this.running;
+      },
+    );
   }
 
   /** Messages that steer a running training act at once; the rest wait their turn. */

@@ -32,6 +32,8 @@ export class UnderstandingRunner {
     private repo: Repo,
     private post: (m: FromWorker) => void,
     private compute: () => { prefer: 'auto' | 'cpu'; gpu: GPU | undefined },
+    /** Resolves when the recommender is not training: this model trains after it, not against it for the same cores. */
+    private recommenderIdle: () => Promise<void> = () => Promise.resolve(),
   ) {}
 
   /** Builds the view again on the data as it is now (cancelling a run in flight), training again if the rated sessions or topics changed. */
@@ -85,6 +87,12 @@ export class UnderstandingRunner {
     this.wanted = false;
     this.cancelled = false;
     try {
+      await this.recommenderIdle();
+      if (this.cancelled) {
+        // A newer refresh is queued (it runs next), or the learner cancelled while this waited.
+        if (!this.wanted) this.post({ type: 'understanding-progress', step: 0, steps: 0 });
+        return;
+      }
       const [readings, sessions] = await Promise.all([this.repo.readings(), this.repo.sessions()]);
       const data = understandingData(readings, sessions);
       // A change that leaves the rated sessions and topics as they were (an edit, a status, a hidden reading)

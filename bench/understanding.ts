@@ -68,6 +68,7 @@ export async function main(args: string[]): Promise<void> {
         const engine = await createUnderstandingModel(data, engineName === 'webgpu' ? ctx : null, seed);
         const t0 = performance.now();
         await trainUnderstanding(engine, data, { end, seed });
+        if (engineName === 'webgpu') await ctx.sync(); // the steps are only submitted: time them done
         const trainMs = performance.now() - t0;
         const queries = data.attempts.slice(end).map((a, i) => ({ end: end + i, skill: a.skill }));
         const check = understandingCheck(data.attempts, await predictUnderstanding(engine, data, queries));

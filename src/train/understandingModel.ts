@@ -87,6 +87,9 @@ export interface UnderstandingTrainOptions {
   shuffleSkills?: boolean;
 }
 
+/** At most this many training steps wait on the GPU at once. */
+export const WAIT_EVERY = 10;
+
 /** 'finished', or 'cancelled' when `cancelled` said so; with fewer than two attempts there is nothing to learn. */
 export async function trainUnderstanding(engine: KtTrainable, data: UnderstandingData, o: UnderstandingTrainOptions): Promise<'finished' | 'cancelled'> {
   const steps = o.steps ?? UNDERSTANDING_TRAINING.steps;
@@ -95,7 +98,9 @@ export async function trainUnderstanding(engine: KtTrainable, data: Understandin
     if (o.cancelled?.()) return 'cancelled';
     const windows = trainingWindows(data, o.end, engine.cfg.maxlen, engine.batchSize, rng, o.shuffleSkills ?? UNDERSTANDING_TRAINING.shuffleSkills);
     if (windows.length === 0) break;
-    await engine.trainStep(ktBatch(engine.cfg, windows, engine.batchSize), false);
+    // Every WAIT_EVERY steps (and the last) wait for the GPU: otherwise all steps are queued at once, progress
+    // counts submissions, and a cancel or the recommender's next run waits behind the whole queue.
+    await engine.trainStep(ktBatch(engine.cfg, windows, engine.batchSize), step % WAIT_EVERY === 0 || step === steps);
     o.onStep?.(step, steps);
   }
   return 'finished';

@@ -77,9 +77,7 @@ export class ModelService extends ShownModel {
       repo,
       post,
       () => ({ prefer: this.prefer, gpu: opts.gpu }),
-      async () => {
-        while (this.running) await this.running;
-      },
+      () => this.recommenderIdle(),
     );
   }
 
@@ -139,6 +137,19 @@ export class ModelService extends ShownModel {
       await q;
       if (this.running) await this.running;
       await this.understanding.idle();
+      if (q === this.queue && !this.running) return;
+    }
+  }
+
+  /**
+   * Resolves when no message waits and no training runs: a data change queues the recommender's update
+   * before its training starts, so waiting on `running` alone would let the understanding model start first.
+   */
+  private async recommenderIdle(): Promise<void> {
+    for (;;) {
+      const q = this.queue;
+      await q;
+      if (this.running) await this.running;
       if (q === this.queue && !this.running) return;
     }
   }

@@ -7,7 +7,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { GpuContext } from '../../src/gpu/context';
 import { Rng } from '../../src/model/random';
 import { queryWindow, readingSkills, trainingWindows, understandingData, UNTAGGED } from '../../src/train/understandingData';
-import { createUnderstandingModel, predictUnderstanding, restartUnderstandingModel, trainUnderstanding } from '../../src/train/understandingModel';
+import { createUnderstandingModel, predictUnderstanding, restartUnderstandingModel, trainUnderstanding, WAIT_EVERY } from '../../src/train/understandingModel';
 import { aReading, aSession } from '../support/records';
 import { gpuContext, relErr, testSeed } from '../support/gpu';
 
@@ -120,5 +120,19 @@ describe('the understanding model', () => {
     // Cancelled before its first step: nothing trained.
     expect(await trainUnderstanding(cpu, d, { end: 30, cancelled: () => true })).toBe('cancelled');
     await expect(predictUnderstanding(cpu, d, [{ end: 0, skill: 1 }])).rejects.toThrow(/needs 1\.\.\d+ attempts before it, got 0/);
+  });
+
+  it('waits for the GPU every few steps and at the last, so that progress is work done and a cancel acts soon', async () => {
+    const d = understandingData(readings, history(40, new Rng(seed)));
+    const model = await createUnderstandingModel(d, null);
+    const waited: boolean[] = [];
+    const step = model.trainStep.bind(model);
+    model.trainStep = (batch, readLoss) => {
+      waited.push(readLoss ?? true);
+      return step(batch, readLoss);
+    };
+    await trainUnderstanding(model, d, { end: 30, steps: 2 * WAIT_EVERY + 3 });
+    expect(waited).toHaveLength(2 * WAIT_EVERY + 3);
+    expect(waited.flatMap((w, i) => (w ? [i + 1] : []))).toEqual([WAIT_EVERY, 2 * WAIT_EVERY, 2 * WAIT_EVERY + 3]);
   });
 });

@@ -75,4 +75,16 @@ describe('predicted understanding in the worker', () => {
     await a.s.idle();
     expect(a.last('understanding')!.view.check.verdict).toBe('passed');
   }, 120_000);
+
+  it('a change that the recommender trains on: the understanding model starts after the recommender’s run ends', async () => {
+    const repo = await demoRepo();
+    const a = service(repo, newGpu());
+    await a.s.handle({ type: 'init', prefer: 'auto', budgetMs: 60_000, autoTrain: true, epochs: 1 });
+    await a.s.idle();
+    const lastTraining = a.got.map((m) => m.type).lastIndexOf('progress');
+    const firstUnderstanding = a.got.findIndex((m) => m.type === 'understanding-progress');
+    expect(lastTraining).toBeGreaterThan(0);
+    expect(firstUnderstanding).toBeGreaterThan(lastTraining);
+    expect(a.last('understanding')!.view.check.verdict).toBe('passed');
+  }, 120_000);
 });

@@ -9,7 +9,9 @@
  * (a model with that maxlen) and return the top 10. Also: our dispatches per
  * training step (counted by Dispatch.encode), and the scoring matrix product's
  * FLOP/s (scoringFlops.ts; --score-rows hidden states against every item),
- * with its share of --peak-gflops when that is given (the adapter's peak).
+ * with its share of --peak-gflops when that is given (the adapter's peak). Where the device has subgroups,
+ * the same engine with the other choice of row kernels alternates with the two (subgroup_rows_speedup: the
+ * step with a row per invocation over the step with a row per subgroup).
  */
 import { gpu } from './webgpu-node';
 import * as tf from '@tensorflow/tfjs-core';
@@ -29,6 +31,13 @@ const median = (xs: number[]) => {
   const s = [...xs].sort((a, b) => a - b);
   return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 };
+
+/** Median step times of the two choices of row kernels, and the speed-up of a subgroup per row. */
+const rowKernelTimes = (subgroup: number[], invocation: number[]) => ({
+  subgroup_rows_step_ms: +median(subgroup).toFixed(2),
+  invocation_rows_step_ms: +median(invocation).toFixed(2),
+  subgroup_rows_speedup: +(median(invocation) / median(subgroup)).toFixed(3),
+});
 
 export async function main(args: string[]): Promise<void> {
   const get = (n: string, d: number) => {
@@ -59,6 +68,15 @@ export async function main(args: string[]): Promise<void> {
 
   const params = initParameters(cfg, parameterLayout(cfg), 3);
   const ours = await GpuEngine.create(ctx, cfg, { batchSize: B, params, optimizer: { lr, beta1: 0.9, beta2: 0.98, eps: 1e-8, weightDecay: 0 } });
+  // Where the device has subgroups: the same engine with the other choice of row kernels (a subgroup per row
+  // or an invocation per row, ctx.subgroupRows). It alternates with the two, so the ratio is from the same
+  // minutes of this machine.
+  const subgroupRows = ctx.subgroupRows;
+  ctx.subgroupRows = !subgroupRows;
+  const other = ctx.subgroups
+    ? await GpuEngine.create(ctx, cfg, { batchSize: B, params, optimizer: { lr, beta1: 0.9, beta2: 0.98, eps: 1e-8, weightDecay: 0 } })
+    : null;
+  ctx.subgroupRows = subgroupRows;
   const theirs = new TfSasrec(cfg, params, lr);
   const rng = new Rng(5);
   const batches = Array.from({ length: 4 }, () => {
@@ -81,6 +99,16 @@ export async function main(args: string[]): Promise<void> {
   log(`after one step each: loss on the next batch ours ${a2.toFixed(6)}, TF.js ${b2.toFixed(6)} (first-step losses ${a1.toFixed(6)} / ${b1.toFixed(6)})`);
   await ours.trainStep(batches[1]);
   await theirs.trainStep(batches[1]);
+  if (other) {
+    const p0 = (await other.forward(batches[0], { training: false })).loss;
+    log(
+      `row kernels by ${subgroupRows ? 'invocation' : 'subgroup'}: first loss ${p0.toFixed(6)} (by ${subgroupRows ? 'subgroup' : 'invocation'}: ${l0.toFixed(6)})`,
+    );
+    if (!(Math.abs(p0 - l0) / Math.abs(l0) < 1e-5)) throw new Error('the two choices of row kernels disagree on the first loss');
+    await other.trainStep(batches[0]);
+    await other.trainStep(batches[1]);
+  }
+  const otherT: number[] = [];
 
   const oursT: number[] = [];
   const tfT: number[] = [];
@@ -98,6 +126,11 @@ export async function main(args: string[]): Promise<void> {
     oursT.push(performance.now() - s);
     oursC.push(cpuMs(process.cpuUsage(c)));
     dispatches = ctx.dispatchCount - n0;
+    if (other) {
+      s = performance.now();
+      await other.trainStep(b);
+      otherT.push(performance.now() - s);
+    }
     c = process.cpuUsage();
     s = performance.now();
     await theirs.trainStep(b);
@@ -144,6 +177,9 @@ export async function main(args: string[]): Promise<void> {
     tfjs_infer_ms: +median(tfIT).toFixed(2),
     infer_speedup: +(median(tfIT) / median(oursIT)).toFixed(2),
     steps,
+    subgroups: ctx.subgroups,
+    row_kernels: subgroupRows ? 'subgroup' : 'invocation',
+    ...(other ? rowKernelTimes(subgroupRows ? oursT : otherT, subgroupRows ? otherT : oursT) : {}),
     ours_dispatches_per_step: dispatches,
     scoring_product: scoring,
   };
@@ -153,6 +189,10 @@ export async function main(args: string[]): Promise<void> {
   );
   log(`process CPU time per step: ours ${result.ours_step_cpu_ms} ms, TF.js ${result.tfjs_step_cpu_ms} ms -> ${result.cpu_time_speedup}x`);
   log(`dispatches per training step (ours): ${dispatches}`);
+  if (other)
+    log(
+      `row kernels: a subgroup per row ${result.subgroup_rows_step_ms} ms, an invocation per row ${result.invocation_rows_step_ms} ms per step -> ${result.subgroup_rows_speedup}x (ours: ${result.row_kernels})`,
+    );
   const share = scoring.share_of_peak === undefined ? '' : `, ${(100 * scoring.share_of_peak).toFixed(1)}% of the given peak ${scoring.peak_gflops} GFLOP/s`;
   log(
     `scoring product (${scoring.rows} x ${cfg.dim}) . (${cfg.dim} x ${cfg.items + 1}), ${scoring.variant}: ${scoring.ms_per_product} ms, ${scoring.gflops} GFLOP/s${share}`,

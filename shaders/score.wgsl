@@ -1,6 +1,7 @@
 //!include common.wgsl
 // Scoring every catalog item for one history, and top-k.
 //   score_items: scores[i] = h[h_at ..] . E[i]; padding (i = 0) and excluded items get NEG_INF
+//   score_items_vec4: the same, 4 channels per load (C and h_at multiples of 4)
 //   topk:        one workgroup; each invocation keeps a sorted private top-k over a
 //                strided slice, then invocation 0 merges the 256 lists.
 //                Order: higher score first, ties by lower index. k <= 64.
@@ -29,6 +30,22 @@ fn score_items(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nw
   if (i == 0u || ((dims.flags & 1u) != 0u && exclude[i] != 0u)) { scores[i] = NEG_INF; return; }
   var s = 0.0;
   for (var c = 0u; c < dims.C; c++) { s = fma(h[dims.h_at + c], E[i * dims.C + c], s); }
+  scores[i] = s;
+}
+
+// The same scores with 16-byte loads (C and h_at multiples of 4), where the launcher can use it.
+@group(0) @binding(10) var<storage, read> h4: array<vec4<f32>>;
+@group(0) @binding(11) var<storage, read> E4: array<vec4<f32>>;
+
+@compute @workgroup_size(256)
+fn score_items_vec4(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
+  let i = linear_index(wg, nwg, lid);
+  if (i >= dims.rows) { return; }
+  if (i == 0u || ((dims.flags & 1u) != 0u && exclude[i] != 0u)) { scores[i] = NEG_INF; return; }
+  let C4 = dims.C / 4u;
+  let h0 = dims.h_at / 4u;
+  var s = 0.0;
+  for (var c = 0u; c < C4; c++) { s += dot(E4[i * C4 + c], h4[h0 + c]); }
   scores[i] = s;
 }
 

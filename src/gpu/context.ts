@@ -16,15 +16,34 @@ export interface AcquiredDevice {
    */
   gpu: GPU;
   adapter: GPUAdapter;
+  /** The device has the `subgroups` feature (kernels with subgroup operations may be used). */
+  subgroups: boolean;
+  /** The largest subgroup the adapter may run (info.subgroupMaxSize; 64 when it does not say). */
+  subgroupMaxSize: number;
+  /** The device has `shader-f16` (half-precision storage and arithmetic in WGSL). */
+  f16: boolean;
+}
+
+/** Optional features the engine uses when the adapter offers them; false leaves one out (to test the path without it). */
+export interface FeatureChoice {
+  subgroups?: boolean;
+  f16?: boolean;
 }
 
 /** Request a device with the larger limits the engine needs, where the adapter has them. */
-export async function acquireDevice(gpu: GPU | undefined = globalThis.navigator?.gpu, options: GPURequestAdapterOptions = {}): Promise<AcquiredDevice> {
+export async function acquireDevice(
+  gpu: GPU | undefined = globalThis.navigator?.gpu,
+  options: GPURequestAdapterOptions = {},
+  features: FeatureChoice = {},
+): Promise<AcquiredDevice> {
   if (!gpu) throw new Error('WebGPU is not available (navigator.gpu is missing)');
   const adapter = await gpu.requestAdapter({ powerPreference: 'high-performance', ...options });
   if (!adapter) throw new Error('WebGPU is available but no adapter was found');
   const l = adapter.limits;
+  const subgroups = features.subgroups !== false && adapter.features.has('subgroups');
+  const f16 = features.f16 !== false && adapter.features.has('shader-f16');
   const device = await adapter.requestDevice({
+    requiredFeatures: [...(subgroups ? ['subgroups' as GPUFeatureName] : []), ...(f16 ? ['shader-f16' as GPUFeatureName] : [])],
     requiredLimits: {
       maxStorageBuffersPerShaderStage: Math.min(l.maxStorageBuffersPerShaderStage, 10),
       maxStorageBufferBindingSize: l.maxStorageBufferBindingSize,
@@ -36,7 +55,17 @@ export async function acquireDevice(gpu: GPU | undefined = globalThis.navigator?
   const adapterName = [info.vendor, info.architecture, info.device, info.description].filter((s) => s && s.length > 0).join(' / ') || 'unknown adapter';
   const fallback = (info as GPUAdapterInfo & { isFallbackAdapter?: boolean }).isFallbackAdapter === true;
   const software = fallback || /llvmpipe|lavapipe|swiftshader|software/i.test(adapterName);
-  return { device, adapterName, gpu, adapter, software };
+  const subgroupMaxSize = (info as GPUAdapterInfo & { subgroupMaxSize?: number }).subgroupMaxSize ?? 64;
+  return {
+    device,
+    adapterName,
+    gpu,
+    adapter,
+    software,
+    subgroups: subgroups && device.features.has('subgroups'),
+    subgroupMaxSize,
+    f16: f16 && device.features.has('shader-f16'),
+  };
 }
 
 export interface BufferSlice {
@@ -82,6 +111,17 @@ export class GpuContext {
   private owned: GPUBuffer[] = [];
   /** Compute dispatches encoded so far (counted by Dispatch.encode; benchmarks read differences). */
   dispatchCount = 0;
+  /** The device has `subgroups`: kernels with subgroup operations can run. */
+  readonly subgroups: boolean;
+  readonly subgroupMaxSize: number;
+  /** The device has `shader-f16`: kernels with half-precision buffers can run (kernels/score.ts). */
+  readonly f16: boolean;
+  /**
+   * Row kernels (LayerNorm) give each row a subgroup instead of an invocation: where the device has subgroups
+   * and is a GPU. On llvmpipe, a row per invocation measured faster (bench/RESULTS.md, issue 19). A benchmark
+   * may flip it before building a model; a kernel test forces either per launch.
+   */
+  subgroupRows: boolean;
 
   constructor(acquired: AcquiredDevice) {
     this.device = acquired.device;
@@ -89,6 +129,10 @@ export class GpuContext {
     this.softwareAdapter = acquired.software;
     this.gpu = acquired.gpu;
     this.adapter = acquired.adapter;
+    this.subgroups = acquired.subgroups;
+    this.subgroupMaxSize = acquired.subgroupMaxSize;
+    this.subgroupRows = acquired.subgroups && !acquired.software;
+    this.f16 = acquired.f16;
     this.device.addEventListener('uncapturederror', (ev) => {
       this.pendingError ??= (ev as GPUUncapturedErrorEvent).error.message;
     });
@@ -117,8 +161,8 @@ export class GpuContext {
     this.throwIfFailed();
   }
 
-  static async create(gpu?: GPU): Promise<GpuContext> {
-    return new GpuContext(await acquireDevice(gpu));
+  static async create(gpu?: GPU, features: FeatureChoice = {}): Promise<GpuContext> {
+    return new GpuContext(await acquireDevice(gpu, {}, features));
   }
 
   /** A storage buffer of `floats` 4-byte elements (at least 4 bytes). */

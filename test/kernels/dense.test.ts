@@ -85,13 +85,26 @@ describe('matmul (forward projections and backward products)', () => {
 });
 
 describe('layernorm', () => {
-  for (const variant of ['tree', 'direct'] as const)
+  // Rows by one invocation each, or by one subgroup each (where the device has subgroups: lavapipe does).
+  for (const [variant, rowVariant] of [
+    ['tree', 'invocation'],
+    ['direct', 'invocation'],
+    ['direct', 'subgroup'],
+  ] as const)
     for (const [rows, C] of [
       [1, 5],
       [91, 64],
       [650, 100],
     ] as const) {
-      it(`forward and backward (${variant} parameter sums), rows=${rows} C=${C}`, async () => {
+      it(`forward and backward (${variant} parameter sums, a row per ${rowVariant}), rows=${rows} C=${C}`, async () => {
+        expect(ctx.subgroups).toBe(ctx.device.features.has('subgroups'));
+        if (rowVariant === 'subgroup' && !ctx.subgroups) {
+          // An adapter without subgroups (none here: lavapipe has them) must refuse the subgroup kernels.
+          expect(() =>
+            ln.layernormForward(ctx, { x: ctx.unused(), ln: ctx.unused(), out: ctx.unused(), stats: ctx.unused(), rows, C, variant: rowVariant }),
+          ).toThrow(/subgroups feature/);
+          return;
+        }
         const x = randn(rows * C, 2);
         for (let i = 0; i < x.length; i++) x[i] += 0.5;
         const lnp = new Float32Array(2 * C);
@@ -110,8 +123,8 @@ describe('layernorm', () => {
         const dx = ctx.upload(dx0, 'dx');
         const dln = ctx.storage(2 * C, 'dln');
         await run([
-          ln.layernormForward(ctx, { x: X, ln: L, out, stats, rows, C }),
-          ln.layernormBackward(ctx, { dout: D, x: X, stats, ln: L, dx, rows, C }),
+          ln.layernormForward(ctx, { x: X, ln: L, out, stats, rows, C, variant: rowVariant }),
+          ln.layernormBackward(ctx, { dout: D, x: X, stats, ln: L, dx, rows, C, variant: rowVariant }),
           ln.layernormBackwardParams(ctx, { dout: D, x: X, stats, dln, rows, C, variant }),
         ]);
         const o = new Float64Array(rows * C);

@@ -199,13 +199,16 @@ describe('losses', () => {
 });
 
 describe('scoring and top-k', () => {
-  for (const [items, C, topK] of [
-    [5, 3, 3],
-    [1000, 24, 10],
-    [23715, 64, 10],
-    [4099, 50, 64],
+  // C a multiple of 4: score_items_vec4 by default, and the scalar kernel forced; otherwise the scalar one.
+  for (const [items, C, topK, vec4] of [
+    [5, 3, 3, true],
+    [1000, 24, 10, true],
+    [1000, 24, 10, false],
+    [23715, 64, 10, true],
+    [23715, 64, 10, false],
+    [4099, 50, 64, true],
   ] as const) {
-    it(`score ${items} items, top-${topK}`, async () => {
+    it(`score ${items} items of dim ${C} (${vec4 && C % 4 === 0 ? 'vec4' : 'scalar'} kernel), top-${topK}`, async () => {
       const rows = items + 1;
       const h = randn(C);
       const E = randn(rows * C);
@@ -217,7 +220,7 @@ describe('scoring and top-k', () => {
       const H = ctx.upload(h, 'h');
       const Eb = ctx.upload(E, 'E');
       await run([
-        score.scoreItems(ctx, { h: H, E: Eb, exclude: ctx.upload(excl, 'excl'), scores, rows, C }),
+        score.scoreItems(ctx, { h: H, E: Eb, exclude: ctx.upload(excl, 'excl'), scores, rows, C, vec4 }),
         score.topk(ctx, {
           scores,
           partialScore: ctx.storage(256 * 64, 'ps'),
@@ -241,6 +244,43 @@ describe('scoring and top-k', () => {
         topK,
       );
       expect(gotIdx.slice(0, expectIdx.length)).toEqual(expectIdx);
+    });
+  }
+});
+
+describe('scoring from a half-precision item table (shader-f16)', () => {
+  /** Relative error allowed: the table is rounded to f16 (11-bit significand, 2^-11 ≈ 4.9e-4 per element). */
+  const F16 = 1e-3;
+  for (const [items, C, hAt] of [
+    [5, 4, 0],
+    [1000, 24, 8],
+    [23715, 64, 64],
+  ] as const) {
+    it(`score ${items} items of dim ${C} from an f16 copy of the table, within ${F16} of the float64 scores`, async () => {
+      expect(ctx.f16).toBe(ctx.device.features.has('shader-f16'));
+      const rows = items + 1;
+      if (!ctx.f16) {
+        // An adapter without shader-f16 (lavapipe has it) must refuse the kernels rather than run without.
+        expect(() => score.toF16(ctx, { E: ctx.unused(), E16: ctx.unused(), n: rows * C })).toThrow(/shader-f16/);
+        return;
+      }
+      const h = randn(hAt + C);
+      const E = randn(rows * C);
+      const E16 = score.halfStorage(ctx, rows * C, 'E16');
+      const scores = ctx.storage(rows, 'scores');
+      await run([
+        score.toF16(ctx, { E: ctx.upload(E, 'E'), E16, n: rows * C }),
+        score.scoreItemsF16(ctx, { h: ctx.upload(h, 'h'), hAt, E16, scores, rows, C }),
+      ]);
+      const want = new Float64Array(rows);
+      ref.scoreItems(h.subarray(hAt), E, rows, C, new Uint32Array(rows), want);
+      const got = await read(scores, rows);
+      expect(got[0]).toBeLessThan(-1e38);
+      const err = relErr(got.subarray(1), want.subarray(1));
+      console.log(`f16 table, ${items} items of dim ${C}: relative error ${err.toExponential(2)} (f32 kernels: below ${FWD})`);
+      expect(err, msg('f16 scores')).toBeLessThan(F16);
+      // The rounding is real: an f16 table is not the f32 one (else this kernel would not be reading halves).
+      expect(err).toBeGreaterThan(1e-6);
     });
   }
 });

@@ -62,7 +62,7 @@ async function pair(cfg: ModelConfig, B: number, rng: Rng, maxCandidates?: numbe
   return { gpu, ref };
 }
 
-const cases: [string, ModelConfig, number, number, ('fused' | 'gemm')?, number?][] = [
+const cases: [string, ModelConfig, number, number, ('fused' | 'gemm')?, number?, 'subgroup rows'?][] = [
   ['bce, B=13 T=7', awkwardConfig('bce'), 13, 0],
   ['bce, B=13 T=7, fused attention kernels', awkwardConfig('bce'), 13, 0, 'fused'],
   ['bce, B=13 T=7, dropout 0 (branch gradients read dx directly)', awkwardConfig('bce', { dropout: 0 }), 13, 0],
@@ -71,13 +71,28 @@ const cases: [string, ModelConfig, number, number, ('fused' | 'gemm')?, number?]
   ['ce over all items in one chunk, B=2 T=50', awkwardConfig('ce', { maxlen: 50, items: 300, dim: 24, heads: 2, ffnDim: 40 }), 2, 0, 'gemm', 4096],
   ['ce over 20 sampled candidates, B=1 T=50', awkwardConfig('ce', { maxlen: 50, dim: 24, heads: 2, ffnDim: 40, contentBuckets: 0 }), 1, 20],
   ['bce, B=13 T=50, 1 head, no features', awkwardConfig('bce', { maxlen: 50, dim: 20, heads: 1, features: 0, blocks: 1 }), 13, 0],
+  ['ce over all items, B=13 T=7, LayerNorm by a subgroup per row', awkwardConfig('ce'), 13, 0, 'gemm', undefined, 'subgroup rows'],
 ];
 
 describe('one GPU training step equals the reference step', () => {
-  for (const [name, cfg, B, cands, attention, chunk] of cases) {
+  for (const [name, cfg, B, cands, attention, chunk, rows] of cases) {
     it(name, async () => {
       const rng = new Rng(seed);
-      const { gpu, ref } = await pair(cfg, B, rng, cands ? cands + B * cfg.maxlen : undefined, attention, chunk);
+      const chosen = ctx.subgroupRows;
+      if (rows) ctx.subgroupRows = true;
+      const made = await pair(cfg, B, rng, cands ? cands + B * cfg.maxlen : undefined, attention, chunk)
+        .then(
+          (engines) => ({ engines, error: null }),
+          (error: unknown) => ({ engines: null, error }),
+        )
+        .finally(() => (ctx.subgroupRows = chosen));
+      if (rows && !ctx.subgroups) {
+        // No subgroups on this adapter (lavapipe has them): the engine must refuse rather than run without.
+        expect(String(made.error)).toMatch(/subgroups feature/);
+        return;
+      }
+      if (!made.engines) throw made.error;
+      const { gpu, ref } = made.engines;
       const batch = randomBatch(cfg, B, rng, cands);
       const g = await gpu.forward(batch, { readAttention: true });
       const r = ref.forward(batch);

@@ -6,6 +6,7 @@
  *   npm run bench:quality -- --data FILE [--maxlen N] [--epochs N] [--loss bce|ce] [--cpu] [--json]
  *        [--dim N] [--blocks N] [--heads N] [--batch N] [--lr X] [--dropout X] [--negatives N] [--ce-chunk N]
  *        [--eval-every N] [--patience N] [--eval-users N] [--limit-users N] [--compact-items] [--seed N] [--checkpoint FILE]
+ *        [--snapshots DIR] [--snapshot-every N]
  *
  * --loss ce --negatives 0: softmax over every item, computed --ce-chunk items at a
  * time (model/fullSoftmax.ts). --limit-users N --compact-items: the first N users
@@ -13,6 +14,9 @@
  * The best epoch is chosen on validation NDCG@10 (sampled, every --eval-every epochs);
  * at the end its model is scored on validation and test by both protocols: the
  * 100 sampled candidates and full ranking (the true item against every item).
+ *
+ * --snapshots DIR [--snapshot-every N] keeps the parameters after every N epochs with their training time
+ * (bench/snapshots.ts), for bench:time-to-target to score on test afterwards.
  *
  * --checkpoint FILE saves the training state (and the best state so far) after
  * every epoch and resumes from it when it exists, so a long run can be split
@@ -23,17 +27,13 @@
  */
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { basename } from 'node:path';
-import { gpu } from './webgpu-node';
-import { GpuContext, acquireDevice } from '../src/gpu/context';
-import { GpuEngine } from '../src/model/engine';
-import { ReferenceModel } from '../src/reference/model';
 import { makeConfig } from '../src/model/config';
+import { qualityData, qualityModel } from './qualityModel';
+import { snapshotWriter } from './snapshots';
 import { parseArgs } from './qualityArgs';
 import { Rng } from '../src/model/random';
 import { sequenceBatch, shuffled } from '../src/train/sampling';
-import { parseUserItemLines } from '../src/data/userItems';
-import { compactItems, leaveLastTwo } from '../src/eval/split';
-import { evalCases, evaluateFullAndSampled, evaluateMarkov, evaluateModel, evaluatePopularity, popularityCounts } from '../src/eval/evaluate';
+import { evaluateFullAndSampled, evaluateMarkov, evaluateModel, evaluatePopularity, popularityCounts } from '../src/eval/evaluate';
 import type { Metrics } from '../src/train/metrics';
 
 const fmt = (m: Metrics) => `HR@10 ${m.hr10.toFixed(4)}  NDCG@10 ${m.ndcg10.toFixed(4)}`;
@@ -41,18 +41,8 @@ const fmt = (m: Metrics) => `HR@10 ${m.hr10.toFixed(4)}  NDCG@10 ${m.ndcg10.toFi
 export async function main(args: string[]): Promise<void> {
   const o = parseArgs(args);
   const log = (s: string) => process.stderr.write(s + '\n');
-  const data = parseUserItemLines(readFileSync(o.data, 'utf8'), o.data);
-  let sequences = data.sequences;
-  if (o.limitUsers > 0) sequences = sequences.slice(0, o.limitUsers);
-  if (o.compactItems) {
-    const c = compactItems(sequences);
-    sequences = c.sequences;
-    data.items = c.items;
-  }
-  const split = leaveLastTwo(sequences);
+  const { data, sequences, split, validCases, testCases } = qualityData(o);
   log(`${basename(o.data)}: ${sequences.length} users, ${data.items} items, ${sequences.reduce((s, q) => s + q.length, 0)} interactions`);
-  const validCases = evalCases(split, sequences, 'valid', data.items, o.seed, o.evalUsers);
-  const testCases = evalCases(split, sequences, 'test', data.items, o.seed + 1, o.evalUsers);
   const pop = popularityCounts(split.train, data.items);
   const popTest = evaluatePopularity(testCases, pop);
   const markovTest = evaluateMarkov(testCases, split.train, pop);
@@ -60,36 +50,8 @@ export async function main(args: string[]): Promise<void> {
 
   const cfg = makeConfig({ items: data.items, maxlen: o.maxlen, dim: o.dim, blocks: o.blocks, heads: o.heads, dropout: o.dropout, loss: o.loss });
   const B = o.batch;
-  const optimizer = { lr: o.lr, beta1: 0.9, beta2: 0.98, weightDecay: 0 };
-  let adapter: string;
-  let trainStep: (batch: ReturnType<typeof sequenceBatch>, read: boolean) => Promise<number>;
-  let encode: (h: number[][]) => Promise<Float32Array | Float64Array>;
-  let itemTable: () => Promise<ArrayLike<number>>;
-  let save: () => Promise<Uint8Array>;
-  let restore: (s: Uint8Array) => void;
-  let maxCandidates = data.items;
   const fullSoftmax = o.loss === 'ce' && o.negatives <= 0;
-  if (o.cpu) {
-    const ref = new ReferenceModel(cfg, { batchSize: B, seed: o.seed, optimizer });
-    adapter = 'cpu-reference (float64)';
-    trainStep = async (b) => ref.trainStep(b);
-    encode = async (h) => ref.encodeHistories(h);
-    itemTable = async () => ref.composeItems();
-    save = async () => new Uint8Array(Float64Array.from(ref.params).buffer);
-    restore = (s) => ref.params.set(new Float64Array(s.buffer.slice(s.byteOffset, s.byteOffset + s.byteLength)));
-  } else {
-    const ctx = new GpuContext(await acquireDevice(gpu));
-    adapter = ctx.adapterName;
-    // The logits of sampled softmax are (B*T, candidates): keep them within one binding.
-    maxCandidates = Math.min(data.items, Math.floor(ctx.device.limits.maxStorageBufferBindingSize / (4 * B * o.maxlen)));
-    const ceChunkItems = fullSoftmax ? o.ceChunk : 0;
-    const eng = await GpuEngine.create(ctx, cfg, { batchSize: B, seed: o.seed, optimizer, maxCandidates, ceChunkItems });
-    trainStep = (b, read) => eng.trainStep(b, read);
-    encode = (h) => eng.encodeHistories(h);
-    itemTable = () => eng.readItemTable();
-    save = () => eng.save();
-    restore = (s) => eng.load(s);
-  }
+  const { adapter, maxCandidates, trainStep, encode, itemTable, save, restore } = await qualityModel(o, cfg);
   const negatives = fullSoftmax ? 0 : Math.min(o.negatives, maxCandidates);
   log(`adapter: ${adapter}`);
   const lossText =
@@ -100,6 +62,7 @@ export async function main(args: string[]): Promise<void> {
         : `softmax over the batch's targets plus ${negatives} shared uniform negatives`;
   log(`model: ${JSON.stringify(cfg)}, batch ${B}, lr ${o.lr}, ${lossText}`);
 
+  const snapshots = snapshotWriter(o, adapter);
   const trainable = split.train.map((s, u) => (s.length >= 2 ? u : -1)).filter((u) => u >= 0);
   const stepsPerEpoch = Math.ceil(trainable.length / B);
   let best = { ndcg: -1, epoch: 0, state: null as Uint8Array | null, valid: null as Metrics | null };
@@ -151,6 +114,7 @@ export async function main(args: string[]): Promise<void> {
     }
     trainSeconds += (performance.now() - t0) / 1000;
     epochsRun = epoch;
+    await snapshots.after(epoch, trainSeconds, steps, save);
     process.stderr.write(
       `\repoch ${epoch}/${o.epochs}  mean loss ${(lossSum / Math.max(1, lossN)).toFixed(4)}  ${(trainSeconds / epoch).toFixed(1)} s/epoch               \n`,
     );

@@ -30,6 +30,9 @@ export interface Opts {
   limitUsers: number;
   seed: number;
   checkpoint: string;
+  /** A folder for the parameters after every --snapshot-every epochs, with their training time (bench/timeToTarget.ts). */
+  snapshots: string;
+  snapshotEvery: number;
 }
 
 export function parseArgs(args: string[]): Opts {
@@ -62,6 +65,8 @@ export function parseArgs(args: string[]): Opts {
     limitUsers: 0,
     seed: 42,
     checkpoint: '',
+    snapshots: '',
+    snapshotEvery: 1,
   };
   const flags: Record<string, keyof Opts> = {
     '--data': 'data',
@@ -82,6 +87,8 @@ export function parseArgs(args: string[]): Opts {
     '--limit-users': 'limitUsers',
     '--seed': 'seed',
     '--checkpoint': 'checkpoint',
+    '--snapshots': 'snapshots',
+    '--snapshot-every': 'snapshotEvery',
   };
   for (let i = 0; i < args.length; i++) {
     const a = args[i];
@@ -93,7 +100,7 @@ export function parseArgs(args: string[]): Opts {
       const v = args[++i];
       if (v === undefined) throw new Error(`${a} needs a value`);
       if (key === 'data') o.data = v;
-      else if (key === 'checkpoint') o.checkpoint = v;
+      else if (key === 'checkpoint' || key === 'snapshots') o[key] = v;
       else if (key === 'loss') {
         if (v !== 'bce' && v !== 'ce') throw new Error(`--loss must be bce or ce, got ${v}`);
         o.loss = v;

@@ -6,16 +6,12 @@
 import type { KtLearner } from '../data/ktFormat';
 import { interactionId, type KtWindow } from '../model/ktBatch';
 import { Rng } from '../model/random';
+import { shuffled } from './sampling';
 
 /** Hold out `fraction` of the learners (rounded), chosen by a seeded shuffle; the rest keep their order. */
 export function splitLearners(learners: KtLearner[], fraction: number, seed: number): { train: KtLearner[]; validation: KtLearner[] } {
   if (!(fraction >= 0 && fraction < 1)) throw new Error(`validation fraction must be in [0, 1), got ${fraction}`);
-  const order = learners.map((_, i) => i);
-  const rng = new Rng(seed);
-  for (let i = order.length - 1; i > 0; i--) {
-    const j = rng.int(0, i + 1);
-    [order[i], order[j]] = [order[j], order[i]];
-  }
+  const order = shuffled(learners.length, new Rng(seed));
   const held = new Set(order.slice(0, Math.round(learners.length * fraction)));
   return { train: learners.filter((_, i) => !held.has(i)), validation: learners.filter((_, i) => held.has(i)) };
 }

@@ -8,6 +8,7 @@ import type { KtConfig } from '../model/config';
 import { ktBatch, type KtBatch, type KtWindow } from '../model/ktBatch';
 import { Rng } from '../model/random';
 import { auc } from './ktMetrics';
+import { shuffled } from './sampling';
 
 export interface KtTrainable {
   readonly cfg: KtConfig;
@@ -63,11 +64,7 @@ export async function trainKt(engine: KtTrainable, train: KtWindow[], validation
   let best = { epoch: 0, auc: -Infinity, params: await engine.readParameters() };
   for (let epoch = 1; epoch <= opts.maxEpochs; epoch++) {
     const rng = new Rng(opts.seed + epoch);
-    const order = train.map((_, i) => i);
-    for (let i = order.length - 1; i > 0; i--) {
-      const j = rng.int(0, i + 1);
-      [order[i], order[j]] = [order[j], order[i]];
-    }
+    const order = shuffled(train.length, rng);
     let lossSum = 0;
     let reads = 0;
     let steps = 0;

@@ -11,6 +11,7 @@ import { sessionOutcome } from '../data/outcomes';
 import type { Reading, StudySession } from '../data/types';
 import { interactionId, type KtWindow } from '../model/ktBatch';
 import { Rng } from '../model/random';
+import { shuffled } from './sampling';
 
 export const UNTAGGED = '(no topic)';
 
@@ -79,14 +80,7 @@ export function trainingWindows(data: UnderstandingData, end: number, maxlen: nu
 }
 
 /** A random relabelling of skills 1..k (index 0 stays 0). */
-function permutation(k: number, rng: Rng): Int32Array {
-  const p = Int32Array.from({ length: k + 1 }, (_, i) => i);
-  for (let i = k; i > 1; i--) {
-    const j = 1 + rng.int(0, i);
-    [p[i], p[j]] = [p[j], p[i]];
-  }
-  return p;
-}
+const permutation = (k: number, rng: Rng): Int32Array => Int32Array.from([0, ...shuffled(k, rng).map((i) => i + 1)]);
 
 function window(data: UnderstandingData, start: number, stop: number, scoreFrom: number, relabel: Int32Array | null = null): KtWindow {
   const a = data.attempts.slice(start, stop);

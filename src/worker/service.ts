@@ -3,34 +3,18 @@
  * it directly: read the learner's data from IndexedDB, resume from the last
  * checkpoint (or train), update incrementally when new sessions arrive, fall
  * back to the CPU when WebGPU is missing or lost, and answer with
- * recommendations, attention maps and learning paths.
+ * recommendations, attention maps and learning paths. This file takes the
+ * messages in order and decides what each does; the training runs themselves
+ * are runs.ts, and what the page is shown is shown.ts.
  */
 import type { Repo } from '../data/repo';
-import { APP_TRAINING } from '../model/config';
-import type { ModelBackend } from '../train/backend';
-import type { TrainingData } from '../train/learnerData';
 import { sameConfig } from '../model/checkpoint';
-import { dropNext, MODEL_ID, NEXT_ID, promoteNext, savedModel } from './checkpoints';
+import { savedModel } from './checkpoints';
 import type { TrainerLock } from './lock';
-import { deviceLostNotice, retrainNotice, runNotice } from './outcome';
-import { appTrainer, progressPacer, trainRun, type SavedCheckpoint } from './run';
-import type { FromWorker, ModelInfo, ToWorker } from './protocol';
-import { ShownModel } from './shown';
+import type { FromWorker, ToWorker } from './protocol';
+import { TRAIN_BUDGET_MS, TrainingRuns } from './runs';
 import { UnderstandingRunner } from './understanding';
 import { validationReport } from '../eval/validation';
-import { TrainControl, type TrainOutcome, type TrainProgress } from '../train/trainer';
-
-const READ_ONLY_NOTICE = 'Training runs in another tab: this tab shows its model and picks up each new checkpoint.';
-
-/** Epochs and budgets: model/config.ts (batch size, seed and learning rate: run.ts). */
-const { trainEpochs: TRAIN_EPOCHS, updateEpochs: UPDATE_EPOCHS, updateBudgetMs: UPDATE_BUDGET_MS, trainBudgetMs: TRAIN_BUDGET_MS } = APP_TRAINING;
-
-/** The model a retrain would replace, kept until the retrain finishes. */
-interface Previous {
-  backend: ModelBackend;
-  data: TrainingData;
-  info: ModelInfo;
-}
 
 export interface ServiceOptions {
   /** WebGPU entry point (the worker's navigator.gpu by default; Dawn's in Node tests). */
@@ -43,18 +27,8 @@ export interface ServiceOptions {
   lock?: TrainerLock;
 }
 
-export class ModelService extends ShownModel {
+export class ModelService extends TrainingRuns {
   private auto: { budgetMs: number; autoTrain: boolean } = { budgetMs: TRAIN_BUDGET_MS, autoTrain: false };
-  /** Bounds every run by epochs instead of time (ToWorker init.epochs); null: the time budgets hold. */
-  private epochs: number | null = null;
-  private control: TrainControl | null = null;
-  private running: Promise<void> | null = null;
-  private queue: Promise<void> = Promise.resolve();
-  private dirty = false;
-  /** Posts training progress, paced (ServiceOptions.progressEveryMs) across runs. */
-  private progress: (p: TrainProgress) => void;
-  /** The clock time budgets and progress pacing read. */
-  private clock: () => number;
   /** The trainer lock was asked for (at the first init). */
   private lockAsked = false;
   /** Predicted understanding (issue 18): its own small model, trained beside this one. */
@@ -70,9 +44,7 @@ export class ModelService extends ShownModel {
     post: (m: FromWorker) => void,
     private opts: ServiceOptions = {},
   ) {
-    super(repo, post, opts.gpu);
-    this.clock = opts.clock ?? (() => performance.now());
-    this.progress = progressPacer((progress) => this.post({ type: 'progress', progress }), opts.progressEveryMs ?? 100, this.clock);
+    super(repo, post, opts.gpu, opts.clock ?? (() => performance.now()), opts.progressEveryMs ?? 100);
     this.understanding = new UnderstandingRunner(
       repo,
       post,
@@ -154,12 +126,6 @@ export class ModelService extends ShownModel {
     }
   }
 
-  private enqueue(fn: () => Promise<void>): Promise<void> {
-    const next = this.queue.then(fn).catch((e: unknown) => this.fail(e));
-    this.queue = next;
-    return next;
-  }
-
   /**
    * Asks for the trainer lock once. Held: this service trains. Held elsewhere: the model is shown read-only
    * (info.readOnly) until the lock comes free, and then this service takes over as the trainer.
@@ -221,7 +187,7 @@ export class ModelService extends ShownModel {
     if (autoTrain && sessions.length > 0 && !readOnly) await this.startTraining(budgetMs);
   }
 
-  private async dataChanged(): Promise<void> {
+  protected async dataChanged(): Promise<void> {
     if (this.info.state === 'loading') return;
     await this.planStarter();
     // A training run started while this waited in the queue: it runs again when the run ends.
@@ -254,148 +220,5 @@ export class ModelService extends ShownModel {
     this.data = d; // readings edited, hidden or added: same model, fresh catalog
     const scored = await this.publish();
     if (this.info.state === 'ready' || this.info.state === 'broken') this.setState(scored ? 'ready' : 'broken');
-  }
-
-  private startUpdate(): void {
-    if (this.info.readOnly) return;
-    void this.enqueue(async () => {
-      const { data } = await this.load();
-      if (!this.data || !this.backend) return;
-      this.data = data({ readingOf: this.data.vocab.readingOf, items: this.data.cfg.items });
-      await this.run(this.backend, 'updating', UPDATE_EPOCHS, this.epochs ? Infinity : UPDATE_BUDGET_MS);
-    });
-  }
-
-  private async startTraining(budgetMs: number): Promise<void> {
-    if (this.info.readOnly) {
-      this.post({ type: 'notice', kind: 'info', text: READ_ONLY_NOTICE });
-      return;
-    }
-    const { readings, sessions, data } = await this.load();
-    if (readings.length === 0) {
-      this.setState('empty');
-      return;
-    }
-    if (sessions.length === 0) {
-      this.post({ type: 'notice', kind: 'info', text: 'Study a reading first: the model learns from your sessions (and any imported path packs).' });
-    }
-    // With a model in hand, the retrain trains beside it and replaces it only when it finishes.
-    const previous: Previous | null =
-      this.backend && this.data && (this.info.state === 'ready' || this.info.state === 'broken')
-        ? { backend: this.backend, data: this.data, info: { ...this.info } }
-        : null;
-    const d = data();
-    this.data = d;
-    const backend = await this.newBackend(d, previous !== null);
-    await this.run(backend, 'training', this.epochs ?? TRAIN_EPOCHS, this.epochs ? Infinity : budgetMs, previous);
-  }
-
-  /** A retrain that did not finish: its checkpoint is dropped and the model it would have replaced comes back. */
-  private async backToPrevious(previous: Previous, trained: ModelBackend): Promise<void> {
-    if (trained !== previous.backend) trained.destroy();
-    this.backend = previous.backend;
-    this.data = previous.data;
-    const { backend, backendKind, fallback, trainedAt, valHr10, valCases, validation, steps } = previous.info;
-    this.info = { ...this.info, backend, backendKind, fallback, trainedAt, valHr10, valCases, validation, steps };
-    await dropNext(this.repo);
-    this.setState((await this.publish()) ? 'ready' : 'broken');
-  }
-
-  /** Train in the background; the queue moves on so pause/cancel/plan messages are answered meanwhile. */
-  private run(backend: ModelBackend, phase: 'training' | 'updating', epochs: number, budgetMs: number, previous: Previous | null = null): Promise<void> {
-    const data = this.data!;
-    const trainer = appTrainer(backend, data, this.info.steps);
-    const control = new TrainControl();
-    this.control = control;
-    this.setState(phase);
-    const hadModel = phase === 'updating';
-    /** The checkpoint the model holds after this run (the page shows it, as a reload would). */
-    let saved = null as SavedCheckpoint | null;
-    // A training run starts from scratch; an update continues the model's count.
-    const steps0 = phase === 'training' ? 0 : this.info.steps;
-    const slot = previous ? NEXT_ID : MODEL_ID;
-    const task = (async () => {
-      let out: TrainOutcome;
-      this.training = true;
-      try {
-        out = await trainRun({
-          repo: this.repo,
-          trainer,
-          data,
-          phase,
-          epochs,
-          budgetMs,
-          control,
-          clock: this.clock,
-          slot,
-          steps0,
-          onProgress: this.progress,
-          onSaved: (s, p) => {
-            saved = s;
-            this.post({ type: 'progress', progress: p });
-          },
-          onCpu: (cpu, reason) => {
-            this.backend = cpu;
-            this.info = { ...this.info, backend: cpu.label, backendKind: 'cpu', fallback: `the WebGPU device was lost (${reason})` };
-            this.post(deviceLostNotice(reason));
-            this.setState(this.info.state);
-          },
-        });
-      } catch (e) {
-        this.fail(e);
-        this.control = null;
-        this.training = false;
-        if (previous) await this.backToPrevious(previous, trainer.backend);
-        else this.setState(hadModel || saved ? 'ready' : 'untrained');
-        return;
-      } finally {
-        this.control = null;
-        this.training = false;
-      }
-      if (previous) {
-        if (out.status === 'finished' && saved) {
-          await promoteNext(this.repo);
-          if (previous.backend !== trainer.backend) previous.backend.destroy();
-        } else {
-          this.post(retrainNotice(out));
-          await this.backToPrevious(previous, trainer.backend);
-          return;
-        }
-      }
-      this.backend = trainer.backend;
-      const trained = hadModel || saved !== null;
-      const notice = runNotice(out, trained);
-      if (notice) this.post(notice);
-      if (out.status !== 'finished') this.backend.load(out.blob);
-      if (!trained) {
-        this.setState('untrained');
-        return;
-      }
-      // Recommendations first, so that "ready" never shows the previous model's.
-      const scored = await this.publish();
-      // What the last checkpoint says, not the run's end: a cancelled or diverged run goes back to that
-      // checkpoint, and a reload shows the same time and step count.
-      this.setState(
-        scored ? 'ready' : 'broken',
-        saved
-          ? {
-              trainedAt: saved.at,
-              valHr10: saved.valHr10,
-              valCases: saved.validation?.model.length ?? 0,
-              validation: saved.validation ? validationReport(saved.validation) : null,
-              steps: saved.steps,
-            }
-          : {},
-      );
-    })();
-    const running = task.finally(() => {
-      this.running = null;
-      if (this.dirty) {
-        this.dirty = false;
-        void this.enqueue(() => this.dataChanged());
-      }
-    });
-    this.running = running;
-    return Promise.resolve();
   }
 }

@@ -10,6 +10,7 @@ import type { Reading } from '../../src/data/types';
 import { Rng } from '../../src/model/random';
 import { LOW_UNDERSTANDING, MASTERY_TOPICS, prepareWith, understandingView } from '../../src/recommend/understanding';
 import { understandingData } from '../../src/train/understandingData';
+import { shuffled } from '../../src/train/sampling';
 import { createUnderstandingModel } from '../../src/train/understandingModel';
 import { aReading, aSession } from '../support/records';
 import { gpuContext, testSeed } from '../support/gpu';
@@ -64,11 +65,7 @@ describe('predicted understanding of a learner whose understanding follows pract
    * first two sessions, 70-95 on the rest. Returns the sessions and the first block's topic.
    */
   function sessions(n: number, rng: Rng) {
-    const order = [...topics];
-    for (let i = order.length - 1; i > 0; i--) {
-      const j = rng.int(0, i + 1);
-      [order[i], order[j]] = [order[j], order[i]];
-    }
+    const order = shuffled(topics.length, rng).map((i) => topics[i]);
     const out = [];
     for (const topic of order) {
       for (let k = 0, len = 4 + rng.int(0, 3); k < len && out.length < n; k++) {

@@ -101,7 +101,9 @@ test('a new build is stored in the background, takes over when the old tabs are 
   await expect(page.getByRole('alert')).toHaveCount(0);
   // The tab is closed only once its training worker is idle (one epoch, set below): this test is about the
   // service worker, and a tab closed mid-training kept the next navigation waiting (once in four CI runs).
+  // Idle means both models: predicted understanding trains after the recommender is up to date.
   await expect(page.getByTestId('model-state')).toHaveText('Up to date with your history.', { timeout: 240_000 });
+  await expect(page.getByTestId('understanding-check')).toContainText(/^Checked on/, { timeout: 240_000 });
 
   // Every tab of the app closed, the next visit runs B, and only B's files are left (the legacy cache is gone too).
   await page.close();

@@ -11,15 +11,17 @@
  * sessions it has; deleting it deletes all of its events in the window.
  */
 import type { ModelConfig } from '../src/model/config';
-import type { LeaveOneOutScores } from '../src/model/occlusion';
+import type { LeaveOneOutColumns, LeaveOneOutScores } from '../src/model/occlusion';
 import type { Rng } from '../src/model/random';
-import { eventEffects, explainEffects, rowLogSumExp } from '../src/recommend/effects';
+import { columnEffects, eventEffects, explainEffects, rowLogSumExp } from '../src/recommend/effects';
 import { attentionRollout, lastPositionWeights } from '../src/recommend/explain';
 
 /** What the measurement needs from a trained model (the GPU engine or the app's backend). */
 export interface ExplainedModel {
   cfg: ModelConfig;
   leaveOneOut(history: number[], features?: Float32Array): Promise<LeaveOneOutScores>;
+  /** The same pass read back for `items` only (the app's: it explains the recommendations it has). */
+  leaveOneOutColumns(history: number[], features: Float32Array | undefined, items: number[]): Promise<LeaveOneOutColumns>;
   scores(history: number[], features?: Float32Array): Promise<ArrayLike<number>>;
   attention(history: number[], features?: Float32Array): Promise<ArrayLike<number>[]>;
   /** Features of the history with `extra` appended (the candidate), or undefined when the model has none. */
@@ -125,13 +127,15 @@ export async function measureUser(m: ExplainedModel, u: User, rng: Rng): Promise
   return out;
 }
 
-/** What the app does to explain a user's top-10: one leave-one-out pass, then each candidate's effects. */
-export async function explainTop10(m: Pick<ExplainedModel, 'leaveOneOut'>, u: User): Promise<number> {
-  const loo = await m.leaveOneOut(u.items, u.features);
-  const lse = rowLogSumExp(loo);
+/**
+ * What the app does to explain a user's top-10 (`top`, which it has from recommending them): one leave-one-out
+ * pass read back for those ten, then each one's effects.
+ */
+export async function explainTop10(m: Pick<ExplainedModel, 'leaveOneOutColumns'>, u: User, top: number[]): Promise<number> {
+  const loo = await m.leaveOneOutColumns(u.items, u.features, top);
   const window = u.items.slice(u.items.length - loo.window).map(String);
   let named = 0;
-  for (const c of topItems(loo, u.items, 10)) named += explainEffects(eventEffects(loo, c, lse), window, String(c)).raised.length;
+  top.forEach((c, j) => (named += explainEffects(columnEffects(loo, j), window, String(c)).raised.length));
   return named;
 }
 

@@ -2,6 +2,10 @@
 // Scoring every catalog item for one history, and top-k.
 //   score_items: scores[i] = h[h_at ..] . E[i]; padding (i = 0) and excluded items get NEG_INF
 //   score_items_vec4: the same, 4 channels per load (C and h_at multiples of 4)
+//   row_logsumexp: lse[r] = log sum_{i >= 1} exp(lse_scores[r * C + i]) for r < rows (column 0 is padding):
+//                one workgroup per row, an online (max, sum) per invocation, then a tree over the workgroup
+//   gather_columns: gather_out[r * k + j] = gather_scores[r * C + gather_ids[j]] for r < rows, j < k: a few
+//                items' scores in every row, so that only they are read back
 //   topk:        one workgroup; each invocation keeps a sorted private top-k over a
 //                strided slice, then invocation 0 merges the 256 lists.
 //                Order: higher score first, ties by lower index. k <= 64.
@@ -102,4 +106,53 @@ fn topk(@builtin(local_invocation_index) lid: u32) {
     top_index[q] = bi[q];
     top_score[q] = bs[q];
   }
+}
+
+@group(0) @binding(12) var<storage, read> lse_scores: array<f32>; // (rows, C)
+@group(0) @binding(13) var<storage, read_write> lse: array<f32>;  // (rows)
+
+var<workgroup> part_max: array<f32, 256>;
+var<workgroup> part_sum: array<f32, 256>;
+
+@compute @workgroup_size(256)
+fn row_logsumexp(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
+  let r = wg.y * nwg.x + wg.x;
+  if (r >= dims.rows) { return; }
+  let base = r * dims.C;
+  var m = NEG_INF;
+  var z = 0.0;
+  for (var i = 1u + lid; i < dims.C; i += 256u) {
+    let v = lse_scores[base + i];
+    if (v > m) { z = z * exp(m - v) + 1.0; m = v; } else { z += exp(v - m); }
+  }
+  part_max[lid] = m;
+  part_sum[lid] = z;
+  workgroupBarrier();
+  for (var stride = 128u; stride > 0u; stride >>= 1u) {
+    if (lid < stride) {
+      let m2 = part_max[lid + stride];
+      let z2 = part_sum[lid + stride];
+      let mm = max(part_max[lid], m2);
+      // An empty part has z = 0 and m = NEG_INF: its term is 0 (exp of a finite minus NEG_INF would overflow to inf * 0).
+      var zz = 0.0;
+      if (part_sum[lid] > 0.0) { zz += part_sum[lid] * exp(part_max[lid] - mm); }
+      if (z2 > 0.0) { zz += z2 * exp(m2 - mm); }
+      part_max[lid] = mm;
+      part_sum[lid] = zz;
+    }
+    workgroupBarrier();
+  }
+  if (lid == 0u) { lse[r] = part_max[0] + log(part_sum[0]); }
+}
+
+@group(0) @binding(14) var<storage, read> gather_scores: array<f32>;        // (rows, C)
+@group(0) @binding(15) var<storage, read> gather_ids: array<u32>;           // (k)
+@group(0) @binding(16) var<storage, read_write> gather_out: array<f32>;     // (rows, k)
+
+@compute @workgroup_size(256)
+fn gather_columns(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
+  let e = linear_index(wg, nwg, lid);
+  if (e >= dims.rows * dims.k) { return; }
+  let r = e / dims.k;
+  gather_out[e] = gather_scores[r * dims.C + gather_ids[e % dims.k]];
 }

@@ -18,6 +18,13 @@ export const SCORE_ITEMS_VEC4 = kernelLayout({
   uniform,
   storage: { h4: 10, E4: 11, exclude: 3, scores: 4 },
 });
+export const ROW_LOGSUMEXP = kernelLayout({ file: 'score.wgsl', entryPoints: ['row_logsumexp'], uniform, storage: { lse_scores: 12, lse: 13 } });
+export const GATHER_COLUMNS = kernelLayout({
+  file: 'score.wgsl',
+  entryPoints: ['gather_columns'],
+  uniform,
+  storage: { gather_scores: 14, gather_ids: 15, gather_out: 16 },
+});
 export const TOPK = kernelLayout({
   file: 'score.wgsl',
   entryPoints: ['topk'],
@@ -45,6 +52,29 @@ export function scoreItems(
     .set('C', a.C)
     .set('flags', a.exclude ? 1 : 0)
     .set('h_at', hAt);
+}
+
+/** lse (rows) = log Σ_{i ≥ 1} exp(scores[r, i]) of each row of `scores` (rows, cols); column 0 (padding) left out. */
+export function rowLogSumExp(
+  ctx: GpuContext,
+  a: { scores: Bindable; lse: Bindable; rows: number; cols: number },
+  label = 'row_logsumexp',
+): DispatchOf<typeof ROW_LOGSUMEXP> {
+  if (a.cols < 2) throw new Error(`row_logsumexp: a row needs at least one item column, got ${a.cols} columns`);
+  return new Dispatch(ctx, label, ROW_LOGSUMEXP, 'row_logsumexp', { lse_scores: a.scores, lse: a.lse }, grid1d(a.rows, 1)).set('rows', a.rows).set('C', a.cols);
+}
+
+/** out (rows, k) = the columns `ids` (k, u32) of scores (rows, cols). */
+export function gatherColumns(
+  ctx: GpuContext,
+  a: { scores: Bindable; ids: Bindable; out: Bindable; rows: number; cols: number; k: number },
+  label = 'gather_columns',
+): DispatchOf<typeof GATHER_COLUMNS> {
+  const buffers = { gather_scores: a.scores, gather_ids: a.ids, gather_out: a.out };
+  return new Dispatch(ctx, label, GATHER_COLUMNS, 'gather_columns', buffers, grid1d(Math.max(1, a.rows * a.k)))
+    .set('rows', a.rows)
+    .set('C', a.cols)
+    .set('k', a.k);
 }
 
 /** Top-k of `scores` (k <= 64) into topIndex / topScore. partial buffers hold 256 * k. */

@@ -21,7 +21,7 @@ import { setDropouts } from './dropout';
 import { EngineState } from './engineState';
 import { ForwardGraph } from './forward';
 import { LossHead } from './loss';
-import { LeaveOneOut, type LeaveOneOutScores } from './occlusion';
+import { LeaveOneOut, type LeaveOneOutColumns, type LeaveOneOutScores } from './occlusion';
 import { tensor } from './parameters';
 import { Scorer, type Recommendation } from './scoring';
 
@@ -286,6 +286,11 @@ export class GpuEngine extends EngineState {
   /** Every item's score after the history and after it without each window event (occlusion.ts), one batched forward pass. */
   leaveOneOut(history: ArrayLike<number>, features?: Float32Array): Promise<LeaveOneOutScores> {
     return this.loo.run(history, features);
+  }
+
+  /** The same pass, reading back only `items`' scores in each row and each row's log-sum-exp (occlusion.ts). */
+  leaveOneOutColumns(history: ArrayLike<number>, features: Float32Array | undefined, items: number[]): Promise<LeaveOneOutColumns> {
+    return this.loo.columns(history, features, items);
   }
 
   destroy(): void {

@@ -13,8 +13,9 @@
  * without the window's i-th event (oldest first); rows past L + 1 are empty.
  * Shapes: R = maxlen + 1 rows of T positions, C = dim, items + 1 columns.
  */
-import { submit, type Dispatch } from '../gpu/dispatch';
-import { matmul } from '../kernels/matmul';
+import { grid1d, submit, type Dispatch } from '../gpu/dispatch';
+import { matmul, type MatmulDispatch } from '../kernels/matmul';
+import { gatherColumns, rowLogSumExp } from '../kernels/score';
 import { historyBatch, withoutEach } from './batch';
 import { ForwardGraph } from './forward';
 import type { ScoringSource } from './scoring';
@@ -26,6 +27,45 @@ export interface LeaveOneOutScores {
   cols: number;
   /** (L + 1, items + 1) score of every item after each row's history. */
   scores: Float32Array;
+  /** (L + 1) each row's log-sum-exp over the item columns (1..items), where the engine computed it (the GPU). */
+  lse?: Float64Array;
+}
+
+/** Most items columns() reads in one pass (more are read in several). */
+export const MAX_COLUMNS = 64;
+
+/** Leave-one-out for a few items only: what the app explains (its recommendations), and all it reads back. */
+export interface LeaveOneOutColumns {
+  /** Events in the window (L), as in LeaveOneOutScores. */
+  window: number;
+  /** The items asked about (ids 1..items). */
+  items: number[];
+  /** (L + 1, items.length) each item's score in each row. */
+  columns: Float32Array;
+  /** (L + 1) each row's log-sum-exp over every item. */
+  lse: Float64Array;
+}
+
+/** log Σ exp over one row's item scores (columns 1..; column 0 is padding), in float64 on the CPU. */
+export function itemLogSumExp(row: ArrayLike<number>): number {
+  let max = -Infinity;
+  for (let i = 1; i < row.length; i++) max = Math.max(max, row[i]);
+  let z = 0;
+  for (let i = 1; i < row.length; i++) z += Math.exp(row[i] - max);
+  return max + Math.log(z);
+}
+
+/** `items`' columns of full leave-one-out scores, with each row's log-sum-exp (from loo.lse, else summed here). */
+export function columnsOf(loo: LeaveOneOutScores, items: number[]): LeaveOneOutColumns {
+  const R = loo.window + 1;
+  const columns = new Float32Array(R * items.length);
+  const lse = loo.lse ?? new Float64Array(R);
+  for (let r = 0; r < R; r++) {
+    const row = loo.scores.subarray(r * loo.cols, (r + 1) * loo.cols);
+    items.forEach((id, j) => (columns[r * items.length + j] = row[id]));
+    if (!loo.lse) lse[r] = itemLogSumExp(row);
+  }
+  return { window: loo.window, items, columns, lse };
 }
 
 /** The batched graph (R = maxlen + 1 rows) and the score product, built on first use. */
@@ -33,11 +73,18 @@ export class LeaveOneOut {
   private graph: ForwardGraph | null = null;
   /** (R, items + 1) every item's score after each row's last position. */
   private scores: GPUBuffer | null = null;
-  private product: Dispatch | null = null;
+  private product: MatmulDispatch | null = null;
+  /** (R) each row's log-sum-exp over the items: the softmax's normaliser, summed where the scores are. */
+  private lse: GPUBuffer | null = null;
+  private normaliser: Dispatch | null = null;
+  /** (MAX_COLUMNS) item ids and (R, MAX_COLUMNS) their scores per row, for columns(). */
+  private ids: GPUBuffer | null = null;
+  private gathered: GPUBuffer | null = null;
+  private gather: Dispatch | null = null;
 
   constructor(private readonly src: ScoringSource) {}
 
-  private prepare(): { g: ForwardGraph; scores: GPUBuffer; product: Dispatch } {
+  private prepare(): { g: ForwardGraph; scores: GPUBuffer; product: MatmulDispatch; lse: GPUBuffer; normaliser: Dispatch } {
     if (!this.graph) {
       const { ctx, cfg } = this.src;
       const T = cfg.maxlen;
@@ -58,22 +105,72 @@ export class LeaveOneOut {
         c: { off: 0, outer: 0, inner: 0 },
       };
       this.product = matmul(ctx, { a: this.graph.hf, b: this.src.E, out: this.scores, M: R, N: cols, K: C, transB: true, strided }, 'loo.scores');
+      this.lse = ctx.storage(R, 'loo.lse');
+      this.normaliser = rowLogSumExp(ctx, { scores: this.scores, lse: this.lse, rows: R, cols }, 'loo.lse');
+      this.ids = ctx.storage(MAX_COLUMNS, 'loo.ids');
+      this.gathered = ctx.storage(R * MAX_COLUMNS, 'loo.columns');
+      this.gather = gatherColumns(ctx, { scores: this.scores, ids: this.ids, out: this.gathered, rows: R, cols, k: MAX_COLUMNS }, 'loo.columns');
     }
-    return { g: this.graph, scores: this.scores!, product: this.product! };
+    return { g: this.graph, scores: this.scores!, product: this.product!, lse: this.lse!, normaliser: this.normaliser! };
+  }
+
+  /** Runs the history and each one-removed variant, then `extra(rows used)`, in one submission; the rows used (L + 1). */
+  private submitRows(history: ArrayLike<number>, features: Float32Array | undefined, extra: (n: number) => Dispatch[]): number {
+    const { cfg, ctx } = this.src;
+    const T = cfg.maxlen;
+    for (const id of Array.from(history))
+      if (!Number.isInteger(id) || id < 1 || id > cfg.items) throw new Error(`history: ${id} is not an item id in 1..${cfg.items}`);
+    const { g, product, normaliser } = this.prepare();
+    const { rows, feats } = withoutEach(history, features, T, cfg.features);
+    g.uploadInputs(historyBatch(cfg, rows, T + 1, feats));
+    // Only the L + 1 rows in use are scored and summed (a short history leaves most of the R rows empty).
+    const n = rows.length;
+    product.setShape(n, cfg.items + 1, cfg.dim);
+    normaliser.set('rows', n).workgroups = grid1d(n, 1);
+    g.setDropout(false, this.src.seed, this.src.stepCount);
+    submit(ctx, [...g.dispatches, product, normaliser, ...extra(n)], undefined, (enc) => this.src.composeCopy(enc));
+    return n;
   }
 
   /** Every item's score after the history and after it without each window event, in one submission. */
   async run(history: ArrayLike<number>, features?: Float32Array): Promise<LeaveOneOutScores> {
     const { cfg, ctx } = this.src;
-    const T = cfg.maxlen;
-    for (const id of Array.from(history))
-      if (!Number.isInteger(id) || id < 1 || id > cfg.items) throw new Error(`history: ${id} is not an item id in 1..${cfg.items}`);
-    const { g, scores, product } = this.prepare();
-    const { rows, feats } = withoutEach(history, features, T, cfg.features);
-    g.uploadInputs(historyBatch(cfg, rows, T + 1, feats));
-    g.setDropout(false, this.src.seed, this.src.stepCount);
-    submit(ctx, [...g.dispatches, product], undefined, (enc) => this.src.composeCopy(enc));
+    const n = this.submitRows(history, features, () => []);
+    const { scores, lse } = this.prepare();
     const cols = cfg.items + 1;
-    return { window: rows.length - 1, cols, scores: await ctx.readF32(scores, rows.length * cols) };
+    const [all, norms] = await Promise.all([ctx.readF32(scores, n * cols), ctx.readF32(lse, n)]);
+    return { window: n - 1, cols, scores: all, lse: Float64Array.from(norms) };
+  }
+
+  /**
+   * The same pass for `items` only: their scores in every row and each row's log-sum-exp, which is all an
+   * explanation of those items needs; the (L + 1) × (items + 1) scores stay on the GPU.
+   */
+  async columns(history: ArrayLike<number>, features: Float32Array | undefined, items: number[]): Promise<LeaveOneOutColumns> {
+    const { cfg, ctx } = this.src;
+    for (const id of items) if (!Number.isInteger(id) || id < 1 || id > cfg.items) throw new Error(`leave-one-out: ${id} is not an item id in 1..${cfg.items}`);
+    if (items.length > MAX_COLUMNS) {
+      // One pass per MAX_COLUMNS items (the rows are the same each time).
+      const parts = [];
+      for (let s = 0; s < items.length; s += MAX_COLUMNS) parts.push(await this.columns(history, features, items.slice(s, s + MAX_COLUMNS)));
+      const R = parts[0].window + 1;
+      const columns = new Float32Array(R * items.length);
+      let at = 0;
+      for (const p of parts) {
+        for (let r = 0; r < R; r++) columns.set(p.columns.subarray(r * p.items.length, (r + 1) * p.items.length), r * items.length + at);
+        at += p.items.length;
+      }
+      return { window: parts[0].window, items, columns, lse: parts[0].lse };
+    }
+    this.prepare();
+    const K = items.length;
+    ctx.write(this.ids!, Uint32Array.from(items));
+    const gather = this.gather!.set('k', K);
+    const n = this.submitRows(history, features, (rows) => {
+      gather.set('rows', rows).workgroups = grid1d(Math.max(1, rows * K));
+      return K > 0 ? [gather] : [];
+    });
+    const [gathered, norms] = await Promise.all([K > 0 ? ctx.readF32(this.gathered!, n * K) : new Float32Array(0), ctx.readF32(this.lse!, n)]);
+    return { window: n - 1, items, columns: gathered, lse: Float64Array.from(norms) };
   }
 }

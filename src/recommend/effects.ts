@@ -10,31 +10,35 @@
  * p the softmax over every item of the model. Positive: the event raised the
  * candidate; negative: it lowered it.
  */
-import type { LeaveOneOutScores } from '../model/occlusion';
+import { itemLogSumExp, type LeaveOneOutColumns, type LeaveOneOutScores } from '../model/occlusion';
 import type { ModelBackend } from '../train/backend';
 import type { TrainingData } from '../train/learnerData';
 import { percentages } from './explain';
 
-/** log sum exp of each row's item scores (columns 1.., column 0 is padding), (L + 1). */
+/**
+ * log sum exp of each row's item scores (columns 1.., column 0 is padding), (L + 1): as the engine computed
+ * it (loo.lse, on the GPU), else here (the CPU model).
+ */
 export function rowLogSumExp(loo: LeaveOneOutScores): Float64Array {
+  if (loo.lse) return loo.lse;
   const { cols, scores } = loo;
-  const rows = loo.window + 1;
-  const out = new Float64Array(rows);
-  for (let r = 0; r < rows; r++) {
-    let max = -Infinity;
-    for (let i = 1; i < cols; i++) max = Math.max(max, scores[r * cols + i]);
-    let z = 0;
-    for (let i = 1; i < cols; i++) z += Math.exp(scores[r * cols + i] - max);
-    out[r] = max + Math.log(z);
-  }
-  return out;
+  return Float64Array.from({ length: loo.window + 1 }, (_, r) => itemLogSumExp(scores.subarray(r * cols, (r + 1) * cols)));
+}
+
+/** Effect of each of `window` events (oldest first) on a log share, from the score in each row (row 0: the whole history). */
+function effectsFrom(window: number, lse: Float64Array, score: (row: number) => number): number[] {
+  const full = score(0) - lse[0];
+  return Array.from({ length: window }, (_, i) => full - (score(i + 1) - lse[i + 1]));
 }
 
 /** Effect of each window event (oldest first) on `candidate`'s log share, (L). */
 export function eventEffects(loo: LeaveOneOutScores, candidate: number, lse: Float64Array = rowLogSumExp(loo)): number[] {
-  const { cols, scores } = loo;
-  const full = scores[candidate] - lse[0];
-  return Array.from({ length: loo.window }, (_, i) => full - (scores[(i + 1) * cols + candidate] - lse[i + 1]));
+  return effectsFrom(loo.window, lse, (r) => loo.scores[r * loo.cols + candidate]);
+}
+
+/** The same from leave-one-out columns: effects on the j-th item asked about. */
+export function columnEffects(c: LeaveOneOutColumns, j: number): number[] {
+  return effectsFrom(c.window, c.lse, (r) => c.columns[r * c.items.length + j]);
 }
 
 interface Effect {
@@ -98,13 +102,13 @@ export async function explainByRemoval(
   const { vocab } = data;
   const out = new Map<string, EffectExplanation>();
   if (history.items.length === 0) return out;
-  const loo = await backend.leaveOneOut(history.items, history.features);
-  const lse = rowLogSumExp(loo);
+  const asked = readingIds.filter((r) => vocab.idOf.has(r));
+  const loo = await backend.leaveOneOutColumns(
+    history.items,
+    history.features,
+    asked.map((r) => vocab.idOf.get(r)!),
+  );
   const window = history.items.slice(history.items.length - loo.window).map((id) => vocab.readingOf[id]);
-  for (const r of readingIds) {
-    const id = vocab.idOf.get(r);
-    if (id === undefined) continue;
-    out.set(r, explainEffects(eventEffects(loo, id, lse), window, r));
-  }
+  asked.forEach((r, j) => out.set(r, explainEffects(columnEffects(loo, j), window, r)));
   return out;
 }

@@ -8,7 +8,7 @@ import { GpuContext } from '../gpu/context';
 import type { Batch, ItemContent } from '../model/batch';
 import type { ModelConfig } from '../model/config';
 import { GpuEngine } from '../model/engine';
-import type { LeaveOneOutScores } from '../model/occlusion';
+import { columnsOf, type LeaveOneOutColumns, type LeaveOneOutScores } from '../model/occlusion';
 import { ReferenceModel } from '../reference/model';
 
 export interface BackendOptions {
@@ -29,6 +29,8 @@ export interface ModelBackend {
   attention(history: number[], features: Float32Array): Promise<Float32Array[]>;
   /** Every item's score after the history and after it without each of its newest maxlen events (model/occlusion.ts). */
   leaveOneOut(history: number[], features: Float32Array): Promise<LeaveOneOutScores>;
+  /** The same for `items` only: their scores in each row and each row's log-sum-exp over every item. */
+  leaveOneOutColumns(history: number[], features: Float32Array, items: number[]): Promise<LeaveOneOutColumns>;
   save(): Promise<Uint8Array>;
   load(blob: Uint8Array): void;
   /** Why the GPU device was lost, once it has been. */
@@ -70,6 +72,9 @@ export class GpuBackend implements ModelBackend {
   leaveOneOut(history: number[], features: Float32Array): Promise<LeaveOneOutScores> {
     return this.engine.leaveOneOut(history, features);
   }
+  leaveOneOutColumns(history: number[], features: Float32Array, items: number[]): Promise<LeaveOneOutColumns> {
+    return this.engine.leaveOneOutColumns(history, features, items);
+  }
   save(): Promise<Uint8Array> {
     return this.engine.save();
   }
@@ -105,6 +110,9 @@ export class CpuBackend implements ModelBackend {
   async leaveOneOut(history: number[], features: Float32Array): Promise<LeaveOneOutScores> {
     const r = this.model.leaveOneOut(history, features);
     return { ...r, scores: Float32Array.from(r.scores) };
+  }
+  async leaveOneOutColumns(history: number[], features: Float32Array, items: number[]): Promise<LeaveOneOutColumns> {
+    return columnsOf(await this.leaveOneOut(history, features), items);
   }
   async save(): Promise<Uint8Array> {
     return this.model.save();

@@ -284,3 +284,26 @@ describe('scoring from a half-precision item table (shader-f16)', () => {
     });
   }
 });
+
+describe('row log-sum-exp (the softmax normaliser of every leave-one-out row)', () => {
+  for (const [rows, cols, scale] of [
+    [1, 2, 1],
+    [7, 300, 30],
+    [33, 23716, 8],
+  ] as const) {
+    it(`${rows} rows of ${cols} columns (scores of scale ${scale}), column 0 left out`, async () => {
+      const s = randn(rows * cols, scale);
+      for (let r = 0; r < rows; r++) s[r * cols] = 1e6; // padding: must not count
+      const lse = ctx.storage(rows, 'lse');
+      await run([score.rowLogSumExp(ctx, { scores: ctx.upload(s, 'scores'), lse, rows, cols })]);
+      const want = Float64Array.from({ length: rows }, (_, r) => {
+        let m = -Infinity;
+        for (let i = 1; i < cols; i++) m = Math.max(m, s[r * cols + i]);
+        let z = 0;
+        for (let i = 1; i < cols; i++) z += Math.exp(s[r * cols + i] - m);
+        return m + Math.log(z);
+      });
+      expect(relErr(await read(lse, rows), want), msg('row log-sum-exp')).toBeLessThan(FWD);
+    });
+  }
+});

@@ -5,13 +5,14 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { GpuEngine } from '../../src/model/engine';
+import { columnsOf, MAX_COLUMNS } from '../../src/model/occlusion';
 import { ReferenceModel } from '../../src/reference/model';
 import { initParameters } from '../../src/model/init';
 import { makeConfig, type ModelConfig } from '../../src/model/config';
 import { parameterLayout } from '../../src/model/parameters';
 import { Rng } from '../../src/model/random';
 import { sequenceBatch, shuffled } from '../../src/train/sampling';
-import { eventEffects, explainEffects } from '../../src/recommend/effects';
+import { columnEffects, eventEffects, explainEffects, rowLogSumExp } from '../../src/recommend/effects';
 import type { GpuContext } from '../../src/gpu/context';
 import { awkwardConfig, randomContent } from '../support/fixtures';
 import { gpuContext, relErr, testSeed } from '../support/gpu';
@@ -62,6 +63,20 @@ describe('batched leave-one-out equals the reference, one removal at a time', ()
       const gd = differences(g.scores, L + 1, g.cols);
       const rd = differences(r.scores, L + 1, r.cols);
       expect(relErr(gd, rd), `score differences (seed ${seed})`).toBeLessThan(1e-3);
+      // Each row's softmax normaliser, summed on the GPU, against the reference's scores summed in float64.
+      expect(g.lse).toHaveLength(L + 1);
+      expect(
+        relErr(g.lse!, rowLogSumExp({ window: r.window, cols: r.cols, scores: Float32Array.from(r.scores) })),
+        `row log-sum-exp (seed ${seed})`,
+      ).toBeLessThan(1e-4);
+      // A few items' columns only (what the app reads back): the same scores and normalisers, the same effects.
+      const asked = Array.from({ length: 3 }, () => rng.int(1, cfg.items + 1));
+      const c = await gpu.leaveOneOutColumns(history, features, asked);
+      expect(c.window).toBe(L);
+      expect(c.columns).toHaveLength((L + 1) * asked.length);
+      for (let row = 0; row <= L; row++) asked.forEach((id, j) => expect(c.columns[row * asked.length + j]).toBe(g.scores[row * g.cols + id]));
+      expect(Array.from(c.lse)).toEqual(Array.from(g.lse!));
+      asked.forEach((id, j) => expect(columnEffects(c, j)).toEqual(eventEffects(g, id)));
     });
   }
 });
@@ -99,5 +114,19 @@ describe('a known cause: B always follows A', () => {
     }
     console.log(`known cause: A named first for B in ${firsts}/${trials} histories (seed ${seed})`);
     expect(firsts).toBe(trials);
+  });
+});
+
+describe('leave-one-out columns', () => {
+  it(`more items than one pass reads (${MAX_COLUMNS}) are read in several, in the order asked (seed ${seed})`, async () => {
+    const rng = new Rng(seed + 99);
+    const cfg = awkwardConfig('ce', { contentBuckets: 0, features: 0 });
+    const gpu = await GpuEngine.create(ctx, cfg, { batchSize: 4, seed: 5 });
+    const history = Array.from({ length: cfg.maxlen + 2 }, () => rng.int(1, cfg.items + 1));
+    const full = await gpu.leaveOneOut(history);
+    const asked = Array.from({ length: MAX_COLUMNS + 5 }, () => rng.int(1, cfg.items + 1));
+    const c = await gpu.leaveOneOutColumns(history, undefined, asked);
+    expect(c).toEqual(columnsOf(full, asked));
+    await expect(gpu.leaveOneOutColumns(history, undefined, [cfg.items + 1])).rejects.toThrow(/not an item id/);
   });
 });

@@ -10,6 +10,7 @@ import { GpuContext, acquireDevice } from '../src/gpu/context';
 import type { Dispatch } from '../src/gpu/dispatch';
 import { halfStorage, scoreItems, scoreItemsF16, toF16 } from '../src/kernels/score';
 import { Rng } from '../src/model/random';
+import { msPerLaunch } from './launchTiming';
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
@@ -37,17 +38,8 @@ export async function main(args: string[]): Promise<void> {
     score_items_f16: scoreItemsF16(ctx, { h, E16, scores, rows, C }),
     to_f16: toF16(ctx, { E, E16, n: rows * C }),
   };
-  const time = async (d: Dispatch) => {
-    await ctx.sync();
-    const t0 = performance.now();
-    const enc = ctx.device.createCommandEncoder();
-    const pass = enc.beginComputePass();
-    for (let r = 0; r < reps; r++) d.encode(pass);
-    pass.end();
-    ctx.device.queue.submit([enc.finish()]);
-    await ctx.sync();
-    return (performance.now() - t0) / reps;
-  };
+  const time = (d: Dispatch) => msPerLaunch(ctx, d, reps);
+
   const times: Record<string, number[]> = Object.fromEntries(Object.keys(kernels).map((k) => [k, []]));
   for (const d of Object.values(kernels)) await time(d); // pipelines compiled, E16 written
   for (let t = 0; t < 7; t++) for (const [name, d] of Object.entries(kernels)) times[name].push(await time(d));

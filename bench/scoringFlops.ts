@@ -10,6 +10,7 @@
 import type { GpuContext } from '../src/gpu/context';
 import { matmul } from '../src/kernels/matmul';
 import { Rng } from '../src/model/random';
+import { msPerLaunch } from './launchTiming';
 
 export interface ScoringFlops {
   rows: number;
@@ -40,17 +41,7 @@ export async function scoringFlops(
   /** (rows, N) scores. */
   const scores = ctx.storage(rows * N, 'flops.scores');
   const d = matmul(ctx, { a: h, b: E, out: scores, M: rows, N, K: C, transB: true }, 'scoring_product');
-  const run = async () => {
-    await ctx.sync();
-    const t0 = performance.now();
-    const enc = ctx.device.createCommandEncoder();
-    const pass = enc.beginComputePass();
-    for (let r = 0; r < reps; r++) d.encode(pass);
-    pass.end();
-    ctx.device.queue.submit([enc.finish()]);
-    await ctx.sync();
-    return (performance.now() - t0) / reps;
-  };
+  const run = () => msPerLaunch(ctx, d, reps);
   await run(); // pipeline compilation
   const times: number[] = [];
   for (let t = 0; t < (a.trials ?? 3); t++) times.push(await run());

@@ -4,23 +4,7 @@
 //   layernorm_backward:        dx += rstd * (dxhat - mean(dxhat) - xhat * mean(dxhat * xhat)), dxhat = dout * gamma
 //   layernorm_backward_params: dln = [sum_rows dout * xhat ; sum_rows dout]
 // ln holds [gamma (C) ; beta (C)]. x, out, dout, dx are (rows, C).
-
-const EPS: f32 = 1e-5;
-
-struct LnDims {
-  rows: u32,
-  C: u32,
-  _pad0: u32,
-  _pad1: u32,
-}
-
-@group(0) @binding(0) var<uniform> dims: LnDims;
-
-// forward
-@group(0) @binding(1) var<storage, read> x: array<f32>;
-@group(0) @binding(2) var<storage, read> ln: array<f32>;
-@group(0) @binding(3) var<storage, read_write> out: array<f32>;
-@group(0) @binding(4) var<storage, read_write> stats: array<f32>;
+//!include layernorm_rows.wgsl
 
 @compute @workgroup_size(256)
 fn layernorm_forward(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
@@ -38,13 +22,6 @@ fn layernorm_forward(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgrou
   stats[2u * r] = mean;
   stats[2u * r + 1u] = rstd;
 }
-
-// backward (input gradient, accumulated)
-@group(0) @binding(5) var<storage, read> dout: array<f32>;
-@group(0) @binding(6) var<storage, read> bx: array<f32>;
-@group(0) @binding(7) var<storage, read> bstats: array<f32>;
-@group(0) @binding(8) var<storage, read> bln: array<f32>;
-@group(0) @binding(9) var<storage, read_write> dx: array<f32>;
 
 @compute @workgroup_size(256)
 fn layernorm_backward(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) lid: u32) {

@@ -10,36 +10,26 @@ diagnostic(off, subgroup_uniformity);
 //   covers 64 / subgroup size rows (subgroups are taken as consecutive runs of the local index).
 // x, out, dout, dx are (rows, C); ln is [gamma (C) ; beta (C)]; stats (rows, 2) = (mean, rstd).
 
-const EPS: f32 = 1e-5;
+//!include layernorm_rows.wgsl
 
-struct LnDims {
-  rows: u32,
-  C: u32,
-  _pad0: u32,
-  _pad1: u32,
-}
-
-@group(0) @binding(0) var<uniform> dims: LnDims;
-
-// forward
-@group(0) @binding(1) var<storage, read> x: array<f32>;
-@group(0) @binding(2) var<storage, read> ln: array<f32>;
-@group(0) @binding(3) var<storage, read_write> out: array<f32>;
-@group(0) @binding(4) var<storage, read_write> stats: array<f32>;
-
-fn subgroup_row(wg: vec3<u32>, nwg: vec3<u32>, lid: u32, width: u32) -> u32 {
-  return ((wg.y * nwg.x + wg.x) * 64u + lid) / width;
-}
-
-@compute @workgroup_size(64)
-fn layernorm_forward_subgroup(
+// Where an invocation is: its workgroup, its index in it, and its lane in its subgroup.
+struct Lane {
   @builtin(workgroup_id) wg: vec3<u32>,
   @builtin(num_workgroups) nwg: vec3<u32>,
   @builtin(local_invocation_index) lid: u32,
   @builtin(subgroup_invocation_id) lane: u32,
   @builtin(subgroup_size) width: u32,
-) {
-  let r = subgroup_row(wg, nwg, lid, width);
+}
+
+fn row_of(at: Lane) -> u32 {
+  return ((at.wg.y * at.nwg.x + at.wg.x) * 64u + at.lid) / at.width;
+}
+
+@compute @workgroup_size(64)
+fn layernorm_forward_subgroup(at: Lane) {
+  let r = row_of(at);
+  let lane = at.lane;
+  let width = at.width;
   if (r >= dims.rows) { return; }
   let C = dims.C;
   let o = r * C;
@@ -57,21 +47,12 @@ fn layernorm_forward_subgroup(
 }
 
 // backward (input gradient, accumulated): dx += rstd * (dxhat - mean(dxhat) - xhat * mean(dxhat * xhat))
-@group(0) @binding(5) var<storage, read> dout: array<f32>;
-@group(0) @binding(6) var<storage, read> bx: array<f32>;
-@group(0) @binding(7) var<storage, read> bstats: array<f32>;
-@group(0) @binding(8) var<storage, read> bln: array<f32>;
-@group(0) @binding(9) var<storage, read_write> dx: array<f32>;
 
 @compute @workgroup_size(64)
-fn layernorm_backward_subgroup(
-  @builtin(workgroup_id) wg: vec3<u32>,
-  @builtin(num_workgroups) nwg: vec3<u32>,
-  @builtin(local_invocation_index) lid: u32,
-  @builtin(subgroup_invocation_id) lane: u32,
-  @builtin(subgroup_size) width: u32,
-) {
-  let r = subgroup_row(wg, nwg, lid, width);
+fn layernorm_backward_subgroup(at: Lane) {
+  let r = row_of(at);
+  let lane = at.lane;
+  let width = at.width;
   if (r >= dims.rows) { return; }
   let C = dims.C;
   let o = r * C;

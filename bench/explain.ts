@@ -34,7 +34,7 @@ import { createBackend } from '../src/train/backend';
 import { neutralSequenceFeatures, trainingData, withNeutralTail } from '../src/train/learnerData';
 import { sequenceBatch, shuffled } from '../src/train/sampling';
 import { Trainer } from '../src/train/trainer';
-import { explainTop10, measureUser, summarize, topItems, type ExplainedModel, type User } from './explainMeasure';
+import { byWindow, explainTop10, measureUser, summarize, topItems, type ExplainedModel, type User } from './explainMeasure';
 
 const log = (s: string) => process.stderr.write(s + '\n');
 
@@ -224,6 +224,10 @@ export async function main(args: string[]): Promise<void> {
   const result = {
     data: data === 'demo' ? 'demo' : basename(data),
     ...summarize(perUser),
+    by_window: byWindow(
+      perUser,
+      users.map((u) => u.items.slice(-model.cfg.maxlen)),
+    ),
     ms_per_user: Number(msPerUser.toFixed(1)),
     ms_per_user_unbatched: Number(msUnbatched.toFixed(1)),
     history_len: model.cfg.maxlen,

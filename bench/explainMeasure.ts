@@ -143,6 +143,36 @@ const mean = (xs: number[]) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.l
 const round = (x: number, d = 4) => Number(x.toFixed(d));
 const sig = (x: number) => Number(x.toPrecision(3));
 
+/**
+ * The share drops of the leave-one-out top 3 and of 3 random readings, by the user's window length (5-7,
+ * 8-11, 12 or more events). If one event alone made a candidate's share, 3 random readings of n would hit it
+ * with probability 3 / n, so their mean drop would be 3 / n of the top 3's: `single_event_ratio` is the
+ * ratio that bound gives (the mean of n / 3 over the bucket's users, with n distinct readings).
+ */
+export function byWindow(perUser: CandidateResult[][], windows: number[][]): Record<string, Record<string, number>> {
+  const buckets: [string, (n: number) => boolean][] = [
+    ['5-7', (n) => n <= 7],
+    ['8-11', (n) => n >= 8 && n <= 11],
+    ['12+', (n) => n >= 12],
+  ];
+  const out: Record<string, Record<string, number>> = {};
+  for (const [name, holds] of buckets) {
+    const users = perUser.map((r, i) => ({ r, n: new Set(windows[i]).size })).filter((u) => u.r.length > 0 && holds(u.n));
+    if (users.length === 0) continue;
+    const all = users.flatMap((u) => u.r);
+    const top3 = mean(all.map((r) => r.share - r.after.loo.share));
+    const random3 = mean(all.map((r) => r.share - r.after.random.share));
+    out[name] = {
+      users: users.length,
+      share_drop_top3: sig(top3),
+      share_drop_random3: sig(random3),
+      ratio: round(top3 / random3, 2),
+      single_event_ratio: round(mean(users.map((u) => u.n / 3)), 2),
+    };
+  }
+  return out;
+}
+
 /** The benchmark's line from every candidate's results (grouped per user for distinct_top1_pct). */
 export function summarize(perUser: CandidateResult[][]): Record<string, number> {
   const all = perUser.flat();

@@ -28,19 +28,17 @@ fn row_of(at: Lane) -> u32 {
 @compute @workgroup_size(64)
 fn layernorm_forward_subgroup(at: Lane) {
   let r = row_of(at);
-  let lane = at.lane;
-  let width = at.width;
   if (r >= dims.rows) { return; }
   let C = dims.C;
   let o = r * C;
   var s = 0.0;
-  for (var c = lane; c < C; c += width) { s += x[o + c]; }
+  for (var c = at.lane; c < C; c += at.width) { s += x[o + c]; }
   let mean = subgroupAdd(s) / f32(C);
   var v = 0.0;
-  for (var c = lane; c < C; c += width) { let d = x[o + c] - mean; v += d * d; }
+  for (var c = at.lane; c < C; c += at.width) { let d = x[o + c] - mean; v += d * d; }
   let rstd = 1.0 / sqrt(subgroupAdd(v) / f32(C) + EPS);
-  for (var c = lane; c < C; c += width) { out[o + c] = (x[o + c] - mean) * rstd * ln[c] + ln[C + c]; }
-  if (lane == 0u) {
+  for (var c = at.lane; c < C; c += at.width) { out[o + c] = (x[o + c] - mean) * rstd * ln[c] + ln[C + c]; }
+  if (at.lane == 0u) {
     stats[2u * r] = mean;
     stats[2u * r + 1u] = rstd;
   }
@@ -51,8 +49,6 @@ fn layernorm_forward_subgroup(at: Lane) {
 @compute @workgroup_size(64)
 fn layernorm_backward_subgroup(at: Lane) {
   let r = row_of(at);
-  let lane = at.lane;
-  let width = at.width;
   if (r >= dims.rows) { return; }
   let C = dims.C;
   let o = r * C;
@@ -60,7 +56,7 @@ fn layernorm_backward_subgroup(at: Lane) {
   let rstd = bstats[2u * r + 1u];
   var s1 = 0.0;
   var s2 = 0.0;
-  for (var c = lane; c < C; c += width) {
+  for (var c = at.lane; c < C; c += at.width) {
     let xh = (bx[o + c] - mean) * rstd;
     let dxh = dout[o + c] * bln[c];
     s1 += dxh;
@@ -68,7 +64,7 @@ fn layernorm_backward_subgroup(at: Lane) {
   }
   let m1 = subgroupAdd(s1) / f32(C);
   let m2 = subgroupAdd(s2) / f32(C);
-  for (var c = lane; c < C; c += width) {
+  for (var c = at.lane; c < C; c += at.width) {
     let xh = (bx[o + c] - mean) * rstd;
     let dxh = dout[o + c] * bln[c];
     dx[o + c] += rstd * (dxh - m1 - xh * m2);

@@ -56,16 +56,7 @@ export async function acquireDevice(
   const fallback = (info as GPUAdapterInfo & { isFallbackAdapter?: boolean }).isFallbackAdapter === true;
   const software = fallback || /llvmpipe|lavapipe|swiftshader|software/i.test(adapterName);
   const subgroupMaxSize = (info as GPUAdapterInfo & { subgroupMaxSize?: number }).subgroupMaxSize ?? 64;
-  return {
-    device,
-    adapterName,
-    gpu,
-    adapter,
-    software,
-    subgroups: subgroups && device.features.has('subgroups'),
-    subgroupMaxSize,
-    f16: f16 && device.features.has('shader-f16'),
-  };
+  return { device, adapterName, gpu, adapter, software, subgroups: device.features.has('subgroups'), subgroupMaxSize, f16: device.features.has('shader-f16') };
 }
 
 export interface BufferSlice {

@@ -47,7 +47,7 @@ export interface LeaveOneOutColumns {
 }
 
 /** log Σ exp over one row's item scores (columns 1..; column 0 is padding), in float64 on the CPU. */
-export function itemLogSumExp(row: ArrayLike<number>): number {
+function itemLogSumExp(row: ArrayLike<number>): number {
   let max = -Infinity;
   for (let i = 1; i < row.length; i++) max = Math.max(max, row[i]);
   let z = 0;
@@ -55,17 +55,22 @@ export function itemLogSumExp(row: ArrayLike<number>): number {
   return max + Math.log(z);
 }
 
-/** `items`' columns of full leave-one-out scores, with each row's log-sum-exp (from loo.lse, else summed here). */
+/**
+ * Each row's log-sum-exp over its item scores, (L + 1): as the engine computed it (loo.lse, on the GPU), else
+ * summed here (the CPU model).
+ */
+export function rowNormalisers(loo: LeaveOneOutScores): Float64Array {
+  if (loo.lse) return loo.lse;
+  const { cols, scores } = loo;
+  return Float64Array.from({ length: loo.window + 1 }, (_, r) => itemLogSumExp(scores.subarray(r * cols, (r + 1) * cols)));
+}
+
+/** `items`' columns of full leave-one-out scores, with each row's log-sum-exp. */
 export function columnsOf(loo: LeaveOneOutScores, items: number[]): LeaveOneOutColumns {
   const R = loo.window + 1;
   const columns = new Float32Array(R * items.length);
-  const lse = loo.lse ?? new Float64Array(R);
-  for (let r = 0; r < R; r++) {
-    const row = loo.scores.subarray(r * loo.cols, (r + 1) * loo.cols);
-    items.forEach((id, j) => (columns[r * items.length + j] = row[id]));
-    if (!loo.lse) lse[r] = itemLogSumExp(row);
-  }
-  return { window: loo.window, items, columns, lse };
+  for (let r = 0; r < R; r++) items.forEach((id, j) => (columns[r * items.length + j] = loo.scores[r * loo.cols + id]));
+  return { window: loo.window, items, columns, lse: rowNormalisers(loo) };
 }
 
 /** The batched graph (R = maxlen + 1 rows) and the score product, built on first use. */

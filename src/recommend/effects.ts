@@ -10,20 +10,10 @@
  * p the softmax over every item of the model. Positive: the event raised the
  * candidate; negative: it lowered it.
  */
-import { itemLogSumExp, type LeaveOneOutColumns, type LeaveOneOutScores } from '../model/occlusion';
+import { rowNormalisers, type LeaveOneOutColumns, type LeaveOneOutScores } from '../model/occlusion';
 import type { ModelBackend } from '../train/backend';
 import type { TrainingData } from '../train/learnerData';
 import { percentages } from './explain';
-
-/**
- * log sum exp of each row's item scores (columns 1.., column 0 is padding), (L + 1): as the engine computed
- * it (loo.lse, on the GPU), else here (the CPU model).
- */
-export function rowLogSumExp(loo: LeaveOneOutScores): Float64Array {
-  if (loo.lse) return loo.lse;
-  const { cols, scores } = loo;
-  return Float64Array.from({ length: loo.window + 1 }, (_, r) => itemLogSumExp(scores.subarray(r * cols, (r + 1) * cols)));
-}
 
 /** Effect of each of `window` events (oldest first) on a log share, from the score in each row (row 0: the whole history). */
 function effectsFrom(window: number, lse: Float64Array, score: (row: number) => number): number[] {
@@ -32,7 +22,7 @@ function effectsFrom(window: number, lse: Float64Array, score: (row: number) => 
 }
 
 /** Effect of each window event (oldest first) on `candidate`'s log share, (L). */
-export function eventEffects(loo: LeaveOneOutScores, candidate: number, lse: Float64Array = rowLogSumExp(loo)): number[] {
+export function eventEffects(loo: LeaveOneOutScores, candidate: number, lse: Float64Array = rowNormalisers(loo)): number[] {
   return effectsFrom(loo.window, lse, (r) => loo.scores[r * loo.cols + candidate]);
 }
 

@@ -104,12 +104,11 @@ export async function understandingView(
  * with the lowest chance that is weak (its chance below LOW_UNDERSTANDING, or its last session not understood).
  */
 export function prepareWith(r: Reading, byId: Map<string, Reading>, chance: (r: Reading) => number, lastUnderstood: Map<string, 0 | 1>): PrepareFirst | null {
+  const byChance = (a: Reading, b: Reading) => chance(a) - chance(b) || (a.id < b.id ? -1 : 1);
   const prereqs = r.prerequisites.map((id) => byId.get(id)).filter((p): p is Reading => p !== undefined && p.status !== 'hidden');
-  const unfinished = prereqs.filter((p) => p.status !== 'finished').sort((a, b) => chance(a) - chance(b) || (a.id < b.id ? -1 : 1));
+  const unfinished = prereqs.filter((p) => p.status !== 'finished').sort(byChance);
   if (unfinished.length > 0) return { readingId: unfinished[0].id, because: 'unfinished' };
-  const weak = prereqs
-    .filter((p) => chance(p) < LOW_UNDERSTANDING || lastUnderstood.get(p.id) === 0)
-    .sort((a, b) => chance(a) - chance(b) || (a.id < b.id ? -1 : 1));
+  const weak = prereqs.filter((p) => chance(p) < LOW_UNDERSTANDING || lastUnderstood.get(p.id) === 0).sort(byChance);
   return weak.length > 0 ? { readingId: weak[0].id, because: 'weak' } : null;
 }
 

@@ -140,7 +140,7 @@ export async function predictUnderstanding(engine: KtTrainable, data: Understand
  * key projections start as the identity, so that a query's attention starts on the earlier attempts at its
  * own skill and their values carry the outcomes; training takes it from there.
  */
-function skillMatchingInit(cfg: KtConfig, seed: number, scale = 1): Float32Array {
+function skillMatchingInit(cfg: KtConfig, seed: number): Float32Array {
   const layout = ktParameterLayout(cfg);
   const p = initParameters(cfg, layout, seed);
   const rng = new Rng(seed + 1);
@@ -152,9 +152,9 @@ function skillMatchingInit(cfg: KtConfig, seed: number, scale = 1): Float32Array
   };
   const skill = view('skill_emb');
   const inter = view('inter_emb');
-  const outcome = Float32Array.from({ length: C }, () => rng.normal() * scale);
+  const outcome = Float32Array.from({ length: C }, () => rng.normal());
   for (let s = 1; s <= K; s++) {
-    for (let c = 0; c < C; c++) skill[s * C + c] = rng.normal() * scale;
+    for (let c = 0; c < C; c++) skill[s * C + c] = rng.normal();
     for (const y of [0, 1]) {
       const row = (s + K * y) * C;
       for (let c = 0; c < C; c++) inter[row + c] = skill[s * C + c] + (y ? 1 : -1) * outcome[c];

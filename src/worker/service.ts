@@ -105,9 +105,8 @@ export class ModelService extends TrainingRuns {
   /** Resolves when no training runs and no message waits (predicted understanding's included). */
   async idle(): Promise<void> {
     for (;;) {
+      await this.recommenderIdle();
       const q = this.queue;
-      await q;
-      if (this.running) await this.running;
       await this.understanding.idle();
       if (q === this.queue && !this.running) return;
     }

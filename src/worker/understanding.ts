@@ -1,12 +1,12 @@
 /**
- * Predicted understanding in the worker (issue 18), beside the recommender:
- * each change of the learner's rated sessions or topics trains the
- * knowledge-tracing model again from its start (a few hundred steps on one
- * learner's attempts: nothing is saved), with progress and cancel; any other
- * change asks the trained model again. It posts
- * the view (recommend/understanding.ts). One run at a time; a change during
- * a run cancels it and starts the next. WebGPU where it works (its own
- * context), else the CPU reference.
+ * Predicted understanding in the worker (issue 18), after the recommender's
+ * run for the same change: each change of the learner's rated sessions or
+ * topics trains the knowledge-tracing model again from its start
+ * (UNDERSTANDING_TRAINING.steps steps on one learner's attempts: nothing is saved), with progress and cancel;
+ * any other change asks the trained model again. It posts the view
+ * (recommend/understanding.ts). One run at a time; a change during a run
+ * cancels it and starts the next. WebGPU where it works (its own context),
+ * else the CPU reference.
  */
 import { GpuContext } from '../gpu/context';
 import type { Repo } from '../data/repo';

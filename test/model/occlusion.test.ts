@@ -5,14 +5,14 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { GpuEngine } from '../../src/model/engine';
-import { columnsOf, MAX_COLUMNS } from '../../src/model/occlusion';
+import { columnsOf, MAX_COLUMNS, rowNormalisers } from '../../src/model/occlusion';
 import { ReferenceModel } from '../../src/reference/model';
 import { initParameters } from '../../src/model/init';
 import { makeConfig, type ModelConfig } from '../../src/model/config';
 import { parameterLayout } from '../../src/model/parameters';
 import { Rng } from '../../src/model/random';
 import { sequenceBatch, shuffled } from '../../src/train/sampling';
-import { columnEffects, eventEffects, explainEffects, rowLogSumExp } from '../../src/recommend/effects';
+import { columnEffects, eventEffects, explainEffects } from '../../src/recommend/effects';
 import type { GpuContext } from '../../src/gpu/context';
 import { awkwardConfig, randomContent } from '../support/fixtures';
 import { gpuContext, relErr, testSeed } from '../support/gpu';
@@ -66,7 +66,7 @@ describe('batched leave-one-out equals the reference, one removal at a time', ()
       // Each row's softmax normaliser, summed on the GPU, against the reference's scores summed in float64.
       expect(g.lse).toHaveLength(L + 1);
       expect(
-        relErr(g.lse!, rowLogSumExp({ window: r.window, cols: r.cols, scores: Float32Array.from(r.scores) })),
+        relErr(g.lse!, rowNormalisers({ window: r.window, cols: r.cols, scores: Float32Array.from(r.scores) })),
         `row log-sum-exp (seed ${seed})`,
       ).toBeLessThan(1e-4);
       // A few items' columns only (what the app reads back): the same scores and normalisers, the same effects.

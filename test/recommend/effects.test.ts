@@ -3,7 +3,8 @@
  * the attention rollout the heatmap shows (recommend/explain.ts).
  */
 import { describe, expect, it } from 'vitest';
-import { eventEffects, explainEffects, rowLogSumExp } from '../../src/recommend/effects';
+import { eventEffects, explainEffects } from '../../src/recommend/effects';
+import { rowNormalisers } from '../../src/model/occlusion';
 import { attentionRollout } from '../../src/recommend/explain';
 
 describe('explainEffects', () => {
@@ -54,7 +55,7 @@ describe('eventEffects', () => {
     // 2 items (columns 1, 2); rows: full history, without event 0, without event 1.
     const scores = Float32Array.from([0, 2, 0, 0, 0, 0, 0, 3, 0]);
     const loo = { window: 2, cols: 3, scores };
-    const lse = rowLogSumExp(loo);
+    const lse = rowNormalisers(loo);
     expect(lse[1]).toBeCloseTo(Math.log(2), 12);
     const e = eventEffects(loo, 1);
     const logShare = (a: number, b: number) => a - Math.log(Math.exp(a) + Math.exp(b));

@@ -20,12 +20,10 @@ import { metricsFromRanks, type Metrics } from '../src/train/metrics';
 import { trainingData } from '../src/train/learnerData';
 import { APP_TRAINING } from '../src/model/config';
 import { rankAmongUnread, Trainer } from '../src/train/trainer';
+import { flag } from './cli';
 
 export async function main(args: string[]): Promise<void> {
-  const arg = (name: string, def: string) => {
-    const i = args.indexOf(`--${name}`);
-    return i >= 0 ? args[i + 1] : def;
-  };
+  const arg = (name: string, d: string) => flag(args, name, d);
   const epochs = Number(arg('epochs', '30'));
   const seed = Number(arg('seed', '1'));
   const json = args.includes('--json');

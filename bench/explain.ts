@@ -35,6 +35,7 @@ import { neutralSequenceFeatures, trainingData, withNeutralTail } from '../src/t
 import { sequenceBatch, shuffled } from '../src/train/sampling';
 import { Trainer } from '../src/train/trainer';
 import { byWindow, explainTop10, measureUser, summarize, topItems, type ExplainedModel, type User } from './explainMeasure';
+import { flag, middle } from './cli';
 
 const log = (s: string) => process.stderr.write(s + '\n');
 
@@ -53,10 +54,8 @@ async function timeUsers(m: Pick<ExplainedModel, 'leaveOneOut' | 'leaveOneOutCol
     await explainTop10(m, users[i], tops[i]);
     ms.push(performance.now() - t0);
   }
-  return median(ms);
+  return middle(ms);
 }
-
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 /** The same scores without batching (median ms): one forward pass per row (the history, then each one-removed variant). */
 async function timeUnbatched(m: ExplainedModel, users: User[]): Promise<number> {
@@ -67,7 +66,7 @@ async function timeUnbatched(m: ExplainedModel, users: User[]): Promise<number> 
     for (let r = 0; r < rows.length; r++) await m.scores(rows[r], feats[r]);
     ms.push(performance.now() - t0);
   }
-  return median(ms);
+  return middle(ms);
 }
 
 /** ms per user with a 200-event window: the model's shape with maxlen 200, on its own device. */
@@ -192,10 +191,7 @@ interface Opts {
 }
 
 export async function main(args: string[]): Promise<void> {
-  const arg = (name: string, def: string) => {
-    const i = args.indexOf(`--${name}`);
-    return i >= 0 ? args[i + 1] : def;
-  };
+  const arg = (name: string, d: string) => flag(args, name, d);
   const data = arg('data', 'demo');
   const o: Opts = {
     data,

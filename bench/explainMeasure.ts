@@ -11,9 +11,9 @@
  * sessions it has; deleting it deletes all of its events in the window.
  */
 import type { ModelConfig } from '../src/model/config';
-import type { LeaveOneOutColumns, LeaveOneOutScores } from '../src/model/occlusion';
+import { rowNormalisers, type LeaveOneOutColumns, type LeaveOneOutScores } from '../src/model/occlusion';
 import type { Rng } from '../src/model/random';
-import { columnEffects, eventEffects, explainEffects, rowLogSumExp } from '../src/recommend/effects';
+import { columnEffects, eventEffects, explainEffects } from '../src/recommend/effects';
 import { attentionRollout, lastPositionWeights } from '../src/recommend/explain';
 
 /** What the measurement needs from a trained model (the GPU engine or the app's backend). */
@@ -91,7 +91,7 @@ export async function measureUser(m: ExplainedModel, u: User, rng: Rng): Promise
   const { cfg } = m;
   const T = cfg.maxlen;
   const loo = await m.leaveOneOut(u.items, u.features);
-  const lse = rowLogSumExp(loo);
+  const lse = rowNormalisers(loo);
   const windowStart = u.items.length - loo.window;
   const window = u.items.slice(windowStart);
   const out: CandidateResult[] = [];

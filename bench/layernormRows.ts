@@ -9,14 +9,10 @@ import { GpuContext, acquireDevice } from '../src/gpu/context';
 import { submit } from '../src/gpu/dispatch';
 import { layernormBackward, layernormForward, type RowVariant } from '../src/kernels/layernorm';
 import { Rng } from '../src/model/random';
-
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+import { middle, numberFlag } from './cli';
 
 export async function main(args: string[]): Promise<void> {
-  const get = (n: string, d: number) => {
-    const i = args.indexOf(`--${n}`);
-    return i >= 0 ? Number(args[i + 1]) : d;
-  };
+  const get = (n: string, d: number) => numberFlag(args, n, d);
   const rows = get('rows', 6400);
   const C = get('dim', 64);
   const ctx = new GpuContext(await acquireDevice(gpu));
@@ -45,7 +41,7 @@ export async function main(args: string[]): Promise<void> {
       await ctx.sync();
       if (t > 0) times[v].push((performance.now() - t0) / 20); // the first trial compiles
     }
-  const ms = { invocation: +median(times.invocation).toFixed(3), subgroup: +median(times.subgroup).toFixed(3) };
+  const ms = { invocation: +middle(times.invocation).toFixed(3), subgroup: +middle(times.subgroup).toFixed(3) };
   const result = {
     adapter: ctx.adapterName,
     subgroup_max_size: ctx.subgroupMaxSize,

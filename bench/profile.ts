@@ -8,12 +8,10 @@ import { GpuEngine } from '../src/model/engine';
 import { DEFAULT_CONFIG, makeConfig } from '../src/model/config';
 import { Rng } from '../src/model/random';
 import { sequenceBatch } from '../src/train/sampling';
+import { numberFlag } from './cli';
 
 export async function main(args: string[]): Promise<void> {
-  const get = (n: string, d: number) => {
-    const i = args.indexOf(`--${n}`);
-    return i >= 0 ? Number(args[i + 1]) : d;
-  };
+  const get = (n: string, d: number) => numberFlag(args, n, d);
   const cfg = makeConfig({ ...DEFAULT_CONFIG, items: get('items', DEFAULT_CONFIG.items) });
   const B = get('batch', 128);
   const ctx = new GpuContext(await acquireDevice(gpu));

@@ -11,14 +11,10 @@ import type { Dispatch } from '../src/gpu/dispatch';
 import { halfStorage, scoreItems, scoreItemsF16, toF16 } from '../src/kernels/score';
 import { Rng } from '../src/model/random';
 import { msPerLaunch } from './launchTiming';
-
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+import { middle, numberFlag } from './cli';
 
 export async function main(args: string[]): Promise<void> {
-  const get = (n: string, d: number) => {
-    const i = args.indexOf(`--${n}`);
-    return i >= 0 ? Number(args[i + 1]) : d;
-  };
+  const get = (n: string, d: number) => numberFlag(args, n, d);
   const items = get('items', 23715);
   const C = get('dim', 64);
   const reps = get('reps', 50);
@@ -43,7 +39,7 @@ export async function main(args: string[]): Promise<void> {
   const times: Record<string, number[]> = Object.fromEntries(Object.keys(kernels).map((k) => [k, []]));
   for (const d of Object.values(kernels)) await time(d); // pipelines compiled, E16 written
   for (let t = 0; t < 7; t++) for (const [name, d] of Object.entries(kernels)) times[name].push(await time(d));
-  const ms = Object.fromEntries(Object.entries(times).map(([k, v]) => [k, +median(v).toFixed(4)]));
+  const ms = Object.fromEntries(Object.entries(times).map(([k, v]) => [k, +middle(v).toFixed(4)]));
   // The f16 kernel reads 4 halves at a time: its gain over f32 is measured against the f32 kernel that reads 4 floats at a time.
   const result = {
     adapter: ctx.adapterName,

@@ -11,6 +11,7 @@ import type { GpuContext } from '../src/gpu/context';
 import { matmul } from '../src/kernels/matmul';
 import { Rng } from '../src/model/random';
 import { msPerLaunch } from './launchTiming';
+import { middle } from './cli';
 
 export interface ScoringFlops {
   rows: number;
@@ -22,8 +23,6 @@ export interface ScoringFlops {
   peak_gflops?: number;
   share_of_peak?: number;
 }
-
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 export async function scoringFlops(
   ctx: GpuContext,
@@ -45,7 +44,7 @@ export async function scoringFlops(
   await run(); // pipeline compilation
   const times: number[] = [];
   for (let t = 0; t < (a.trials ?? 3); t++) times.push(await run());
-  const ms = median(times);
+  const ms = middle(times);
   const gflops = (2 * rows * N * C) / (ms * 1e6);
   const out: ScoringFlops = {
     rows,

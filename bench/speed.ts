@@ -26,6 +26,7 @@ import { Rng } from '../src/model/random';
 import { sequenceBatch } from '../src/train/sampling';
 import { TfSasrec } from './tfjs-sasrec';
 import { scoringFlops } from './scoringFlops';
+import { numberFlag } from './cli';
 
 const median = (xs: number[]) => {
   const s = [...xs].sort((a, b) => a - b);
@@ -40,10 +41,7 @@ const rowKernelTimes = (subgroup: number[], invocation: number[]) => ({
 });
 
 export async function main(args: string[]): Promise<void> {
-  const get = (n: string, d: number) => {
-    const i = args.indexOf(`--${n}`);
-    return i >= 0 ? Number(args[i + 1]) : d;
-  };
+  const get = (n: string, d: number) => numberFlag(args, n, d);
   const json = args.includes('--json');
   const log = (s: string) => process.stderr.write(s + '\n');
   const cfg = makeConfig({
@@ -67,15 +65,14 @@ export async function main(args: string[]): Promise<void> {
   log(`config: ${JSON.stringify(cfg)}, batch ${B} (dropout 0 in both, so the first losses can be compared exactly)`);
 
   const params = initParameters(cfg, parameterLayout(cfg), 3);
-  const ours = await GpuEngine.create(ctx, cfg, { batchSize: B, params, optimizer: { lr, beta1: 0.9, beta2: 0.98, eps: 1e-8, weightDecay: 0 } });
+  const optimizer = { lr, beta1: 0.9, beta2: 0.98, eps: 1e-8, weightDecay: 0 };
+  const ours = await GpuEngine.create(ctx, cfg, { batchSize: B, params, optimizer });
   // Where the device has subgroups: the same engine with the other choice of row kernels (a subgroup per row
   // or an invocation per row, ctx.subgroupRows). It alternates with the two, so the ratio is from the same
   // minutes of this machine.
   const subgroupRows = ctx.subgroupRows;
   ctx.subgroupRows = !subgroupRows;
-  const other = ctx.subgroups
-    ? await GpuEngine.create(ctx, cfg, { batchSize: B, params, optimizer: { lr, beta1: 0.9, beta2: 0.98, eps: 1e-8, weightDecay: 0 } })
-    : null;
+  const other = ctx.subgroups ? await GpuEngine.create(ctx, cfg, { batchSize: B, params, optimizer }) : null;
   ctx.subgroupRows = subgroupRows;
   const theirs = new TfSasrec(cfg, params, lr);
   const rng = new Rng(5);

@@ -15,12 +15,10 @@ import { makeConfig } from '../src/model/config';
 import { evaluateModel } from '../src/eval/evaluate';
 import { qualityData, qualityModel } from './qualityModel';
 import { readSnapshotIndex } from './snapshots';
+import { flag } from './cli';
 
 export async function main(args: string[]): Promise<void> {
-  const arg = (name: string) => {
-    const i = args.indexOf(`--${name}`);
-    return i >= 0 ? args[i + 1] : undefined;
-  };
+  const arg = (name: string) => flag(args, name);
   const dir = arg('snapshots');
   if (!dir) throw new Error('--snapshots DIR is required (a folder made by bench:quality --snapshots DIR)');
   const target = Number(arg('target') ?? '0.741');

@@ -15,12 +15,12 @@ import { readFileSync } from 'node:fs';
 import { gpu } from './webgpu-node';
 import { GpuContext } from '../src/gpu/context';
 import { heldOutCount, understandingCheck } from '../src/eval/understandingGate';
-import { understandingData } from '../src/train/understandingData';
+import { understandingData, type UnderstandingData } from '../src/train/understandingData';
 import { createUnderstandingModel, predictUnderstanding, trainUnderstanding } from '../src/train/understandingModel';
 import { demoBackup, DEMO_SEED } from '../scripts/demo-data';
 import type { Reading, StudySession } from '../src/data/types';
 import { parseKtFile, type KtLearner } from '../src/data/ktFormat';
-import type { UnderstandingData } from '../src/train/understandingData';
+import { flag } from './cli';
 
 /** One learner of a knowledge-tracing file as the app's data: skill k is topic "k", attempts in file order. */
 function ktLearnerData(l: KtLearner): UnderstandingData {
@@ -38,10 +38,7 @@ function ktLearnerData(l: KtLearner): UnderstandingData {
 }
 
 export async function main(args: string[]): Promise<void> {
-  const arg = (name: string, d: string) => {
-    const i = args.indexOf(`--${name}`);
-    return i >= 0 ? args[i + 1] : d;
-  };
+  const arg = (name: string, d: string) => flag(args, name, d);
   const simulated = Number(arg('simulated', '0'));
   const file = arg('file', 'public/demo/demo.json');
   const seeds = arg('seeds', '1,2,3').split(',').map(Number);

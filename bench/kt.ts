@@ -9,8 +9,12 @@
  *   npm run bench:kt -- --train FILE --test FILE [--json] [--seed N]
  *        [--epochs N] [--patience N] [--maxlen N] [--dim N] [--heads N] [--ffn N] [--dropout X]
  *        [--batch N] [--lr X] [--limit-learners N] [--limit-test N]
+ *        [--skill-history N] [--skill-run N]
  *
- * Defaults: src/model/config.ts KT_MODEL and KT_TRAINING, one configuration for
+ * Validation and test attempts are scored in overlapping windows, each with at
+ * least maxlen / 2 earlier attempts once the learner has them (ktScoringWindows).
+ *
+ * Defaults: src/model/config.ts KT_INPUT, KT_MODEL and KT_TRAINING, one configuration for
  * every file. --limit-learners / --limit-test keep the first N learners of each
  * file (for short runs on a software adapter). Progress goes to stderr; with
  * --json the last line on stdout is one JSON object.
@@ -19,10 +23,11 @@ import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { gpu } from './webgpu-node';
 import { GpuContext, acquireDevice } from '../src/gpu/context';
-import { KT_MODEL, KT_TRAINING, makeKtConfig } from '../src/model/config';
+import { KT_INPUT, KT_MODEL, KT_TRAINING, makeKtConfig } from '../src/model/config';
 import { KtEngine } from '../src/model/ktEngine';
 import { parseKtFile, type KtLearner } from '../src/data/ktFormat';
-import { ktWindows, skillCount, splitLearners } from '../src/train/ktData';
+import { ktScoringWindows, ktWindows, skillCount, splitLearners } from '../src/train/ktData';
+import { skillHistoryVocabulary, withSkillHistory } from '../src/train/ktSkillHistory';
 import { accuracy, auc } from '../src/train/ktMetrics';
 import { ktPredict, trainKt } from '../src/train/ktTrainer';
 import { ktBaselines } from '../src/eval/ktBaselines';
@@ -43,6 +48,8 @@ interface Opts {
   lr: number;
   limitLearners: number;
   limitTest: number;
+  skillHistory: number;
+  skillRun: number;
 }
 
 function parseArgs(args: string[]): Opts {
@@ -62,6 +69,8 @@ function parseArgs(args: string[]): Opts {
     lr: KT_TRAINING.lr,
     limitLearners: 0,
     limitTest: 0,
+    skillHistory: KT_INPUT.skillHistory,
+    skillRun: KT_INPUT.skillRun,
   };
   const numeric: Record<string, keyof Opts> = {
     '--seed': 'seed',
@@ -76,6 +85,8 @@ function parseArgs(args: string[]): Opts {
     '--lr': 'lr',
     '--limit-learners': 'limitLearners',
     '--limit-test': 'limitTest',
+    '--skill-history': 'skillHistory',
+    '--skill-run': 'skillRun',
   };
   for (let i = 0; i < args.length; i++) {
     const a = args[i];
@@ -105,10 +116,16 @@ export async function main(args: string[]): Promise<void> {
   const { train, validation } = splitLearners(learners, KT_TRAINING.validationFraction, o.seed);
   // The vocabulary covers the skill ids of both files (sizes only; no outcome of the test file is used).
   const skills = skillCount(learners, test);
-  const cfg = makeKtConfig({ skills, maxlen: o.maxlen, dim: o.dim, heads: o.heads, ffnDim: o.ffn, dropout: o.dropout });
-  const tw = ktWindows(train, cfg.maxlen, skills);
-  const vw = ktWindows(validation, cfg.maxlen, skills);
-  log(`kt: ${train.length} training, ${validation.length} validation, ${test.length} test learners; ${skills} skills; ${tw.length} training windows`);
+  // The model's tokens: each skill with the learner's last outcomes on it and the run it is in (train/ktSkillHistory.ts).
+  const history = { depth: o.skillHistory, runCap: o.skillRun };
+  const tokens = (ls: KtLearner[]) => withSkillHistory(ls, skills, history).learners;
+  const vocabulary = skillHistoryVocabulary(skills, history);
+  const cfg = makeKtConfig({ skills: vocabulary, maxlen: o.maxlen, dim: o.dim, heads: o.heads, ffnDim: o.ffn, dropout: o.dropout });
+  const tw = ktWindows(tokens(train), cfg.maxlen, vocabulary);
+  const vw = ktScoringWindows(tokens(validation), cfg.maxlen, vocabulary);
+  log(
+    `kt: ${train.length} training, ${validation.length} validation, ${test.length} test learners; ${skills} skills (${vocabulary} tokens, ${JSON.stringify(history)}); ${tw.length} training windows`,
+  );
   log(`kt: ${JSON.stringify(cfg)}, batch ${o.batch}, lr ${o.lr}, seed ${o.seed}`);
 
   const ctx = new GpuContext(await acquireDevice(gpu));
@@ -124,7 +141,7 @@ export async function main(args: string[]): Promise<void> {
   });
   const trainSeconds = (performance.now() - t0) / 1000;
 
-  const scored = await ktPredict(engine, ktWindows(test, cfg.maxlen, skills));
+  const scored = await ktPredict(engine, ktScoringWindows(tokens(test), cfg.maxlen, vocabulary));
   const model = { auc: auc(scored.probs, scored.labels), acc: accuracy(scored.probs, scored.labels) };
   const base = ktBaselines(train, test);
   const baseVal = ktBaselines(train, validation);

@@ -153,6 +153,13 @@ export interface KtConfig {
 /** Defaults for ASSISTments-sized data (about 100 skills); SAKT's paper used dim 64-200 and maxlen 50-100. */
 export const KT_MODEL: Omit<KtConfig, 'skills'> = { maxlen: 50, dim: 64, heads: 4, ffnDim: 128, dropout: 0.2 };
 
+/**
+ * bench:kt's input tokens (train/ktSkillHistory.ts): each skill with the learner's last outcome on it
+ * and how many attempts just before were on the same skill (capped). Chosen on ASSIST2015 validation
+ * learners (bench/RESULTS.md).
+ */
+export const KT_INPUT = { skillHistory: 1, skillRun: 1 } as const;
+
 /** How bench:kt trains (train/ktTrainer.ts). */
 export const KT_TRAINING = {
   batchSize: 64,

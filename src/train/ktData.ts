@@ -46,3 +46,34 @@ export function ktWindows(learners: KtLearner[], maxlen: number, skills: number)
   }
   return out;
 }
+
+/**
+ * Windows for scoring: every attempt after a learner's first is scored exactly
+ * once, and with as much history as a window holds. The first window is the
+ * learner's first maxlen attempts; each later one ends `stride` attempts further
+ * on and scores only those, so each scored attempt sees at least
+ * maxlen - stride earlier attempts (plus the interaction before the window).
+ * Fixed chunks (ktWindows) would leave a chunk's first attempts with one.
+ */
+export function ktScoringWindows(learners: KtLearner[], maxlen: number, skills: number, stride = Math.ceil(maxlen / 2)): KtWindow[] {
+  if (!(Number.isInteger(stride) && stride >= 1 && stride <= maxlen)) throw new Error(`scoring stride must be an integer in 1..${maxlen}, got ${stride}`);
+  const out: KtWindow[] = [];
+  for (const l of learners) {
+    const n = l.skills.length;
+    if (n < 2) continue;
+    let scored = Math.min(n, maxlen);
+    out.push({ skills: l.skills.slice(0, scored), correct: l.correct.slice(0, scored), prev: 0, scoreFrom: 1 });
+    while (scored < n) {
+      const e = Math.min(n, scored + stride);
+      const s = e - maxlen;
+      out.push({
+        skills: l.skills.slice(s, e),
+        correct: l.correct.slice(s, e),
+        prev: s === 0 ? 0 : interactionId(l.skills[s - 1], l.correct[s - 1], skills),
+        scoreFrom: scored - s,
+      });
+      scored = e;
+    }
+  }
+  return out;
+}

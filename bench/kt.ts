@@ -9,7 +9,7 @@
  *   npm run bench:kt -- --train FILE --test FILE [--json] [--seed N]
  *        [--epochs N] [--patience N] [--maxlen N] [--dim N] [--heads N] [--ffn N] [--dropout X]
  *        [--batch N] [--lr X] [--limit-learners N] [--limit-test N]
- *        [--skill-history N] [--skill-run N]
+ *        [--skill-history N] [--skill-run N] [--weight-decay X] [--shift-windows 0|1]
  *
  * Validation and test attempts are scored in overlapping windows, each with at
  * least maxlen / 2 earlier attempts once the learner has them (ktScoringWindows).
@@ -25,6 +25,7 @@ import { gpu } from './webgpu-node';
 import { GpuContext, acquireDevice } from '../src/gpu/context';
 import { KT_INPUT, KT_MODEL, KT_TRAINING, makeKtConfig } from '../src/model/config';
 import { KtEngine } from '../src/model/ktEngine';
+import { Rng } from '../src/model/random';
 import { parseKtFile, type KtLearner } from '../src/data/ktFormat';
 import { ktScoringWindows, ktWindows, skillCount, splitLearners } from '../src/train/ktData';
 import { skillHistoryVocabulary, withSkillHistory } from '../src/train/ktSkillHistory';
@@ -50,6 +51,8 @@ interface Opts {
   limitTest: number;
   skillHistory: number;
   skillRun: number;
+  weightDecay: number;
+  shift: number;
 }
 
 function parseArgs(args: string[]): Opts {
@@ -71,6 +74,8 @@ function parseArgs(args: string[]): Opts {
     limitTest: 0,
     skillHistory: KT_INPUT.skillHistory,
     skillRun: KT_INPUT.skillRun,
+    weightDecay: KT_TRAINING.weightDecay,
+    shift: KT_TRAINING.shiftWindows ? 1 : 0,
   };
   const numeric: Record<string, keyof Opts> = {
     '--seed': 'seed',
@@ -87,6 +92,8 @@ function parseArgs(args: string[]): Opts {
     '--limit-test': 'limitTest',
     '--skill-history': 'skillHistory',
     '--skill-run': 'skillRun',
+    '--weight-decay': 'weightDecay',
+    '--shift-windows': 'shift',
   };
   for (let i = 0; i < args.length; i++) {
     const a = args[i];
@@ -121,7 +128,10 @@ export async function main(args: string[]): Promise<void> {
   const tokens = (ls: KtLearner[]) => withSkillHistory(ls, skills, history).learners;
   const vocabulary = skillHistoryVocabulary(skills, history);
   const cfg = makeKtConfig({ skills: vocabulary, maxlen: o.maxlen, dim: o.dim, heads: o.heads, ffnDim: o.ffn, dropout: o.dropout });
-  const tw = ktWindows(tokens(train), cfg.maxlen, vocabulary);
+  const trainTokens = tokens(train);
+  const tw = ktWindows(trainTokens, cfg.maxlen, vocabulary);
+  // with --shift-windows 1, each epoch cuts the learners at fresh offsets (seeded by seed and epoch)
+  const trainWindows = o.shift ? (epoch: number) => ktWindows(trainTokens, cfg.maxlen, vocabulary, new Rng(o.seed * 7919 + epoch)) : tw;
   const vw = ktScoringWindows(tokens(validation), cfg.maxlen, vocabulary);
   log(
     `kt: ${train.length} training, ${validation.length} validation, ${test.length} test learners; ${skills} skills (${vocabulary} tokens, ${JSON.stringify(history)}); ${tw.length} training windows`,
@@ -131,9 +141,9 @@ export async function main(args: string[]): Promise<void> {
   const ctx = new GpuContext(await acquireDevice(gpu));
   const adapter = ctx.adapterName;
   log(`kt: adapter ${adapter}`);
-  const engine = await KtEngine.create(ctx, cfg, { batchSize: o.batch, seed: o.seed, optimizer: { lr: o.lr, weightDecay: KT_TRAINING.weightDecay } });
+  const engine = await KtEngine.create(ctx, cfg, { batchSize: o.batch, seed: o.seed, optimizer: { lr: o.lr, weightDecay: o.weightDecay } });
   const t0 = performance.now();
-  const result = await trainKt(engine, tw, vw, {
+  const result = await trainKt(engine, trainWindows, vw, {
     maxEpochs: o.epochs,
     patience: o.patience,
     seed: o.seed,

@@ -154,17 +154,19 @@ export interface KtConfig {
 export const KT_MODEL: Omit<KtConfig, 'skills'> = { maxlen: 50, dim: 64, heads: 4, ffnDim: 128, dropout: 0.2 };
 
 /**
- * bench:kt's input tokens (train/ktSkillHistory.ts): each skill with the learner's last outcome on it
- * and how many attempts just before were on the same skill (capped). Chosen on ASSIST2015 validation
+ * bench:kt's input tokens (train/ktSkillHistory.ts): each skill with the learner's last two outcomes on
+ * it and whether the attempt just before was on the same skill. Chosen on ASSIST2015 validation
  * learners (bench/RESULTS.md).
  */
-export const KT_INPUT = { skillHistory: 1, skillRun: 1 } as const;
+export const KT_INPUT = { skillHistory: 2, skillRun: 1 } as const;
 
 /** How bench:kt trains (train/ktTrainer.ts). */
 export const KT_TRAINING = {
   batchSize: 64,
   lr: 1e-3,
   weightDecay: 0,
+  /** Cut each learner's attempts into windows at a fresh random offset every epoch (train/ktData.ts ktWindows). */
+  shiftWindows: false,
   /** At most this many epochs; early stopping usually ends the run first. */
   maxEpochs: 50,
   /** Stop after this many epochs without a validation AUC gain, and keep the best epoch. */

@@ -28,20 +28,26 @@ export function skillCount(...sets: KtLearner[][]): number {
  * window carries the interaction just before it, so its first attempt sees
  * one earlier outcome; a learner's very first attempt is never scored.
  * Learners with fewer than two attempts have nothing to score and give no window.
+ * With `shift`, each learner's first window is 1..maxlen attempts long (drawn),
+ * so the borders fall elsewhere each time; a window with nothing to score is left out.
  */
-export function ktWindows(learners: KtLearner[], maxlen: number, skills: number): KtWindow[] {
+export function ktWindows(learners: KtLearner[], maxlen: number, skills: number, shift?: Rng): KtWindow[] {
   const out: KtWindow[] = [];
   for (const l of learners) {
     const n = l.skills.length;
     if (n < 2) continue;
-    for (let s = 0; s < n; s += maxlen) {
-      const e = Math.min(n, s + maxlen);
-      out.push({
-        skills: l.skills.slice(s, e),
-        correct: l.correct.slice(s, e),
-        prev: s === 0 ? 0 : interactionId(l.skills[s - 1], l.correct[s - 1], skills),
-        scoreFrom: s === 0 ? 1 : 0,
-      });
+    let s = 0;
+    let e = Math.min(n, shift ? shift.int(1, maxlen + 1) : maxlen);
+    while (s < n) {
+      if (e - s > (s === 0 ? 1 : 0))
+        out.push({
+          skills: l.skills.slice(s, e),
+          correct: l.correct.slice(s, e),
+          prev: s === 0 ? 0 : interactionId(l.skills[s - 1], l.correct[s - 1], skills),
+          scoreFrom: s === 0 ? 1 : 0,
+        });
+      s = e;
+      e = Math.min(n, s + maxlen);
     }
   }
   return out;

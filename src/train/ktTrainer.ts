@@ -58,20 +58,27 @@ export interface KtTrainResult {
   bestValidationAuc: number;
 }
 
-export async function trainKt(engine: KtTrainable, train: KtWindow[], validation: KtWindow[], opts: KtTrainOptions): Promise<KtTrainResult> {
+/** `train` is the same windows every epoch, or the windows of each epoch (1, 2, ...). */
+export async function trainKt(
+  engine: KtTrainable,
+  train: KtWindow[] | ((epoch: number) => KtWindow[]),
+  validation: KtWindow[],
+  opts: KtTrainOptions,
+): Promise<KtTrainResult> {
   const B = engine.batchSize;
   const epochs: KtEpoch[] = [];
   let best = { epoch: 0, auc: -Infinity, params: await engine.readParameters() };
   for (let epoch = 1; epoch <= opts.maxEpochs; epoch++) {
     const rng = new Rng(opts.seed + epoch);
-    const order = shuffled(train.length, rng);
+    const windows = typeof train === 'function' ? train(epoch) : train;
+    const order = shuffled(windows.length, rng);
     let lossSum = 0;
     let reads = 0;
     let steps = 0;
     for (let s = 0; s < order.length; s += B) {
       const batch = ktBatch(
         engine.cfg,
-        order.slice(s, s + B).map((i) => train[i]),
+        order.slice(s, s + B).map((i) => windows[i]),
         B,
       );
       // the loss is read back every 20th step only: a read-back waits for the GPU

@@ -80,6 +80,40 @@ describe('skill-history tokens', () => {
   });
 });
 
+describe('shifted training windows', () => {
+  it(`score every attempt after a learner's first exactly once, and the borders move with the draw (seed ${seed})`, () => {
+    const rng = new Rng(seed);
+    const ls = randomLearners(rng, 30, 5, 90);
+    const borders = new Set<string>();
+    for (let draw = 0; draw < 4; draw++) {
+      const windows = ktWindows(ls, 10, 5, new Rng(seed + draw));
+      const scored: string[] = [];
+      let wi = 0;
+      ls.forEach((l, li) => {
+        if (l.skills.length < 2) return;
+        let at = 0;
+        while (at < l.skills.length) {
+          const w = windows[wi];
+          // a first window of one attempt scores nothing and is left out: the next starts at 1 and scores all
+          const start = at === 0 && w.scoreFrom === 0 ? 1 : at;
+          expect(Array.from(w.skills), `learner ${li}, window ${wi}`).toEqual(l.skills.slice(start, start + w.skills.length));
+          expect(w.skills.length).toBeLessThanOrEqual(10);
+          expect(w.prev).toBe(start === 0 ? 0 : interactionId(l.skills[start - 1], l.correct[start - 1], 5));
+          for (let p = w.scoreFrom; p < w.skills.length; p++) scored.push(`${li}:${start + p}`);
+          if (start === 0) borders.add(`${li}:${w.skills.length}`);
+          at = start + w.skills.length;
+          wi++;
+        }
+      });
+      expect(wi).toBe(windows.length);
+      const expected = ls.flatMap((l, li) => l.skills.slice(1).map((_, i) => `${li}:${i + 1}`));
+      expect(scored, `draw ${draw} (seed ${seed})`).toEqual(expected);
+    }
+    // 30 learners, 4 draws: the first windows' lengths are not all the same
+    expect(borders.size).toBeGreaterThan(40);
+  });
+});
+
 describe('scoring windows', () => {
   it('hand-computed: the first maxlen attempts, then windows ending stride later that score only their new attempts', () => {
     const l: KtLearner = { skills: [1, 2, 3, 4, 5, 1, 2], correct: [1, 0, 1, 1, 0, 0, 1] };

@@ -166,7 +166,7 @@ export const KT_TRAINING = {
   lr: 1e-3,
   weightDecay: 0,
   /** Cut each learner's attempts into windows at a fresh random offset every epoch (train/ktData.ts ktWindows). */
-  shiftWindows: false,
+  shiftWindows: true,
   /** At most this many epochs; early stopping usually ends the run first. */
   maxEpochs: 50,
   /** Stop after this many epochs without a validation AUC gain, and keep the best epoch. */

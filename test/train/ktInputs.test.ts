@@ -7,9 +7,11 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { KtLearner } from '../../src/data/ktFormat';
-import { interactionId } from '../../src/model/ktBatch';
+import { makeKtConfig } from '../../src/model/config';
+import { interactionId, type KtBatch, type KtWindow } from '../../src/model/ktBatch';
 import { Rng } from '../../src/model/random';
 import { ktScoringWindows, ktWindows } from '../../src/train/ktData';
+import { trainKt, type KtTrainable } from '../../src/train/ktTrainer';
 import { skillHistoryState, skillHistoryStates, skillHistoryVocabulary, withSkillHistory } from '../../src/train/ktSkillHistory';
 import { testSeed } from '../support/gpu';
 
@@ -111,6 +113,37 @@ describe('shifted training windows', () => {
     }
     // 30 learners, 4 draws: the first windows' lengths are not all the same
     expect(borders.size).toBeGreaterThan(40);
+  });
+});
+
+describe('training on windows drawn per epoch', () => {
+  it('each epoch trains on the windows drawn for it, and only on them', async () => {
+    const cfg = makeKtConfig({ skills: 9, maxlen: 4, dim: 4, heads: 1 });
+    const seen: number[][] = [];
+    // a stand-in engine: records which skills each epoch's steps saw; predictions rank by skill
+    const engine: KtTrainable = {
+      cfg,
+      batchSize: 2,
+      trainStep: (b: KtBatch) => {
+        seen[seen.length - 1].push(...Array.from(b.queries).filter((q) => q > 0));
+        return Promise.resolve(0.5);
+      },
+      predict: (b: KtBatch) => Promise.resolve(Float32Array.from(b.queries, (q) => q)),
+      readParameters: () => Promise.resolve(new Float32Array(1)),
+      writeParameters: () => {},
+    };
+    const drawn: number[] = [];
+    const windowsOf = (epoch: number): KtWindow[] => {
+      drawn.push(epoch);
+      seen.push([]);
+      return Array.from({ length: epoch + 1 }, () => ({ skills: [epoch, epoch], correct: [1, 0], prev: 0, scoreFrom: 1 }));
+    };
+    const validation: KtWindow[] = [{ skills: [1, 2, 3], correct: [0, 0, 1], prev: 0, scoreFrom: 1 }];
+    const result = await trainKt(engine, windowsOf, validation, { maxEpochs: 3, patience: 3, seed: 1 });
+    expect(drawn).toEqual([1, 2, 3]);
+    expect(seen.map((s) => [...new Set(s)])).toEqual([[1], [2], [3]]);
+    expect(seen.map((s) => s.length)).toEqual([4, 6, 8]); // epoch e: e + 1 windows of two attempts
+    expect(result.epochs.map((e) => e.validationAuc)).toEqual([1, 1, 1]);
   });
 });
 

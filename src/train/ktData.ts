@@ -23,6 +23,16 @@ export function skillCount(...sets: KtLearner[][]): number {
   return max;
 }
 
+/** Attempts s..e-1 of a learner, with the interaction just before them (0 at the start). */
+function windowOf(l: KtLearner, s: number, e: number, scoreFrom: number, skills: number): KtWindow {
+  return {
+    skills: l.skills.slice(s, e),
+    correct: l.correct.slice(s, e),
+    prev: s === 0 ? 0 : interactionId(l.skills[s - 1], l.correct[s - 1], skills),
+    scoreFrom,
+  };
+}
+
 /**
  * Each learner's attempts in consecutive windows of up to maxlen. A later
  * window carries the interaction just before it, so its first attempt sees
@@ -39,13 +49,7 @@ export function ktWindows(learners: KtLearner[], maxlen: number, skills: number,
     let s = 0;
     let e = Math.min(n, shift ? shift.int(1, maxlen + 1) : maxlen);
     while (s < n) {
-      if (e - s > (s === 0 ? 1 : 0))
-        out.push({
-          skills: l.skills.slice(s, e),
-          correct: l.correct.slice(s, e),
-          prev: s === 0 ? 0 : interactionId(l.skills[s - 1], l.correct[s - 1], skills),
-          scoreFrom: s === 0 ? 1 : 0,
-        });
+      if (e - s > (s === 0 ? 1 : 0)) out.push(windowOf(l, s, e, s === 0 ? 1 : 0, skills));
       s = e;
       e = Math.min(n, s + maxlen);
     }
@@ -68,16 +72,11 @@ export function ktScoringWindows(learners: KtLearner[], maxlen: number, skills: 
     const n = l.skills.length;
     if (n < 2) continue;
     let scored = Math.min(n, maxlen);
-    out.push({ skills: l.skills.slice(0, scored), correct: l.correct.slice(0, scored), prev: 0, scoreFrom: 1 });
+    out.push(windowOf(l, 0, scored, 1, skills));
     while (scored < n) {
       const e = Math.min(n, scored + stride);
       const s = e - maxlen;
-      out.push({
-        skills: l.skills.slice(s, e),
-        correct: l.correct.slice(s, e),
-        prev: s === 0 ? 0 : interactionId(l.skills[s - 1], l.correct[s - 1], skills),
-        scoreFrom: scored - s,
-      });
+      out.push(windowOf(l, s, e, scored - s, skills));
       scored = e;
     }
   }

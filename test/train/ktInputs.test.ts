@@ -30,6 +30,9 @@ function randomLearners(rng: Rng, count: number, skills: number, maxLength: numb
   });
 }
 
+/** `learner:attempt` for every attempt after each learner's first: what a set of windows must score, once each. */
+const attemptsAfterFirst = (ls: KtLearner[]) => ls.flatMap((l, li) => l.skills.slice(1).map((_, i) => `${li}:${i + 1}`));
+
 describe('skill-history tokens', () => {
   it('hand-computed: last outcome on the skill and the run before the attempt', () => {
     const l: KtLearner = { skills: [1, 1, 2, 1, 1, 1, 3], correct: [1, 0, 1, 1, 0, 1, 0] };
@@ -108,7 +111,7 @@ describe('shifted training windows', () => {
         }
       });
       expect(wi).toBe(windows.length);
-      const expected = ls.flatMap((l, li) => l.skills.slice(1).map((_, i) => `${li}:${i + 1}`));
+      const expected = attemptsAfterFirst(ls);
       expect(scored, `draw ${draw} (seed ${seed})`).toEqual(expected);
     }
     // 30 learners, 4 draws: the first windows' lengths are not all the same
@@ -185,7 +188,7 @@ describe('scoring windows', () => {
         }
       });
       expect(wi).toBe(windows.length);
-      const expected = ls.flatMap((l, li) => l.skills.slice(1).map((_, i) => `${li}:${i + 1}`));
+      const expected = attemptsAfterFirst(ls);
       expect(scored, `maxlen ${maxlen}, stride ${stride} (seed ${seed})`).toEqual(expected);
       // the same attempts as the fixed chunks score
       const chunks = ktWindows(ls, maxlen, 5).reduce((n, w) => n + w.skills.length - w.scoreFrom, 0);

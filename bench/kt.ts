@@ -10,6 +10,7 @@
  *        [--epochs N] [--patience N] [--maxlen N] [--dim N] [--heads N] [--ffn N] [--dropout X]
  *        [--batch N] [--lr X] [--limit-learners N] [--limit-test N]
  *        [--skill-history N] [--skill-run N] [--weight-decay X] [--shift-windows 0|1]
+ *        [--token-parts 0|1|2]
  *
  * Validation and test attempts are scored in overlapping windows, each with at
  * least maxlen / 2 earlier attempts once the learner has them (ktScoringWindows).
@@ -28,7 +29,7 @@ import { KtEngine } from '../src/model/ktEngine';
 import { Rng } from '../src/model/random';
 import { parseKtFile, type KtLearner } from '../src/data/ktFormat';
 import { ktScoringWindows, ktWindows, skillCount, splitLearners } from '../src/train/ktData';
-import { skillHistoryVocabulary, withSkillHistory } from '../src/train/ktSkillHistory';
+import { skillHistoryStates, skillHistoryVocabulary, withSkillHistory } from '../src/train/ktSkillHistory';
 import { accuracy, auc } from '../src/train/ktMetrics';
 import { ktPredict, trainKt } from '../src/train/ktTrainer';
 import { ktBaselines } from '../src/eval/ktBaselines';
@@ -53,6 +54,7 @@ interface Opts {
   skillRun: number;
   weightDecay: number;
   shift: number;
+  tokenParts: number;
 }
 
 function parseArgs(args: string[]): Opts {
@@ -76,6 +78,7 @@ function parseArgs(args: string[]): Opts {
     skillRun: KT_INPUT.skillRun,
     weightDecay: KT_TRAINING.weightDecay,
     shift: KT_TRAINING.shiftWindows ? 1 : 0,
+    tokenParts: KT_INPUT.tokenParts,
   };
   const numeric: Record<string, keyof Opts> = {
     '--seed': 'seed',
@@ -94,6 +97,7 @@ function parseArgs(args: string[]): Opts {
     '--skill-run': 'skillRun',
     '--weight-decay': 'weightDecay',
     '--shift-windows': 'shift',
+    '--token-parts': 'tokenParts',
   };
   for (let i = 0; i < args.length; i++) {
     const a = args[i];
@@ -105,6 +109,7 @@ function parseArgs(args: string[]): Opts {
       (o[numeric[a]] as number) = v;
     } else throw new Error(`unknown argument ${a}`);
   }
+  if (![0, 1, 2].includes(o.tokenParts)) throw new Error(`--token-parts must be 0, 1 or 2, got ${o.tokenParts}`);
   if (!o.train || !o.test) throw new Error('usage: npm run bench:kt -- --train FILE --test FILE [--json] [--seed N] (see bench/kt.ts)');
   return o;
 }
@@ -127,7 +132,9 @@ export async function main(args: string[]): Promise<void> {
   const history = { depth: o.skillHistory, runCap: o.skillRun };
   const tokens = (ls: KtLearner[]) => withSkillHistory(ls, skills, history).learners;
   const vocabulary = skillHistoryVocabulary(skills, history);
-  const cfg = makeKtConfig({ skills: vocabulary, maxlen: o.maxlen, dim: o.dim, heads: o.heads, ffnDim: o.ffn, dropout: o.dropout });
+  // --token-parts: 0 one row per token, 1 shared parts plus each token's row, 2 shared parts only (model/ktTokenParts.ts)
+  const tokenParts = o.tokenParts > 0 ? { skills, states: skillHistoryStates(history.depth), runs: history.runCap + 1, joint: o.tokenParts === 1 } : undefined;
+  const cfg = makeKtConfig({ skills: vocabulary, maxlen: o.maxlen, dim: o.dim, heads: o.heads, ffnDim: o.ffn, dropout: o.dropout, tokenParts });
   const trainTokens = tokens(train);
   const tw = ktWindows(trainTokens, cfg.maxlen, vocabulary);
   // with --shift-windows 1, each epoch cuts the learners at fresh offsets (seeded by seed and epoch)

@@ -148,6 +148,20 @@ export interface KtConfig {
   ffnDim: number;
   /** Dropout on both embeddings and on the attention and feed-forward branches. */
   dropout: number;
+  /** Tokens embedded as a sum of shared parts (model/ktTokenParts.ts); absent: one row per token. */
+  tokenParts?: KtTokenParts;
+}
+
+/** How token ids 1..skills decode into parts: token = skill + skills * (state + states * run). */
+export interface KtTokenParts {
+  /** Skills 1..skills. */
+  skills: number;
+  /** History states 0..states-1. */
+  states: number;
+  /** Run lengths 0..runs-1. */
+  runs: number;
+  /** Whether each token keeps its own row besides the shared parts. */
+  joint: boolean;
 }
 
 /** Defaults for ASSISTments-sized data (about 100 skills); SAKT's paper used dim 64-200 and maxlen 50-100. */
@@ -158,7 +172,7 @@ export const KT_MODEL: Omit<KtConfig, 'skills'> = { maxlen: 50, dim: 64, heads: 
  * it and whether the attempt just before was on the same skill. Chosen on ASSIST2015 validation
  * learners (bench/RESULTS.md).
  */
-export const KT_INPUT = { skillHistory: 2, skillRun: 1 } as const;
+export const KT_INPUT = { skillHistory: 2, skillRun: 1, tokenParts: 0 } as const;
 
 /** How bench:kt trains (train/ktTrainer.ts). */
 export const KT_TRAINING = {
@@ -197,5 +211,16 @@ export function makeKtConfig(partial: Partial<KtConfig> & Pick<KtConfig, 'skills
   }
   if (cfg.dim % cfg.heads !== 0) throw new Error(`kt config: dim ${cfg.dim} is not divisible by heads ${cfg.heads}`);
   if (!(cfg.dropout >= 0 && cfg.dropout < 1)) throw new Error(`kt config: dropout must be in [0, 1), got ${cfg.dropout}`);
+  checkKtTokenParts(cfg);
   return cfg;
+}
+
+/** Token parts, where present, must multiply out to the config's tokens. */
+export function checkKtTokenParts(cfg: KtConfig): void {
+  const p = cfg.tokenParts;
+  if (!p) return;
+  const whole = (x: number) => Number.isInteger(x) && x >= 1;
+  if (!(whole(p.skills) && whole(p.states) && whole(p.runs))) throw new Error(`kt config: token parts must be positive integers, got ${JSON.stringify(p)}`);
+  if (p.skills * p.states * p.runs !== cfg.skills)
+    throw new Error(`kt config: ${p.skills} skills x ${p.states} states x ${p.runs} runs is not the config's ${cfg.skills} tokens`);
 }

@@ -18,6 +18,7 @@ import type { KtConfig } from './config';
 import type { DropoutUse } from './dropout';
 import type { PreparedKtBatch } from './ktBatch';
 import { ktDropoutSite } from './ktParameters';
+import { interactionTableParts, queryTableParts, type TableParts } from './ktTokenParts';
 
 export interface KtGraphSource {
   readonly ctx: GpuContext;
@@ -97,8 +98,17 @@ export class KtGraph {
     const dz = s(BT, 'dz');
 
     const f = this.forward;
-    const eq = embedForward(ctx, { ids: this.queries, E: p('skill_emb'), pos: p('qpos_emb'), out: q, rows: BT, T, C }, 'kt.embed_query');
-    const ekv = embedForward(ctx, { ids: this.interactions, E: p('inter_emb'), pos: p('kvpos_emb'), out: kv, rows: BT, T, C }, 'kt.embed_kv');
+    // With token parts, the two embedding tables are composed from their parameter rows first (ktTokenParts.ts).
+    const tokenParts = cfg.tokenParts;
+    const composed = tokenParts
+      ? { q: this.composedTable(queryTableParts(cfg, tokenParts), 'skill_emb'), kv: this.composedTable(interactionTableParts(cfg, tokenParts), 'inter_emb') }
+      : null;
+    const eq = embedForward(ctx, { ids: this.queries, E: composed?.q.table ?? p('skill_emb'), pos: p('qpos_emb'), out: q, rows: BT, T, C }, 'kt.embed_query');
+    const ekv = embedForward(
+      ctx,
+      { ids: this.interactions, E: composed?.kv.table ?? p('inter_emb'), pos: p('kvpos_emb'), out: kv, rows: BT, T, C },
+      'kt.embed_kv',
+    );
     f.push(eq, ekv);
     this.dropouts.push({ d: eq, site: ktDropoutSite.query }, { d: ekv, site: ktDropoutSite.interaction });
     f.push(matmul(ctx, { a: q, b: p('q_w'), out: qkv, M: BT, N: C, K: C, strided: columns(C, C, 3 * C, 0, 0, 0) }, 'kt.q'));
@@ -136,6 +146,7 @@ export class KtGraph {
     const dembQ = s(BT * C, 'dembQ');
     const dembKV = s(BT * C, 'dembKV');
     this.cleared = [dh2, dh1];
+    if (composed) this.cleared.push(composed.q.dtable, composed.kv.dtable);
     const d = this.backward;
     /** y = x . W + b with x (BT, inDim): dW = x^T . dy, db = sum dy, dx (+)= dy . W^T. */
     const linearBackward = (x: GPUBuffer, dy: GPUBuffer, layer: string, dx: GPUBuffer, inDim: number, outDim: number, accumulate = false) => {
@@ -177,10 +188,34 @@ export class KtGraph {
     this.dropouts.push({ d: ebq, site: ktDropoutSite.query }, { d: ebkv, site: ktDropoutSite.interaction });
     this.qSeg = new SegmentBuffer(ctx, BT, BT, 'kt.qSeg');
     this.kvSeg = new SegmentBuffer(ctx, BT, BT, 'kt.kvSeg');
-    this.qScatter = segmentSum(ctx, { seg: this.qSeg, src: dembQ, dst: gr('skill_emb'), C, accumulate: false }, 'kt.skill_scatter');
-    this.kvScatter = segmentSum(ctx, { seg: this.kvSeg, src: dembKV, dst: gr('inter_emb'), C, accumulate: false }, 'kt.inter_scatter');
+    const qDst = composed?.q.dtable ?? gr('skill_emb');
+    const kvDst = composed?.kv.dtable ?? gr('inter_emb');
+    this.qScatter = segmentSum(ctx, { seg: this.qSeg, src: dembQ, dst: qDst, C, accumulate: false }, 'kt.skill_scatter');
+    this.kvScatter = segmentSum(ctx, { seg: this.kvSeg, src: dembKV, dst: kvDst, C, accumulate: false }, 'kt.inter_scatter');
     d.push(ebq, colsum(ctx, { x: dembQ, out: gr('qpos_emb'), rows: B, cols: T * C }, 'kt.dqpos'), this.qScatter);
     d.push(ebkv, colsum(ctx, { x: dembKV, out: gr('kvpos_emb'), rows: B, cols: T * C }, 'kt.dkvpos'), this.kvScatter);
+    if (composed) d.push(composed.q.backward, composed.kv.backward);
+  }
+
+  /**
+   * A table composed from the parameter `name` on every forward pass, its
+   * gradient (tableRows, C), and the launch that takes that gradient back to
+   * the parameter's rows. The segment lists are fixed: uploaded once.
+   */
+  private composedTable(parts: TableParts, name: string): { table: GPUBuffer; dtable: GPUBuffer; backward: SegmentSumDispatch } {
+    const { ctx, cfg } = this.src;
+    const C = cfg.dim;
+    const entries = parts.compose.entrySrc.length;
+    /** (tableRows, C) */
+    const table = ctx.storage(parts.tableRows * C, `kt.${name}.table`);
+    const dtable = ctx.storage(parts.tableRows * C, `kt.${name}.dtable`);
+    const composeSeg = new SegmentBuffer(ctx, parts.tableRows, entries, `kt.${name}.compose`);
+    composeSeg.upload(parts.compose);
+    const decomposeSeg = new SegmentBuffer(ctx, parts.paramRows, entries, `kt.${name}.decompose`);
+    decomposeSeg.upload(parts.decompose);
+    this.forward.push(segmentSum(ctx, { seg: composeSeg, src: this.src.paramSlice(name), dst: table, C, accumulate: false }, `kt.${name}.compose`));
+    const backward = segmentSum(ctx, { seg: decomposeSeg, src: dtable, dst: this.src.gradSlice(name), C, accumulate: false }, `kt.${name}.decompose`);
+    return { table, dtable, backward };
   }
 
   /** Upload a batch and size the scatters and the loss to it. */

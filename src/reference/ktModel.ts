@@ -4,6 +4,8 @@
  *
  *   q   = dropout(skill_emb[query] + qpos[t])          (BT, C), zero at padding
  *   kv  = dropout(inter_emb[interaction] + kvpos[t])   (BT, C), zero where there is none
+ *   (with token parts, skill_emb and inter_emb are first composed from their
+ *   parameter rows: model/ktTokenParts.ts)
  *   qkv = [q . q_w | kv . kv_w]                        (BT, 3C)
  *   a   = CausalAttention(qkv), keys masked where the interaction is 0
  *   n1  = LN1(q + dropout(a . proj_w + proj_b))
@@ -15,6 +17,7 @@ import { DEFAULT_OPTIMIZER } from '../model/config';
 import { initParameters } from '../model/init';
 import { prepareKtBatch, type KtBatch } from '../model/ktBatch';
 import { ktDropoutSite, ktParameterLayout } from '../model/ktParameters';
+import { interactionTableParts, queryTableParts, type TableParts } from '../model/ktTokenParts';
 import { tensor, type ParameterLayout } from '../model/parameters';
 import { dropoutKey, dropoutThreshold } from '../model/random';
 import { bceLogitsLoss } from './ktOps';
@@ -53,6 +56,8 @@ export class KtReferenceModel {
   seed: number;
   stepCount = 0;
   private acts: Acts | null = null;
+  /** With token parts: how skill_emb and inter_emb compose their tables. */
+  private readonly tables: { skill_emb: TableParts; inter_emb: TableParts } | null;
 
   constructor(
     readonly cfg: KtConfig,
@@ -66,6 +71,17 @@ export class KtReferenceModel {
     this.grads = new Float64Array(this.layout.total);
     this.m = new Float64Array(this.layout.total);
     this.v = new Float64Array(this.layout.total);
+    const p = cfg.tokenParts;
+    this.tables = p ? { skill_emb: queryTableParts(cfg, p), inter_emb: interactionTableParts(cfg, p) } : null;
+  }
+
+  /** The embedding table of skill_emb or inter_emb: the parameter itself, or composed from its parts. */
+  private table(name: 'skill_emb' | 'inter_emb'): Float64Array {
+    if (!this.tables) return this.view(name);
+    const t = this.tables[name];
+    const out = new Float64Array(t.tableRows * this.cfg.dim);
+    op.segmentSum(t.compose, this.view(name), null, this.cfg.dim, out, false);
+    return out;
   }
 
   view(name: string): Float64Array {
@@ -94,9 +110,9 @@ export class KtReferenceModel {
     const { thr, scale, key } = this.dropout(training);
     const w = (n: string) => this.view(n);
     const q = new Float64Array(BT * C);
-    op.embedForward(batch.queries, w('skill_emb'), w('qpos_emb'), null, B, T, C, key(ktDropoutSite.query), thr, scale, q);
+    op.embedForward(batch.queries, this.table('skill_emb'), w('qpos_emb'), null, B, T, C, key(ktDropoutSite.query), thr, scale, q);
     const kv = new Float64Array(BT * C);
-    op.embedForward(batch.interactions, w('inter_emb'), w('kvpos_emb'), null, B, T, C, key(ktDropoutSite.interaction), thr, scale, kv);
+    op.embedForward(batch.interactions, this.table('inter_emb'), w('kvpos_emb'), null, B, T, C, key(ktDropoutSite.interaction), thr, scale, kv);
     const qkv = new Float64Array(BT * 3 * C);
     const qp = op.matmul(q, w('q_w'), BT, C, C, false, false, null, new Float64Array(BT * C));
     const kvp = op.matmul(kv, w('kv_w'), BT, 2 * C, C, false, false, null, new Float64Array(BT * 2 * C));
@@ -180,11 +196,15 @@ export class KtReferenceModel {
     for (let i = 0; i < BT * C; i++) dq[i] += dh1[i];
     const dkv = linearBackward(a.kv, dKV, 'kv', C, 2 * C, false);
     const prep = prepareKtBatch(cfg, a.batch, B);
-    const embBack = (dout: Float64Array, ids: Int32Array, site: number, pos: string, table: string, seg: typeof prep.querySegments) => {
+    const embBack = (dout: Float64Array, ids: Int32Array, site: number, pos: string, table: 'skill_emb' | 'inter_emb', seg: typeof prep.querySegments) => {
       const demb = new Float64Array(BT * C);
       op.embedBackward(dout, ids, C, key(site), thr, scale, demb);
       op.colsum(demb, B, T * C, g(pos));
-      op.segmentSum(seg, demb, null, C, g(table), false);
+      if (!this.tables) return op.segmentSum(seg, demb, null, C, g(table), false);
+      const parts = this.tables[table];
+      const dtable = new Float64Array(parts.tableRows * C);
+      op.segmentSum(seg, demb, null, C, dtable, false);
+      op.segmentSum(parts.decompose, dtable, null, C, g(table), false);
     };
     embBack(dq, a.batch.queries, ktDropoutSite.query, 'qpos_emb', 'skill_emb', prep.querySegments);
     embBack(dkv, a.batch.interactions, ktDropoutSite.interaction, 'kvpos_emb', 'inter_emb', prep.interactionSegments);

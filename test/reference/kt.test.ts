@@ -14,10 +14,15 @@ import { relErr, testSeed } from '../support/gpu';
 const seed = testSeed();
 
 describe('knowledge-tracing reference', () => {
-  for (const dropout of [0.3, 0]) {
-    it(`gradients match finite differences (dropout ${dropout})`, () => {
+  const parted = { skills: 14, tokenParts: { skills: 7, states: 2, runs: 1, joint: true } };
+  for (const [name, over] of [
+    ['dropout 0.3', { dropout: 0.3 }],
+    ['dropout 0', { dropout: 0 }],
+    ['tokens from parts', { dropout: 0.3, ...parted }],
+  ] as const) {
+    it(`gradients match finite differences (${name})`, () => {
       const rng = new Rng(seed);
-      const cfg = awkwardKtConfig({ dropout });
+      const cfg = awkwardKtConfig(over);
       const B = 3;
       const model = new KtReferenceModel(cfg, B, { seed: seed % 1000 });
       // Move off the initialisation (LayerNorm at identity, zero biases) so no gradient is trivially zero.
@@ -35,6 +40,12 @@ describe('knowledge-tracing reference', () => {
           const ids = t.name === 'skill_emb' ? batch.queries : batch.interactions;
           for (const id of [...new Set(ids)].filter((x) => x > 0).slice(0, 8)) idx.push(id * cfg.dim + rng.int(0, cfg.dim));
           idx.push(0, 3); // padding row: zero gradient
+          if (cfg.tokenParts) {
+            // shared part rows, after the joint ones
+            const jointRows = t.name === 'skill_emb' ? cfg.skills + 1 : 2 * cfg.skills + 1;
+            const partRows = t.size / cfg.dim - jointRows;
+            for (let k = 0; k < 8; k++) idx.push((jointRows + rng.int(0, partRows)) * cfg.dim + rng.int(0, cfg.dim));
+          }
         }
         const fd: number[] = [];
         const an: number[] = [];

@@ -1,0 +1,92 @@
+/**
+ * Factorised token embeddings for the knowledge-tracing model (issue 17).
+ *
+ * A token is a skill together with the learner's history on it (state) and
+ * the run it is in (train/ktSkillHistory.ts): token = skill + skills * (state
+ * + states * run). With a joint table alone every (skill, state, run) needs
+ * its own row learnt from its own attempts, so deeper histories go sparse.
+ * With parts, a token's embedding is the sum of a row per part, shared by
+ * every token with that skill, that state or that run, plus (optionally) its
+ * own joint row:
+ *
+ *   E[t] = joint[t] + skillPart[skill] + statePart[state] + runPart[run]
+ *
+ * and an interaction (token t, outcome o) sums the same parts of table o.
+ * Both tables are parameters laid out as [joint rows | part rows], and E is
+ * composed on the GPU by segment_sum (dst token row <- its part rows); its
+ * gradient goes back by the transposed segments (part row <- the token rows
+ * that use it). Both lists are fixed by the config, built once here.
+ */
+import { buildSegments, type SegmentList } from '../kernels/segments';
+import { checkKtTokenParts, type KtConfig, type KtTokenParts } from './config';
+/** Shared part rows of one table: skills + states + runs. */
+export const partRowCount = (p: KtTokenParts): number => p.skills + p.states + p.runs;
+
+/** The (skill, state, run) of token 1..skills*states*runs. */
+export function tokenPartsOf(token: number, p: KtTokenParts): { skill: number; state: number; run: number } {
+  const k = token - 1;
+  const rest = Math.floor(k / p.skills);
+  return { skill: (k % p.skills) + 1, state: rest % p.states, run: Math.floor(rest / p.states) };
+}
+
+/** Rows of a table's part block (relative to its start) that token `token` sums. */
+function partRows(token: number, p: KtTokenParts): number[] {
+  const { skill, state, run } = tokenPartsOf(token, p);
+  return [skill - 1, p.skills + state, p.skills + p.states + run];
+}
+
+/** How a table is composed from its parameter rows, and how its gradient goes back. */
+export interface TableParts {
+  /** Rows of the composed table (tokens + 1, or interactions + 1; row 0 is padding and stays zero). */
+  tableRows: number;
+  /** Rows of the parameter: [joint rows (tableRows) | part rows]. */
+  paramRows: number;
+  /** Table row <- parameter rows. */
+  compose: SegmentList;
+  /** Parameter row <- table rows. */
+  decompose: SegmentList;
+}
+
+function tableParts(tableRows: number, paramRows: number, pairs: [number, number][]): TableParts {
+  const compose = buildSegments(
+    pairs.map(([t]) => t),
+    pairs.map(([, r]) => r),
+    null,
+    tableRows,
+  );
+  const decompose = buildSegments(
+    pairs.map(([, r]) => r),
+    pairs.map(([t]) => t),
+    null,
+    paramRows,
+  );
+  return { tableRows, paramRows, compose, decompose };
+}
+
+/** The query table (skill_emb): token t sums joint row t and its parts. */
+export function queryTableParts(cfg: KtConfig, p: KtTokenParts): TableParts {
+  checkKtTokenParts({ ...cfg, tokenParts: p });
+  const V = cfg.skills;
+  const pairs: [number, number][] = [];
+  for (let t = 1; t <= V; t++) {
+    if (p.joint) pairs.push([t, t]);
+    for (const r of partRows(t, p)) pairs.push([t, V + 1 + r]);
+  }
+  return tableParts(V + 1, V + 1 + partRowCount(p), pairs);
+}
+
+/** The key/value table (inter_emb): interaction t + V * o sums joint row t + V * o and the parts of outcome o's block. */
+export function interactionTableParts(cfg: KtConfig, p: KtTokenParts): TableParts {
+  checkKtTokenParts({ ...cfg, tokenParts: p });
+  const V = cfg.skills;
+  const P = partRowCount(p);
+  const pairs: [number, number][] = [];
+  for (let o = 0; o < 2; o++) {
+    for (let t = 1; t <= V; t++) {
+      const i = t + V * o;
+      if (p.joint) pairs.push([i, i]);
+      for (const r of partRows(t, p)) pairs.push([i, 2 * V + 1 + o * P + r]);
+    }
+  }
+  return tableParts(2 * V + 1, 2 * V + 1 + 2 * P, pairs);
+}

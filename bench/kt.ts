@@ -10,7 +10,7 @@
  *        [--epochs N] [--patience N] [--maxlen N] [--dim N] [--heads N] [--ffn N] [--dropout X]
  *        [--batch N] [--lr X] [--limit-learners N] [--limit-test N]
  *        [--skill-history N] [--skill-run N] [--weight-decay X] [--shift-windows 0|1]
- *        [--token-parts 0|1|2]
+ *        [--token-parts 0|1|2] [--skill-wrongs N]
  *
  * Validation and test attempts are scored in overlapping windows, each with at
  * least maxlen / 2 earlier attempts once the learner has them (ktScoringWindows).
@@ -29,7 +29,7 @@ import { KtEngine } from '../src/model/ktEngine';
 import { Rng } from '../src/model/random';
 import { parseKtFile, type KtLearner } from '../src/data/ktFormat';
 import { ktScoringWindows, ktWindows, skillCount, splitLearners } from '../src/train/ktData';
-import { skillHistoryStates, skillHistoryVocabulary, withSkillHistory } from '../src/train/ktSkillHistory';
+import { skillHistoryFactors, skillHistoryVocabulary, withSkillHistory } from '../src/train/ktSkillHistory';
 import { accuracy, auc } from '../src/train/ktMetrics';
 import { ktPredict, trainKt } from '../src/train/ktTrainer';
 import { ktBaselines } from '../src/eval/ktBaselines';
@@ -55,6 +55,7 @@ interface Opts {
   weightDecay: number;
   shift: number;
   tokenParts: number;
+  skillWrongs: number;
 }
 
 function parseArgs(args: string[]): Opts {
@@ -79,6 +80,7 @@ function parseArgs(args: string[]): Opts {
     weightDecay: KT_TRAINING.weightDecay,
     shift: KT_TRAINING.shiftWindows ? 1 : 0,
     tokenParts: KT_INPUT.tokenParts,
+    skillWrongs: KT_INPUT.skillWrongs,
   };
   const numeric: Record<string, keyof Opts> = {
     '--seed': 'seed',
@@ -98,6 +100,7 @@ function parseArgs(args: string[]): Opts {
     '--weight-decay': 'weightDecay',
     '--shift-windows': 'shift',
     '--token-parts': 'tokenParts',
+    '--skill-wrongs': 'skillWrongs',
   };
   for (let i = 0; i < args.length; i++) {
     const a = args[i];
@@ -129,11 +132,11 @@ export async function main(args: string[]): Promise<void> {
   // The vocabulary covers the skill ids of both files (sizes only; no outcome of the test file is used).
   const skills = skillCount(learners, test);
   // The model's tokens: each skill with the learner's last outcomes on it and the run it is in (train/ktSkillHistory.ts).
-  const history = { depth: o.skillHistory, runCap: o.skillRun };
+  const history = { depth: o.skillHistory, runCap: o.skillRun, wrongBuckets: o.skillWrongs };
   const tokens = (ls: KtLearner[]) => withSkillHistory(ls, skills, history).learners;
   const vocabulary = skillHistoryVocabulary(skills, history);
   // --token-parts: 0 one row per token, 1 shared parts plus each token's row, 2 shared parts only (model/ktTokenParts.ts)
-  const tokenParts = o.tokenParts > 0 ? { skills, states: skillHistoryStates(history.depth), runs: history.runCap + 1, joint: o.tokenParts === 1 } : undefined;
+  const tokenParts = o.tokenParts > 0 ? { skills, factors: skillHistoryFactors(history), joint: o.tokenParts === 1 } : undefined;
   const cfg = makeKtConfig({ skills: vocabulary, maxlen: o.maxlen, dim: o.dim, heads: o.heads, ffnDim: o.ffn, dropout: o.dropout, tokenParts });
   const trainTokens = tokens(train);
   const tw = ktWindows(trainTokens, cfg.maxlen, vocabulary);

@@ -152,14 +152,15 @@ export interface KtConfig {
   tokenParts?: KtTokenParts;
 }
 
-/** How token ids 1..skills decode into parts: token = skill + skills * (state + states * run). */
+/**
+ * How token ids 1..skills decode into parts: a skill and one value per factor,
+ * token = skill + skills * (f0 + n0 * (f1 + n1 * ...)) with value fi in 0..ni-1.
+ */
 export interface KtTokenParts {
   /** Skills 1..skills. */
   skills: number;
-  /** History states 0..states-1. */
-  states: number;
-  /** Run lengths 0..runs-1. */
-  runs: number;
+  /** The size ni of each factor after the skill (its history state, its run, ...). */
+  factors: number[];
   /** Whether each token keeps its own row besides the shared parts. */
   joint: boolean;
 }
@@ -172,7 +173,7 @@ export const KT_MODEL: Omit<KtConfig, 'skills'> = { maxlen: 50, dim: 64, heads: 
  * it and whether the attempt just before was on the same skill. Chosen on ASSIST2015 validation
  * learners (bench/RESULTS.md).
  */
-export const KT_INPUT = { skillHistory: 2, skillRun: 1, tokenParts: 0 } as const;
+export const KT_INPUT = { skillHistory: 2, skillRun: 1, skillWrongs: 0, tokenParts: 0 } as const;
 
 /** How bench:kt trains (train/ktTrainer.ts). */
 export const KT_TRAINING = {
@@ -220,7 +221,8 @@ export function checkKtTokenParts(cfg: KtConfig): void {
   const p = cfg.tokenParts;
   if (!p) return;
   const whole = (x: number) => Number.isInteger(x) && x >= 1;
-  if (!(whole(p.skills) && whole(p.states) && whole(p.runs))) throw new Error(`kt config: token parts must be positive integers, got ${JSON.stringify(p)}`);
-  if (p.skills * p.states * p.runs !== cfg.skills)
-    throw new Error(`kt config: ${p.skills} skills x ${p.states} states x ${p.runs} runs is not the config's ${cfg.skills} tokens`);
+  if (!(whole(p.skills) && p.factors.length > 0 && p.factors.every(whole)))
+    throw new Error(`kt config: token parts must be positive integers, got ${JSON.stringify(p)}`);
+  const tokens = p.factors.reduce((a, n) => a * n, p.skills);
+  if (tokens !== cfg.skills) throw new Error(`kt config: ${p.skills} skills x factors ${p.factors.join(' x ')} is not the config's ${cfg.skills} tokens`);
 }

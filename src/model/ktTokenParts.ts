@@ -1,15 +1,15 @@
 /**
  * Factorised token embeddings for the knowledge-tracing model (issue 17).
  *
- * A token is a skill together with the learner's history on it (state) and
- * the run it is in (train/ktSkillHistory.ts): token = skill + skills * (state
- * + states * run). With a joint table alone every (skill, state, run) needs
- * its own row learnt from its own attempts, so deeper histories go sparse.
- * With parts, a token's embedding is the sum of a row per part, shared by
- * every token with that skill, that state or that run, plus (optionally) its
- * own joint row:
+ * A token is a skill together with factors of the learner's history on it
+ * (train/ktSkillHistory.ts: the last outcomes, the run it is in, ...):
+ * token = skill + skills * (f0 + n0 * (f1 + ...)). With a joint table alone
+ * every combination needs its own row learnt from its own attempts, so deeper
+ * histories go sparse. With parts, a token's embedding is the sum of a row per
+ * part, shared by every token with that skill or that factor value, plus
+ * (optionally) its own joint row:
  *
- *   E[t] = joint[t] + skillPart[skill] + statePart[state] + runPart[run]
+ *   E[t] = joint[t] + skillPart[skill] + factor0Part[f0] + factor1Part[f1] + ...
  *
  * and an interaction (token t, outcome o) sums the same parts of table o.
  * Both tables are parameters laid out as [joint rows | part rows], and E is
@@ -19,20 +19,30 @@
  */
 import { buildSegments, type SegmentList } from '../kernels/segments';
 import { checkKtTokenParts, type KtConfig, type KtTokenParts } from './config';
-/** Shared part rows of one table: skills + states + runs. */
-export const partRowCount = (p: KtTokenParts): number => p.skills + p.states + p.runs;
+/** Shared part rows of one table: skills + the factors' sizes. */
+export const partRowCount = (p: KtTokenParts): number => p.factors.reduce((a, n) => a + n, p.skills);
 
-/** The (skill, state, run) of token 1..skills*states*runs. */
-export function tokenPartsOf(token: number, p: KtTokenParts): { skill: number; state: number; run: number } {
-  const k = token - 1;
-  const rest = Math.floor(k / p.skills);
-  return { skill: (k % p.skills) + 1, state: rest % p.states, run: Math.floor(rest / p.states) };
+/** The skill and factor values of token 1..skills * n0 * n1 * ... */
+export function tokenPartsOf(token: number, p: KtTokenParts): { skill: number; factors: number[] } {
+  let rest = Math.floor((token - 1) / p.skills);
+  const factors = p.factors.map((n) => {
+    const f = rest % n;
+    rest = Math.floor(rest / n);
+    return f;
+  });
+  return { skill: ((token - 1) % p.skills) + 1, factors };
 }
 
-/** Rows of a table's part block (relative to its start) that token `token` sums. */
+/** Rows of a table's part block (relative to its start) that token `token` sums: its skill's, then each factor value's. */
 function partRows(token: number, p: KtTokenParts): number[] {
-  const { skill, state, run } = tokenPartsOf(token, p);
-  return [skill - 1, p.skills + state, p.skills + p.states + run];
+  const { skill, factors } = tokenPartsOf(token, p);
+  const rows = [skill - 1];
+  let at = p.skills;
+  p.factors.forEach((n, i) => {
+    rows.push(at + factors[i]);
+    at += n;
+  });
+  return rows;
 }
 
 /** How a table is composed from its parameter rows, and how its gradient goes back. */

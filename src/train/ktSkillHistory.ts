@@ -10,7 +10,7 @@
  * (bench/RESULTS.md). The token is still causal: attempt t's token holds
  * outcomes before t only.
  *
- * Token = skill + skills * (state + states * run):
+ * Token = skill + skills * (state + states * (run + runs * wrongs)):
  * - state 0 is "no earlier attempt on the skill"; a history of h outcomes
  *   (1 <= h <= depth, oldest first, as bits) is state 2^h - 1 + bits, so
  *   states = 2^(depth+1) - 1;
@@ -27,6 +27,8 @@ export interface SkillHistory {
   depth: number;
   /** Runs of the same skill longer than this count as this long (0 leaves runs out). */
   runCap: number;
+  /** Buckets of the earlier wrong attempts on the skill (0 or absent leaves them out). */
+  wrongBuckets?: number;
 }
 
 /** How many states a skill has when the last `depth` outcomes on it are kept. */
@@ -42,10 +44,24 @@ export function skillHistoryState(recent: readonly number[]): number {
   return recent.length === 0 ? 0 : 2 ** recent.length - 1 + bits;
 }
 
+/** The doubling bucket of `wrongs` earlier wrong attempts: 0 | 1 | 2-3 | 4-7 ..., at most buckets - 1. */
+export function wrongBucket(wrongs: number, buckets: number): number {
+  let b = 0;
+  while (b < buckets - 1 && wrongs >= 2 ** b) b++;
+  return b;
+}
+
+/** The sizes of the token's factors after the skill, in token order (model/ktTokenParts.ts): states, runs, wrong buckets. */
+export function skillHistoryFactors(h: SkillHistory): number[] {
+  if (!(Number.isInteger(h.runCap) && h.runCap >= 0 && h.runCap <= 8)) throw new Error(`skill run cap must be an integer in 0..8, got ${h.runCap}`);
+  const w = h.wrongBuckets ?? 0;
+  if (!(Number.isInteger(w) && w >= 0 && w <= 8)) throw new Error(`skill wrong buckets must be an integer in 0..8, got ${w}`);
+  return [skillHistoryStates(h.depth), h.runCap + 1, Math.max(1, w)];
+}
+
 /** Token ids 1..vocabulary for these skills 1..skills. */
 export function skillHistoryVocabulary(skills: number, h: SkillHistory): number {
-  if (!(Number.isInteger(h.runCap) && h.runCap >= 0 && h.runCap <= 8)) throw new Error(`skill run cap must be an integer in 0..8, got ${h.runCap}`);
-  return skills * skillHistoryStates(h.depth) * (h.runCap + 1);
+  return skillHistoryFactors(h).reduce((a, n) => a * n, skills);
 }
 
 /**
@@ -54,17 +70,20 @@ export function skillHistoryVocabulary(skills: number, h: SkillHistory): number 
  */
 export function withSkillHistory(learners: KtLearner[], skills: number, h: SkillHistory): { learners: KtLearner[]; vocabulary: number } {
   const vocabulary = skillHistoryVocabulary(skills, h);
-  if (h.depth === 0 && h.runCap === 0) return { learners, vocabulary };
-  const states = skillHistoryStates(h.depth);
+  const [states, runs, wrongSizes] = skillHistoryFactors(h);
+  if (vocabulary === skills) return { learners, vocabulary };
   const out = learners.map((l) => {
     const recent = new Map<number, number[]>();
+    const wrongs = new Map<number, number>();
     const tokens = l.skills.map((skill, i) => {
       if (!(Number.isInteger(skill) && skill >= 1 && skill <= skills)) throw new Error(`skill history: skill ${skill} is outside 1..${skills}`);
       const before = recent.get(skill) ?? [];
       if (h.depth > 0) recent.set(skill, [...before, l.correct[i]].slice(-h.depth));
+      const wrong = wrongs.get(skill) ?? 0;
+      wrongs.set(skill, wrong + (l.correct[i] === 0 ? 1 : 0));
       let run = 0;
       while (run < h.runCap && i - 1 - run >= 0 && l.skills[i - 1 - run] === skill) run++;
-      return skill + skills * (skillHistoryState(before) + states * run);
+      return skill + skills * (skillHistoryState(before) + states * (run + runs * wrongBucket(wrong, wrongSizes)));
     });
     return { skills: tokens, correct: l.correct };
   });

@@ -55,14 +55,10 @@ const cases: [string, KtConfig, number, ('fused' | 'gemm')?][] = [
   ['B=3 T=50 C=20 H=1 F=33, 29 skills', awkwardKtConfig({ maxlen: 50, dim: 20, heads: 1, ffnDim: 33, skills: 29 }), 3],
   [
     'B=13 T=7, tokens from parts (3 skills x 3 states x 2 runs) and joint rows',
-    awkwardKtConfig({ skills: 18, tokenParts: { skills: 3, states: 3, runs: 2, joint: true } }),
+    awkwardKtConfig({ skills: 18, tokenParts: { skills: 3, factors: [3, 2], joint: true } }),
     13,
   ],
-  [
-    'B=5 T=7, tokens from parts only (5 skills x 2 states x 1 run)',
-    awkwardKtConfig({ skills: 10, tokenParts: { skills: 5, states: 2, runs: 1, joint: false } }),
-    5,
-  ],
+  ['B=5 T=7, tokens from parts only (5 skills x 2 states)', awkwardKtConfig({ skills: 10, tokenParts: { skills: 5, factors: [2], joint: false } }), 5],
 ];
 
 describe('one GPU knowledge-tracing step equals the reference step', () => {

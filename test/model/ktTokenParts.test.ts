@@ -35,18 +35,20 @@ function sources(t: TableParts): Map<number, number[]> {
 }
 
 describe('token parts', () => {
-  const p: KtTokenParts = { skills: 4, states: 3, runs: 2, joint: true };
+  const p: KtTokenParts = { skills: 4, factors: [3, 2], joint: true };
   const cfg = makeKtConfig({ skills: 24, maxlen: 5, dim: 8, heads: 2, ffnDim: 8, dropout: 0, tokenParts: p });
 
-  it('decodes token = skill + skills * (state + states * run)', () => {
-    expect(tokenPartsOf(1, p)).toEqual({ skill: 1, state: 0, run: 0 });
-    expect(tokenPartsOf(4 + 4 * (2 + 3 * 1), p)).toEqual({ skill: 4, state: 2, run: 1 });
+  it('decodes token = skill + skills * (f0 + n0 * f1)', () => {
+    expect(tokenPartsOf(1, p)).toEqual({ skill: 1, factors: [0, 0] });
+    expect(tokenPartsOf(4 + 4 * (2 + 3 * 1), p)).toEqual({ skill: 4, factors: [2, 1] });
+    const three = { skills: 2, factors: [3, 2, 4], joint: false };
+    expect(tokenPartsOf(1 + 2 * (1 + 3 * (0 + 2 * 3)), three)).toEqual({ skill: 1, factors: [1, 0, 3] });
     const seen = new Set<string>();
     for (let t = 1; t <= 24; t++) seen.add(JSON.stringify(tokenPartsOf(t, p)));
     expect(seen.size).toBe(24);
   });
 
-  it('a token sums its joint row and its skill, state and run rows', () => {
+  it('a token sums its joint row and its skill and factor rows', () => {
     const q = sources(queryTableParts(cfg, p));
     expect(q.has(0)).toBe(false); // padding stays zero
     // token 23 = skill 3, state 2, run 1: joint 23, then parts after the 25 joint rows
@@ -77,6 +79,7 @@ describe('token parts', () => {
 
   it('rejects parts that do not multiply out to the tokens', () => {
     expect(() => makeKtConfig({ skills: 25, tokenParts: p })).toThrow(/not the config's 25 tokens/);
-    expect(() => queryTableParts(cfg, { ...p, runs: 0 })).toThrow(/positive integers/);
+    expect(() => queryTableParts(cfg, { ...p, factors: [3, 0] })).toThrow(/positive integers/);
+    expect(() => queryTableParts(cfg, { ...p, factors: [] })).toThrow(/positive integers/);
   });
 });

@@ -14,7 +14,7 @@ import { relErr, testSeed } from '../support/gpu';
 const seed = testSeed();
 
 describe('knowledge-tracing reference', () => {
-  const parted = { skills: 14, tokenParts: { skills: 7, states: 2, runs: 1, joint: true } };
+  const parted = { skills: 14, tokenParts: { skills: 7, factors: [2], joint: true } };
   for (const [name, over] of [
     ['dropout 0.3', { dropout: 0.3 }],
     ['dropout 0', { dropout: 0 }],

@@ -12,7 +12,14 @@ import { interactionId, type KtBatch, type KtWindow } from '../../src/model/ktBa
 import { Rng } from '../../src/model/random';
 import { ktScoringWindows, ktWindows } from '../../src/train/ktData';
 import { trainKt, type KtTrainable } from '../../src/train/ktTrainer';
-import { skillHistoryState, skillHistoryStates, skillHistoryVocabulary, withSkillHistory } from '../../src/train/ktSkillHistory';
+import {
+  skillHistoryFactors,
+  skillHistoryState,
+  skillHistoryStates,
+  skillHistoryVocabulary,
+  withSkillHistory,
+  wrongBucket,
+} from '../../src/train/ktSkillHistory';
 import { testSeed } from '../support/gpu';
 
 const seed = testSeed();
@@ -42,6 +49,15 @@ describe('skill-history tokens', () => {
     expect(learners[0].correct).toEqual(l.correct);
     expect(vocabulary).toBe(27);
   });
+  it('hand-computed: earlier wrong attempts on the skill, in doubling buckets', () => {
+    const l: KtLearner = { skills: [1, 1, 2, 1, 1, 1, 1], correct: [0, 0, 0, 1, 0, 0, 1] };
+    const { learners, vocabulary } = withSkillHistory([l], 2, { depth: 0, runCap: 0, wrongBuckets: 3 });
+    // buckets 0 | 1 | 2+ wrong before the attempt; token = skill + 2 * bucket
+    expect(learners[0].skills).toEqual([1, 1 + 2 * 1, 2, 1 + 2 * 2, 1 + 2 * 2, 1 + 2 * 2, 1 + 2 * 2]);
+    expect(vocabulary).toBe(6);
+    expect([0, 1, 2, 3, 4, 7, 8, 100].map((w) => wrongBucket(w, 5))).toEqual([0, 1, 2, 2, 3, 3, 4, 4]);
+    expect(skillHistoryFactors({ depth: 2, runCap: 1, wrongBuckets: 5 })).toEqual([7, 2, 5]);
+  });
   it('states number the histories of up to depth outcomes without gaps', () => {
     expect(skillHistoryStates(0)).toBe(1);
     expect(skillHistoryStates(2)).toBe(7);
@@ -52,7 +68,7 @@ describe('skill-history tokens', () => {
   it(`is causal, in range and one-to-one on (skill, history, run) (seed ${seed})`, () => {
     const rng = new Rng(seed);
     const skills = 7;
-    const history = { depth: 2, runCap: 3 };
+    const history = { depth: 2, runCap: 3, wrongBuckets: 4 };
     const vocabulary = skillHistoryVocabulary(skills, history);
     const ls = randomLearners(rng, 40, skills, 60);
     const tokens = withSkillHistory(ls, skills, history).learners;
@@ -65,7 +81,9 @@ describe('skill-history tokens', () => {
         const onSkill = l.skills.slice(0, i).flatMap((s, j) => (s === l.skills[i] ? [l.correct[j]] : []));
         let run = 0;
         while (run < 3 && i - 1 - run >= 0 && l.skills[i - 1 - run] === l.skills[i]) run++;
-        const key = `${l.skills[i]}|${onSkill.slice(-2).join('')}|${run}`;
+        const wrongs = onSkill.filter((c) => c === 0).length;
+        const bucket = wrongs === 0 ? 0 : wrongs === 1 ? 1 : wrongs <= 3 ? 2 : 3;
+        const key = `${l.skills[i]}|${onSkill.slice(-2).join('')}|${run}|${bucket}`;
         expect(meaning.get(token) ?? key, `token ${token} means one thing (seed ${seed})`).toBe(key);
         meaning.set(token, key);
       });
@@ -82,6 +100,7 @@ describe('skill-history tokens', () => {
     expect(() => withSkillHistory([l], 1, { depth: 1, runCap: 0 })).toThrow(/skill 2 is outside 1..1/);
     expect(() => skillHistoryStates(5)).toThrow(/depth/);
     expect(() => skillHistoryVocabulary(3, { depth: 1, runCap: -1 })).toThrow(/run cap/);
+    expect(() => skillHistoryVocabulary(3, { depth: 1, runCap: 1, wrongBuckets: 1.5 })).toThrow(/wrong buckets/);
   });
 });
 

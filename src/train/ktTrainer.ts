@@ -49,6 +49,11 @@ export interface KtTrainOptions {
   patience: number;
   /** Seed of the window order (each epoch draws its own from seed + epoch). */
   seed: number;
+  /**
+   * Also try the mean of the parameters of this many best epochs (by validation AUC), and keep it
+   * if its validation AUC beats the best epoch's (1 or absent: the best epoch only).
+   */
+  averageTop?: number;
   onEpoch?: (e: KtEpoch) => void;
 }
 
@@ -56,6 +61,16 @@ export interface KtTrainResult {
   epochs: KtEpoch[];
   bestEpoch: number;
   bestValidationAuc: number;
+  /** With averageTop > 1: the epochs averaged, the mean's validation AUC and whether it was kept. */
+  averaged?: { epochs: number[]; validationAuc: number; kept: boolean };
+}
+
+/** The element-wise mean of these parameter vectors. */
+function meanOf(params: Float32Array[]): Float32Array {
+  const out = new Float32Array(params[0].length);
+  for (const p of params) for (let i = 0; i < out.length; i++) out[i] += p[i];
+  for (let i = 0; i < out.length; i++) out[i] /= params.length;
+  return out;
 }
 
 /** `train` is the same windows every epoch, or the windows of each epoch (1, 2, ...). */
@@ -66,8 +81,12 @@ export async function trainKt(
   opts: KtTrainOptions,
 ): Promise<KtTrainResult> {
   const B = engine.batchSize;
+  const keep = opts.averageTop ?? 1;
+  if (!(Number.isInteger(keep) && keep >= 1)) throw new Error(`kt training: averageTop must be a positive integer, got ${keep}`);
   const epochs: KtEpoch[] = [];
   let best = { epoch: 0, auc: -Infinity, params: await engine.readParameters() };
+  /** The `keep` best epochs so far, best first. */
+  let top: { epoch: number; auc: number; params: Float32Array }[] = [];
   for (let epoch = 1; epoch <= opts.maxEpochs; epoch++) {
     const rng = new Rng(opts.seed + epoch);
     const windows = typeof train === 'function' ? train(epoch) : train;
@@ -93,9 +112,20 @@ export async function trainKt(
     const e: KtEpoch = { epoch, loss: lossSum / reads, validationAuc: auc(v.probs, v.labels) };
     epochs.push(e);
     opts.onEpoch?.(e);
-    if (e.validationAuc > best.auc) best = { epoch, auc: e.validationAuc, params: await engine.readParameters() };
+    const entersTop = top.length < keep || e.validationAuc > top[top.length - 1].auc;
+    const params = e.validationAuc > best.auc || (keep > 1 && entersTop) ? await engine.readParameters() : null;
+    if (params && entersTop) top = [...top, { epoch, auc: e.validationAuc, params }].sort((a, b) => b.auc - a.auc).slice(0, keep);
+    if (params && e.validationAuc > best.auc) best = { epoch, auc: e.validationAuc, params };
     else if (epoch - best.epoch >= opts.patience) break;
   }
+  const result: KtTrainResult = { epochs, bestEpoch: best.epoch, bestValidationAuc: best.auc };
+  if (top.length > 1) {
+    engine.writeParameters(meanOf(top.map((t) => t.params)));
+    const v = await ktPredict(engine, validation);
+    const validationAuc = auc(v.probs, v.labels);
+    result.averaged = { epochs: top.map((t) => t.epoch), validationAuc, kept: validationAuc > best.auc };
+    if (result.averaged.kept) return result;
+  }
   engine.writeParameters(best.params);
-  return { epochs, bestEpoch: best.epoch, bestValidationAuc: best.auc };
+  return result;
 }

@@ -10,7 +10,7 @@
  *        [--epochs N] [--patience N] [--maxlen N] [--dim N] [--heads N] [--ffn N] [--dropout X]
  *        [--batch N] [--lr X] [--limit-learners N] [--limit-test N]
  *        [--skill-history N] [--skill-run N] [--weight-decay X] [--shift-windows 0|1]
- *        [--token-parts 0|1|2] [--skill-wrongs N]
+ *        [--token-parts 0|1|2] [--skill-wrongs N] [--average-top N]
  *
  * Validation and test attempts are scored in overlapping windows, each with at
  * least maxlen / 2 earlier attempts once the learner has them (ktScoringWindows).
@@ -56,6 +56,7 @@ interface Opts {
   shift: number;
   tokenParts: number;
   skillWrongs: number;
+  averageTop: number;
 }
 
 function parseArgs(args: string[]): Opts {
@@ -81,6 +82,7 @@ function parseArgs(args: string[]): Opts {
     shift: KT_TRAINING.shiftWindows ? 1 : 0,
     tokenParts: KT_INPUT.tokenParts,
     skillWrongs: KT_INPUT.skillWrongs,
+    averageTop: KT_TRAINING.averageTop,
   };
   const numeric: Record<string, keyof Opts> = {
     '--seed': 'seed',
@@ -101,6 +103,7 @@ function parseArgs(args: string[]): Opts {
     '--shift-windows': 'shift',
     '--token-parts': 'tokenParts',
     '--skill-wrongs': 'skillWrongs',
+    '--average-top': 'averageTop',
   };
   for (let i = 0; i < args.length; i++) {
     const a = args[i];
@@ -135,8 +138,9 @@ export async function main(args: string[]): Promise<void> {
   const history = { depth: o.skillHistory, runCap: o.skillRun, wrongBuckets: o.skillWrongs };
   const tokens = (ls: KtLearner[]) => withSkillHistory(ls, skills, history).learners;
   const vocabulary = skillHistoryVocabulary(skills, history);
-  // --token-parts: 0 one row per token, 1 shared parts plus each token's row, 2 shared parts only (model/ktTokenParts.ts)
-  const tokenParts = o.tokenParts > 0 ? { skills, factors: skillHistoryFactors(history), joint: o.tokenParts === 1 } : undefined;
+  // --token-parts: 0 one row per token, 1 shared parts plus each token's row, 2 shared parts only (model/ktTokenParts.ts);
+  // a factor of size 1 (left out) would only add a row every token shares
+  const tokenParts = o.tokenParts > 0 ? { skills, factors: skillHistoryFactors(history).filter((n) => n > 1), joint: o.tokenParts === 1 } : undefined;
   const cfg = makeKtConfig({ skills: vocabulary, maxlen: o.maxlen, dim: o.dim, heads: o.heads, ffnDim: o.ffn, dropout: o.dropout, tokenParts });
   const trainTokens = tokens(train);
   const tw = ktWindows(trainTokens, cfg.maxlen, vocabulary);
@@ -157,16 +161,19 @@ export async function main(args: string[]): Promise<void> {
     maxEpochs: o.epochs,
     patience: o.patience,
     seed: o.seed,
+    averageTop: o.averageTop,
     onEpoch: (e) => log(`epoch ${e.epoch}: loss ${fmt(e.loss)}, validation AUC ${fmt(e.validationAuc)} (${((performance.now() - t0) / 1000).toFixed(0)} s)`),
   });
   const trainSeconds = (performance.now() - t0) / 1000;
+  const avg = result.averaged;
+  if (avg) log(`mean of epochs ${avg.epochs.join(', ')}: validation AUC ${fmt(avg.validationAuc)} (${avg.kept ? 'kept' : 'not kept: the best epoch is'})`);
 
   const scored = await ktPredict(engine, ktScoringWindows(tokens(test), cfg.maxlen, vocabulary));
   const model = { auc: auc(scored.probs, scored.labels), acc: accuracy(scored.probs, scored.labels) };
   const base = ktBaselines(train, test);
   const baseVal = ktBaselines(train, validation);
   const lines = [
-    `model (best epoch ${result.bestEpoch} of ${result.epochs.length}): validation AUC ${fmt(result.bestValidationAuc)}; test AUC ${fmt(model.auc)}, accuracy ${fmt(model.acc)} over ${scored.labels.length} attempts`,
+    `model (${avg?.kept ? `mean of epochs ${avg.epochs.join(', ')}` : `best epoch ${result.bestEpoch}`} of ${result.epochs.length}): validation AUC ${fmt(avg?.kept ? avg.validationAuc : result.bestValidationAuc)}; test AUC ${fmt(model.auc)}, accuracy ${fmt(model.acc)} over ${scored.labels.length} attempts`,
     `skill success rate:   validation AUC ${fmt(auc(baseVal.skill, baseVal.labels))}; test AUC ${fmt(auc(base.skill, base.labels))}, accuracy ${fmt(accuracy(base.skill, base.labels))}`,
     `learner running rate: validation AUC ${fmt(auc(baseVal.running, baseVal.labels))}; test AUC ${fmt(auc(base.running, base.labels))}, accuracy ${fmt(accuracy(base.running, base.labels))}`,
     `training: ${trainSeconds.toFixed(1)} s on ${adapter}`,

@@ -170,10 +170,11 @@ export const KT_MODEL: Omit<KtConfig, 'skills'> = { maxlen: 50, dim: 64, heads: 
 
 /**
  * bench:kt's input tokens (train/ktSkillHistory.ts): each skill with the learner's last two outcomes on
- * it and whether the attempt just before was on the same skill. Chosen on ASSIST2015 validation
- * learners (bench/RESULTS.md).
+ * it and whether the attempt just before was on the same skill (no wrong-count buckets), embedded as
+ * its own row plus shared rows for its skill, history state and run (tokenParts 1: model/ktTokenParts.ts;
+ * 0 own row only, 2 shared rows only). Chosen on ASSIST2015 validation learners (bench/RESULTS.md).
  */
-export const KT_INPUT = { skillHistory: 2, skillRun: 1, skillWrongs: 0, tokenParts: 0 } as const;
+export const KT_INPUT = { skillHistory: 2, skillRun: 1, skillWrongs: 0, tokenParts: 1 } as const;
 
 /** How bench:kt trains (train/ktTrainer.ts). */
 export const KT_TRAINING = {
@@ -186,6 +187,8 @@ export const KT_TRAINING = {
   maxEpochs: 50,
   /** Stop after this many epochs without a validation AUC gain, and keep the best epoch. */
   patience: 5,
+  /** Then also try the mean of this many best epochs' parameters, kept if it scores higher on validation (1: off). */
+  averageTop: 1,
   /** Share of the training file's learners held out for validation and early stopping. */
   validationFraction: 0.2,
   seed: 1,
@@ -221,8 +224,7 @@ export function checkKtTokenParts(cfg: KtConfig): void {
   const p = cfg.tokenParts;
   if (!p) return;
   const whole = (x: number) => Number.isInteger(x) && x >= 1;
-  if (!(whole(p.skills) && p.factors.length > 0 && p.factors.every(whole)))
-    throw new Error(`kt config: token parts must be positive integers, got ${JSON.stringify(p)}`);
+  if (!(whole(p.skills) && p.factors.every(whole))) throw new Error(`kt config: token parts must be positive integers, got ${JSON.stringify(p)}`);
   const tokens = p.factors.reduce((a, n) => a * n, p.skills);
   if (tokens !== cfg.skills) throw new Error(`kt config: ${p.skills} skills x factors ${p.factors.join(' x ')} is not the config's ${cfg.skills} tokens`);
 }

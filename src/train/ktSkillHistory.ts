@@ -7,7 +7,7 @@
  * validation, giving it that in the query token raised AUC by about 0.02,
  * the run it is in 0.004 more, and on the full file the outcome before that
  * 0.003 more; right / wrong counts, three outcomes or longer runs did less
- * (bench/RESULTS.md). The token is still causal: attempt t's token holds
+ * as tokens of their own (bench/RESULTS.md). The token is still causal: attempt t's token holds
  * outcomes before t only.
  *
  * Token = skill + skills * (state + states * (run + runs * wrongs)):
@@ -16,9 +16,14 @@
  *   states = 2^(depth+1) - 1;
  * - run is how many attempts just before this one were on the same skill,
  *   capped at runCap (skill builders ask for the same skill until it is
- *   mastered, so a run's length says where the learner stands in it).
- * The vocabulary is skills * states * (runCap + 1); the key/value interaction
- * of a token is token + vocabulary * outcome as before.
+ *   mastered, so a run's length says where the learner stands in it);
+ * - wrongs is how many earlier attempts on the skill were wrong, in doubling
+ *   buckets 0 | 1 | 2-3 | 4-7 | 8-15 ..., the last open-ended (left out with
+ *   0 buckets): it reaches back past the model's window and the last outcomes.
+ * The vocabulary is skills * states * (runCap + 1) * max(1, wrongBuckets); the
+ * key/value interaction of a token is token + vocabulary * outcome as before.
+ * The model may embed a token by its own row or as a sum of shared rows for
+ * its skill and each factor (model/ktTokenParts.ts; skillHistoryFactors).
  */
 import type { KtLearner } from '../data/ktFormat';
 

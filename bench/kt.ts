@@ -150,7 +150,7 @@ export async function main(args: string[]): Promise<void> {
   log(
     `kt: ${train.length} training, ${validation.length} validation, ${test.length} test learners; ${skills} skills (${vocabulary} tokens, ${JSON.stringify(history)}); ${tw.length} training windows`,
   );
-  log(`kt: ${JSON.stringify(cfg)}, batch ${o.batch}, lr ${o.lr}, seed ${o.seed}`);
+  log(`kt: ${JSON.stringify(cfg)}, batch ${o.batch}, lr ${o.lr}, patience ${o.patience}, mean of the best ${o.averageTop} epochs tried, seed ${o.seed}`);
 
   const ctx = new GpuContext(await acquireDevice(gpu));
   const adapter = ctx.adapterName;

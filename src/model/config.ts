@@ -188,7 +188,7 @@ export const KT_TRAINING = {
   /** Stop after this many epochs without a validation AUC gain, and keep the best epoch. */
   patience: 5,
   /** Then also try the mean of this many best epochs' parameters, kept if it scores higher on validation (1: off). */
-  averageTop: 1,
+  averageTop: 3,
   /** Share of the training file's learners held out for validation and early stopping. */
   validationFraction: 0.2,
   seed: 1,

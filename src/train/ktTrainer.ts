@@ -1,8 +1,9 @@
 /**
  * Training the knowledge-tracing model: epochs over shuffled windows, the
  * validation AUC after each, early stopping with the best epoch's parameters
- * restored. Bounded by epochs, never by time. Works with the WGSL engine
- * (model/ktEngine.ts) or anything with the same methods.
+ * restored, or the mean of the best few epochs' parameters where that scores
+ * higher on validation (averageTop). Bounded by epochs, never by time. Works
+ * with the WGSL engine (model/ktEngine.ts) or anything with the same methods.
  */
 import type { KtConfig } from '../model/config';
 import { ktBatch, type KtBatch, type KtWindow } from '../model/ktBatch';

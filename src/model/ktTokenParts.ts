@@ -19,6 +19,7 @@
  */
 import { buildSegments, type SegmentList } from '../kernels/segments';
 import { checkKtTokenParts, type KtConfig, type KtTokenParts } from './config';
+
 /** Shared part rows of one table: skills + the factors' sizes. */
 export const partRowCount = (p: KtTokenParts): number => p.factors.reduce((a, n) => a + n, p.skills);
 

@@ -99,9 +99,8 @@ export class KtGraph {
 
     const f = this.forward;
     // With token parts, the two embedding tables are composed from their parameter rows first (ktTokenParts.ts).
-    const tokenParts = cfg.tokenParts;
-    const composed = tokenParts
-      ? { q: this.composedTable(queryTableParts(cfg, tokenParts), 'skill_emb'), kv: this.composedTable(interactionTableParts(cfg, tokenParts), 'inter_emb') }
+    const composed = cfg.tokenParts
+      ? { q: this.composedTable(queryTableParts(cfg), 'skill_emb'), kv: this.composedTable(interactionTableParts(cfg), 'inter_emb') }
       : null;
     const eq = embedForward(ctx, { ids: this.queries, E: composed?.q.table ?? p('skill_emb'), pos: p('qpos_emb'), out: q, rows: BT, T, C }, 'kt.embed_query');
     const ekv = embedForward(

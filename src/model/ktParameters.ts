@@ -6,18 +6,16 @@
  */
 import type { KtConfig } from './config';
 import { packLayout, type ParameterLayout } from './parameters';
-import { partRowCount } from './ktTokenParts';
+import { interactionParamRows, queryParamRows } from './ktTokenParts';
 
 export function ktParameterLayout(cfg: KtConfig): ParameterLayout {
   const C = cfg.dim;
   const T = cfg.maxlen;
   const F = cfg.ffnDim;
-  // with token parts the tables are [joint rows | shared part rows] (ktTokenParts.ts)
-  const parts = cfg.tokenParts ? partRowCount(cfg.tokenParts) : 0;
   return packLayout(
     [
-      { name: 'skill_emb', shape: [cfg.skills + 1 + parts, C], decay: true, init: 'normal' },
-      { name: 'inter_emb', shape: [2 * cfg.skills + 1 + 2 * parts, C], decay: true, init: 'normal' },
+      { name: 'skill_emb', shape: [queryParamRows(cfg), C], decay: true, init: 'normal' },
+      { name: 'inter_emb', shape: [interactionParamRows(cfg), C], decay: true, init: 'normal' },
       { name: 'qpos_emb', shape: [T, C], decay: true, init: 'normal' },
       { name: 'kvpos_emb', shape: [T, C], decay: true, init: 'normal' },
       { name: 'q_w', shape: [C, C], decay: true, init: 'xavier' },

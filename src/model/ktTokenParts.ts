@@ -20,8 +20,14 @@
 import { buildSegments, type SegmentList } from '../kernels/segments';
 import { checkKtTokenParts, type KtConfig, type KtTokenParts } from './config';
 
-/** Shared part rows of one table: skills + the factors' sizes. */
-export const partRowCount = (p: KtTokenParts): number => p.factors.reduce((a, n) => a + n, p.skills);
+/** Shared part rows of one table (one block per outcome for interactions): skills + the factors' sizes. */
+const partRowCount = (p: KtTokenParts | undefined): number => (p ? p.factors.reduce((a, n) => a + n, p.skills) : 0);
+
+/** Rows of the skill_emb parameter: a row per token (0 is padding), then the shared part rows, if any. */
+export const queryParamRows = (cfg: KtConfig): number => cfg.skills + 1 + partRowCount(cfg.tokenParts);
+
+/** Rows of the inter_emb parameter: a row per interaction (0 is none), then a block of part rows per outcome, if any. */
+export const interactionParamRows = (cfg: KtConfig): number => 2 * cfg.skills + 1 + 2 * partRowCount(cfg.tokenParts);
 
 /** The skill and factor values of token 1..skills * n0 * n1 * ... */
 export function tokenPartsOf(token: number, p: KtTokenParts): { skill: number; factors: number[] } {
@@ -74,21 +80,28 @@ function tableParts(tableRows: number, paramRows: number, pairs: [number, number
   return { tableRows, paramRows, compose, decompose };
 }
 
+/** The config's token parts, checked; an error if it has none. */
+function partsOf(cfg: KtConfig): KtTokenParts {
+  if (!cfg.tokenParts) throw new Error('kt token parts: the config has none');
+  checkKtTokenParts(cfg);
+  return cfg.tokenParts;
+}
+
 /** The query table (skill_emb): token t sums joint row t and its parts. */
-export function queryTableParts(cfg: KtConfig, p: KtTokenParts): TableParts {
-  checkKtTokenParts({ ...cfg, tokenParts: p });
+export function queryTableParts(cfg: KtConfig): TableParts {
+  const p = partsOf(cfg);
   const V = cfg.skills;
   const pairs: [number, number][] = [];
   for (let t = 1; t <= V; t++) {
     if (p.joint) pairs.push([t, t]);
     for (const r of partRows(t, p)) pairs.push([t, V + 1 + r]);
   }
-  return tableParts(V + 1, V + 1 + partRowCount(p), pairs);
+  return tableParts(V + 1, queryParamRows(cfg), pairs);
 }
 
 /** The key/value table (inter_emb): interaction t + V * o sums joint row t + V * o and the parts of outcome o's block. */
-export function interactionTableParts(cfg: KtConfig, p: KtTokenParts): TableParts {
-  checkKtTokenParts({ ...cfg, tokenParts: p });
+export function interactionTableParts(cfg: KtConfig): TableParts {
+  const p = partsOf(cfg);
   const V = cfg.skills;
   const P = partRowCount(p);
   const pairs: [number, number][] = [];
@@ -99,5 +112,5 @@ export function interactionTableParts(cfg: KtConfig, p: KtTokenParts): TablePart
       for (const r of partRows(t, p)) pairs.push([i, 2 * V + 1 + o * P + r]);
     }
   }
-  return tableParts(2 * V + 1, 2 * V + 1 + 2 * P, pairs);
+  return tableParts(2 * V + 1, interactionParamRows(cfg), pairs);
 }

@@ -71,8 +71,7 @@ export class KtReferenceModel {
     this.grads = new Float64Array(this.layout.total);
     this.m = new Float64Array(this.layout.total);
     this.v = new Float64Array(this.layout.total);
-    const p = cfg.tokenParts;
-    this.tables = p ? { skill_emb: queryTableParts(cfg, p), inter_emb: interactionTableParts(cfg, p) } : null;
+    this.tables = cfg.tokenParts ? { skill_emb: queryTableParts(cfg), inter_emb: interactionTableParts(cfg) } : null;
   }
 
   /** The embedding table of skill_emb or inter_emb: the parameter itself, or composed from its parts. */

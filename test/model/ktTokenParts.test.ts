@@ -49,12 +49,12 @@ describe('token parts', () => {
   });
 
   it('a token sums its joint row and its skill and factor rows', () => {
-    const q = sources(queryTableParts(cfg, p));
+    const q = sources(queryTableParts(cfg));
     expect(q.has(0)).toBe(false); // padding stays zero
     // token 23 = skill 3, state 2, run 1: joint 23, then parts after the 25 joint rows
     expect(q.get(23)).toEqual([23, 25 + 2, 25 + 4 + 2, 25 + 4 + 3 + 1]);
     expect(q.size).toBe(24);
-    const kv = sources(interactionTableParts(cfg, p));
+    const kv = sources(interactionTableParts(cfg));
     // interaction 23 + 24 (outcome 1): joint 47, parts of outcome 1's block after 49 joint rows and 9 outcome-0 part rows
     expect(kv.get(47)).toEqual([47, 49 + 9 + 2, 49 + 9 + 4 + 2, 49 + 9 + 4 + 3 + 1]);
     expect(kv.get(23)).toEqual([23, 49 + 2, 49 + 4 + 2, 49 + 4 + 3 + 1]);
@@ -64,8 +64,8 @@ describe('token parts', () => {
   it('without joint rows only the parts are summed; the parameters have the rows the lists address', () => {
     const only = { ...p, joint: false };
     const c = { ...cfg, tokenParts: only };
-    const q = queryTableParts(c, only);
-    const kv = interactionTableParts(c, only);
+    const q = queryTableParts(c);
+    const kv = interactionTableParts(c);
     expect(sources(q).get(23)).toEqual([25 + 2, 25 + 4 + 2, 25 + 4 + 3 + 1]);
     const layout = ktParameterLayout(c);
     expect(tensor(layout, 'skill_emb').size).toBe(q.paramRows * c.dim);
@@ -74,12 +74,12 @@ describe('token parts', () => {
   });
 
   it('the gradient lists are the transpose of the composing lists', () => {
-    for (const t of [queryTableParts(cfg, p), interactionTableParts(cfg, p)]) expect(pairs(t.decompose)).toEqual(transposed(t.compose));
+    for (const t of [queryTableParts(cfg), interactionTableParts(cfg)]) expect(pairs(t.decompose)).toEqual(transposed(t.compose));
   });
 
   it('rejects parts that do not multiply out to the tokens', () => {
     expect(() => makeKtConfig({ skills: 25, tokenParts: p })).toThrow(/not the config's 25 tokens/);
-    expect(() => queryTableParts(cfg, { ...p, factors: [3, 0] })).toThrow(/positive integers/);
-    expect(() => queryTableParts(cfg, { ...p, factors: [] })).toThrow(/not the config's 24 tokens/);
+    expect(() => queryTableParts({ ...cfg, tokenParts: { ...p, factors: [3, 0] } })).toThrow(/positive integers/);
+    expect(() => queryTableParts({ ...cfg, tokenParts: { ...p, factors: [] } })).toThrow(/not the config's 24 tokens/);
   });
 });
